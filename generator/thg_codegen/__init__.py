@@ -1,0 +1,1 @@
+"""THG Connect client generator."""

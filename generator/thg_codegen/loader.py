@@ -1,0 +1,176 @@
+"""Load stage: YAML text to plain JSON-like data plus a source map (JSON pointer -> line, column).
+
+PyYAML's composer gives every node its position; we build the Python values ourselves so that
+anything a reviewer would not expect (object tags, repeated keys) becomes a diagnostic instead of
+silently meaning something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import pointer as jp
+from .diagnostics import Diagnostic
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+# Unquoted dates would become date objects, which JSON (and so OpenAPI) has not got: keep the text.
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class LoadedSpec:
+    """One spec file: its data, where each value sits in the file, and how to name the file."""
+
+    path: Path
+    display_name: str
+    data: Any
+    positions: dict[str, Position] = field(default_factory=dict)
+    text: str = ""
+
+    def position(self, pointer: str) -> Position:
+        """The position of the value at `pointer`, or of its closest present ancestor."""
+        current = pointer
+        while True:
+            found = self.positions.get(current)
+            if found is not None:
+                return found
+            if not current:
+                return Position(1, 1)
+            current = current.rsplit("/", 1)[0]
+
+    def diagnostic(self, pointer: str, rule: str, message: str, hint: str = "") -> Diagnostic:
+        pos = self.position(pointer)
+        return Diagnostic(self.display_name, pos.line, pos.column, pointer, rule, message, hint)
+
+
+class _Builder:
+    def __init__(self, spec: LoadedSpec, loader: yaml.SafeLoader) -> None:
+        self.spec = spec
+        self.loader = loader
+        self.problems: list[Diagnostic] = []
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.spec.positions.setdefault(
+            pointer, Position(node.start_mark.line + 1, node.start_mark.column + 1)
+        )
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return [self.build(item, jp.child(pointer, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS:
+            return str(node.value)
+        self.problems.append(
+            self.spec.diagnostic(
+                pointer,
+                "THG000",
+                f"YAML tag {node.tag!r} is not allowed",
+                "Specs are plain data: remove the tag and write the value as a string, "
+                "number, mapping or list",
+            )
+        )
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                here = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.problems.append(
+                    Diagnostic(
+                        self.spec.display_name,
+                        here.line,
+                        here.column,
+                        pointer,
+                        "THG000",
+                        "a mapping key must be a plain scalar",
+                        "Write the key as a string",
+                    )
+                )
+                continue
+            # Response codes are often written unquoted (200:); OpenAPI keys are strings.
+            key = str(key_node.value)
+            child = jp.child(pointer, key)
+            if key in result:
+                line = key_node.start_mark.line + 1
+                col = key_node.start_mark.column + 1
+                first = self.spec.positions.get(child)
+                where = f" (first at line {first.line})" if first else ""
+                self.problems.append(
+                    Diagnostic(
+                        self.spec.display_name,
+                        line,
+                        col,
+                        child,
+                        "THG000",
+                        f"key {key!r} appears twice in one mapping{where}",
+                        "Keep one of them: YAML would silently use the last",
+                    )
+                )
+                continue
+            self.spec.positions[child] = Position(
+                key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            )
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def display_name(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
+    """Read one YAML spec. Never raises for bad content: problems come back as diagnostics."""
+    name = display_name(path)
+    spec = LoadedSpec(path=path, display_name=name, data=None)
+    try:
+        spec.text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return spec, [Diagnostic(name, 1, 1, "", "THG000", f"cannot read the file: {reason}", "")]
+    loader = yaml.SafeLoader(spec.text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return spec, [
+                spec.diagnostic("", "THG000", "the file is empty", "Write an OpenAPI 3.1 document")
+            ]
+        builder = _Builder(spec, loader)
+        spec.data = builder.build(node, "")
+        return spec, builder.problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        return spec, [
+            Diagnostic(
+                name, line, col, "", "THG000", f"invalid YAML: {what}", "Fix the YAML syntax here"
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return spec, [Diagnostic(name, 1, 1, "", "THG000", f"invalid YAML: {exc}", "")]
+    finally:
+        loader.dispose()

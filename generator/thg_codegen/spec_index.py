@@ -1,0 +1,163 @@
+"""Reads the entity structure of one spec from its paths and `x-thg-entity` declarations.
+
+This is the convention-level view shared by validation and the model stage: which path item is a
+collection, an item, a status, a lookup, an action or the token endpoint, and which entity each
+belongs to. It never fails: whatever does not fit is recorded for the validator to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import conventions as cv
+from . import pointer as jp
+from .loader import LoadedSpec
+
+
+@dataclass(frozen=True)
+class PathShape:
+    """What one path is, by its shape alone."""
+
+    path: str
+    kind: str  # collection | item | lookup | action | token | foreign | malformed
+    product: str = ""
+    entity_path: tuple[str, ...] = ()
+    id_params: tuple[str, ...] = ()
+    action_segment: str = ""
+    problem: str = ""
+
+
+@dataclass
+class EntityDecl:
+    """An entity as declared by `x-thg-entity` on its collection (or status) path item."""
+
+    name: tuple[str, ...]
+    kind: str
+    owner: str | None
+    writer: str
+    schema_ref: str | None
+    id_source: str
+    collection_path: str
+    pointer: str
+    item_path: str | None = None
+    lookup_path: str | None = None
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def parent(self) -> tuple[str, ...]:
+        return self.name[:-1]
+
+
+@dataclass
+class SpecIndex:
+    spec: LoadedSpec
+    product: str
+    shapes: dict[str, PathShape] = field(default_factory=dict)
+    entities: dict[tuple[str, ...], EntityDecl] = field(default_factory=dict)
+
+    def entity_types(self) -> set[str]:
+        return {cv.entity_type_string(self.product, name) for name in self.entities}
+
+
+def classify_path(path: str, path_item: Any) -> PathShape:
+    """Classify a path by CONVENTIONS.md §2 and §4."""
+    if isinstance(path_item, dict) and path_item.get(cv.TOKEN_EXTENSION) is True:
+        return PathShape(path, "token")
+    parts = path.split("/")
+    if len(parts) < 6 or parts[0] != "" or parts[1] != "api" or parts[3] != "v1":
+        return PathShape(
+            path, "malformed", problem="does not start /api/<product>/v1/{owner}/<entity>"
+        )
+    product, owner, rest = parts[2], parts[4], parts[5:]
+    if owner != "{owner}":
+        return PathShape(path, "malformed", product, problem="the owner segment must be {owner}")
+    segments = rest[0::2]
+    params = rest[1::2]
+    for seg in segments:
+        names = seg.split(".")
+        if not all(cv.KEBAB.fullmatch(n) for n in names):
+            return PathShape(
+                path, "malformed", product, problem=f"{seg!r} is not a kebab-case entity segment"
+            )
+    stripped: list[str] = []
+    for param in params:
+        match = cv.PATH_PARAM.fullmatch(param)
+        if not match:
+            return PathShape(
+                path,
+                "malformed",
+                product,
+                problem=f"{param!r} stands where an id parameter {{…Id}} belongs",
+            )
+        stripped.append(match.group(1))
+    if "." in segments[0]:
+        if len(rest) != 2:
+            return PathShape(
+                path, "malformed", product, problem="a lookup path is <entity.path>/{<child>Id}"
+            )
+        return PathShape(path, "lookup", product, tuple(segments[0].split(".")), tuple(stripped))
+    if any("." in s for s in segments):
+        return PathShape(path, "malformed", product, problem="only a lookup path may hold dots")
+    ends_with_param = len(rest) % 2 == 0
+    if ends_with_param:
+        return PathShape(path, "item", product, tuple(segments), tuple(stripped))
+    is_action = isinstance(path_item, dict) and any(
+        isinstance(op, dict) and cv.ACTION_EXTENSION in op
+        for m, op in path_item.items()
+        if m in cv.HTTP_METHODS
+    )
+    if is_action and cv.ENTITY_EXTENSION not in path_item and len(segments) >= 2:
+        return PathShape(
+            path, "action", product, tuple(segments[:-1]), tuple(stripped), segments[-1]
+        )
+    return PathShape(path, "collection", product, tuple(segments), tuple(stripped))
+
+
+def build_index(spec: LoadedSpec) -> SpecIndex:
+    data = spec.data if isinstance(spec.data, dict) else {}
+    info = data.get("info")
+    product = info.get(cv.PRODUCT_EXTENSION) if isinstance(info, dict) else None
+    index = SpecIndex(spec, product if isinstance(product, str) else spec.path.stem)
+    paths = data.get("paths")
+    if not isinstance(paths, dict):
+        return index
+    for path, item in paths.items():
+        shape = classify_path(path, item)
+        index.shapes[path] = shape
+        if shape.kind != "collection" or not isinstance(item, dict):
+            continue
+        decl = item.get(cv.ENTITY_EXTENSION)
+        if not isinstance(decl, dict):
+            continue
+        pointer = jp.join("paths", path, cv.ENTITY_EXTENSION)
+        kind = decl.get("kind", "entity")
+        owner = decl.get("owner")
+        index.entities[shape.entity_path] = EntityDecl(
+            name=shape.entity_path,
+            kind=kind if isinstance(kind, str) else "entity",
+            owner=owner if isinstance(owner, str) else None,
+            writer=str(decl.get("writer", "owner")),
+            schema_ref=decl["schema"] if isinstance(decl.get("schema"), str) else None,
+            id_source=str(decl.get("idSource", "server")),
+            collection_path=path,
+            pointer=pointer,
+        )
+    for path, shape in index.shapes.items():
+        entity = index.entities.get(shape.entity_path)
+        if entity is None:
+            continue
+        if shape.kind == "item":
+            entity.item_path = path
+        elif shape.kind == "lookup":
+            entity.lookup_path = path
+        elif shape.kind == "action":
+            entity.actions.append(shape.action_segment)
+    return index
+
+
+def operations(path_item: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The (method, operation) pairs of a path item, in the document's order."""
+    if not isinstance(path_item, dict):
+        return []
+    return [(m, op) for m, op in path_item.items() if m in cv.HTTP_METHODS and isinstance(op, dict)]

@@ -1,0 +1,97 @@
+"""Internal `$ref`s: find them, resolve them, and report the ones that lead nowhere (THG002)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from .. import pointer as jp
+from ..diagnostics import Diagnostic
+from ..loader import LoadedSpec
+
+_MISSING = object()
+
+
+def lookup(data: Any, ref: str) -> Any:
+    """The value an internal `#/…` ref names, or `_MISSING`."""
+    if not ref.startswith("#"):
+        return _MISSING
+    current = data
+    try:
+        for token in jp.split(ref[1:]):
+            if isinstance(current, dict):
+                current = current[token]
+            elif isinstance(current, list):
+                current = current[int(token)]
+            else:
+                return _MISSING
+    except (KeyError, IndexError, ValueError):
+        return _MISSING
+    return current
+
+
+def resolve(data: Any, value: Any, limit: int = 32) -> Any:
+    """Follow `$ref` chains from `value`; an unresolvable ref yields an empty mapping."""
+    seen = 0
+    while isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < limit:
+        target = lookup(data, value["$ref"])
+        if target is _MISSING:
+            return {}
+        value = target
+        seen += 1
+    return value
+
+
+def iter_refs(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """Every (pointer of the $ref member, ref text) in document order."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str):
+                yield jp.child(pointer, key), item
+            else:
+                yield from iter_refs(item, jp.child(pointer, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from iter_refs(item, jp.child(pointer, i))
+
+
+def check_refs(spec: LoadedSpec) -> list[Diagnostic]:
+    problems = []
+    for where, ref in iter_refs(spec.data):
+        if not ref.startswith("#/") and ref != "#":
+            problems.append(
+                spec.diagnostic(
+                    where,
+                    "THG002",
+                    f"$ref {ref!r} points outside this document",
+                    "Specs are self-contained: copy the component into this file's "
+                    "components and use '#/components/…'",
+                )
+            )
+        elif lookup(spec.data, ref) is _MISSING:
+            problems.append(
+                spec.diagnostic(
+                    where,
+                    "THG002",
+                    f"$ref {ref!r} does not resolve",
+                    "Define it under that path or correct the reference",
+                )
+            )
+    return problems
+
+
+def without_dangling_refs(data: Any) -> Any:
+    """A copy where every unresolvable ref is an empty schema, so later checks can still run."""
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and (not ref.startswith("#") or lookup(data, ref) is _MISSING):
+                return {k: scrub(v) for k, v in value.items() if k != "$ref"}
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        return value
+
+    return scrub(copy.deepcopy(data))

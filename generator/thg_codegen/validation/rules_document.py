@@ -1,0 +1,144 @@
+"""Document-wide rules: product name (THG001), security (THG050), descriptions (THG060)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import conventions as cv
+from .. import pointer as jp
+from ..diagnostics import Diagnostic
+from ..spec_index import operations
+from .context import RuleContext
+
+
+def check_product(ctx: RuleContext) -> list[Diagnostic]:
+    info = ctx.data.get("info")
+    product = info.get(cv.PRODUCT_EXTENSION) if isinstance(info, dict) else None
+    stem = ctx.spec.path.stem
+    if not isinstance(product, str):
+        return [
+            ctx.spec.diagnostic(
+                "/info",
+                "THG001",
+                f"info has no {cv.PRODUCT_EXTENSION}",
+                f"Add '{cv.PRODUCT_EXTENSION}: {stem}' (the product name, as in its paths)",
+            )
+        ]
+    where = jp.join("info", cv.PRODUCT_EXTENSION)
+    if not cv.KEBAB.fullmatch(product):
+        return [
+            ctx.spec.diagnostic(
+                where,
+                "THG001",
+                f"product name {product!r} is not kebab case",
+                "Use e.g. thg-fulfil",
+            )
+        ]
+    if product != stem:
+        return [
+            ctx.spec.diagnostic(
+                where,
+                "THG001",
+                f"product {product!r} does not match the file name {ctx.spec.path.name!r}",
+                f"Rename the file to {product}.yaml or the product to {stem}",
+            )
+        ]
+    return []
+
+
+def _oauth2_client_credentials_schemes(ctx: RuleContext) -> set[str]:
+    components = ctx.data.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    found = set()
+    for name, scheme in (schemes or {}).items():
+        scheme = ctx.resolve(scheme)
+        if (
+            isinstance(scheme, dict)
+            and scheme.get("type") == "oauth2"
+            and isinstance(scheme.get("flows"), dict)
+            and "clientCredentials" in scheme["flows"]
+        ):
+            found.add(name)
+    return found
+
+
+def _requires(requirements: Any, schemes: set[str]) -> bool:
+    return isinstance(requirements, list) and any(
+        isinstance(r, dict) and schemes.intersection(r) for r in requirements
+    )
+
+
+def check_security(ctx: RuleContext) -> list[Diagnostic]:
+    schemes = _oauth2_client_credentials_schemes(ctx)
+    problems = []
+    if not schemes:
+        problems.append(
+            ctx.spec.diagnostic(
+                "/components",
+                "THG050",
+                "no OAuth2 security scheme with a clientCredentials flow",
+                "Add components.securitySchemes.oauth2 (type oauth2, flows.clientCredentials "
+                "with the tokenUrl)",
+            )
+        )
+    document_level = _requires(ctx.data.get("security"), schemes)
+    for path, shape in ctx.index.shapes.items():
+        if shape.kind == "token":
+            continue
+        for method, op in operations(ctx.data["paths"][path]):
+            if "security" in op:
+                ok = _requires(op["security"], schemes)
+            else:
+                ok = document_level
+            if not ok and schemes:
+                problems.append(
+                    ctx.spec.diagnostic(
+                        jp.join("paths", path, method),
+                        "THG050",
+                        "the operation does not require the OAuth2 client-credentials scheme",
+                        "Declare 'security: [{oauth2: []}]' on the document or the operation",
+                    )
+                )
+    return problems
+
+
+def check_descriptions(ctx: RuleContext) -> list[Diagnostic]:
+    problems = []
+    seen: dict[str, str] = {}
+    paths = ctx.data.get("paths")
+    for path, item in (paths if isinstance(paths, dict) else {}).items():
+        for method, op in operations(item):
+            where = jp.join("paths", path, method)
+            op_id = op.get("operationId")
+            if not isinstance(op_id, str) or not op_id:
+                problems.append(
+                    ctx.spec.diagnostic(
+                        where,
+                        "THG060",
+                        "the operation has no operationId",
+                        "Add a unique lowerCamel operationId, e.g. listInventoryItems",
+                    )
+                )
+            elif op_id in seen:
+                problems.append(
+                    ctx.spec.diagnostic(
+                        jp.child(where, "operationId"),
+                        "THG060",
+                        f"operationId {op_id!r} is already used at {seen[op_id]}",
+                        "Give each operation its own operationId",
+                    )
+                )
+            else:
+                seen[op_id] = where
+            for key in ("summary", "description"):
+                text = op.get(key)
+                if not isinstance(text, str) or not text.strip():
+                    problems.append(
+                        ctx.spec.diagnostic(
+                            where,
+                            "THG060",
+                            f"the operation has no {key}",
+                            f"Add a {key}: it becomes the method's docstring and the API reference",
+                        )
+                    )
+    return problems
