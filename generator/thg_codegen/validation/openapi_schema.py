@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV31SpecValidator
@@ -16,6 +17,11 @@ _TOP_LEVEL = {
     "components", "security", "tags", "externalDocs",
 }  # fmt: skip
 _MAX_MESSAGE = 160
+# Problems our own rules report with a better hint (THG060 duplicate operationId, THG011 path
+# parameters); the validator states them without a location, so they are left to the rules.
+_COVERED_BY_RULES = re.compile(
+    r"Operation ID '.*' for '.*' in '.*' is not unique|Path parameter '.*' for '.*' operation in '.*' was not resolved"
+)
 
 
 def _shorten(message: str) -> str:
@@ -72,6 +78,8 @@ def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
         return [spec.diagnostic("", "THG003", f"OpenAPI validation stopped: {_shorten(str(exc))}")]
     for error in errors:
+        if _COVERED_BY_RULES.fullmatch(getattr(error, "message", "")):
+            continue
         path = [str(p) for p in getattr(error, "path", [])]
         if path and path[0] in _TOP_LEVEL:
             where = jp.from_path(path)

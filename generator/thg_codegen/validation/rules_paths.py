@@ -236,8 +236,8 @@ def check_operations(ctx: RuleContext) -> list[Diagnostic]:
                     ctx.spec.diagnostic(
                         jp.join("paths", path, method),
                         "THG022",
-                        f"{method.upper()} is not an operation of a {entity.kind} "
-                        f"{shape.kind} path",
+                        f"{method.upper()} is not allowed on the {shape.kind} path of "
+                        f"{entity.kind} {'.'.join(entity.name)!r}",
                         hint,
                     )
                 )

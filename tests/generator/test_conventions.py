@@ -1,0 +1,47 @@
+"""Names derived from specs."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thg_codegen import conventions as cv
+from thg_codegen.spec_index import classify_path
+
+_segments = st.from_regex(cv.KEBAB, fullmatch=True).filter(lambda s: len(s) < 30)
+
+
+@given(_segments)
+def test_id_parameter_names_are_lower_camel(segment: str) -> None:
+    name = cv.id_parameter_name(segment)
+    assert cv.LOWER_CAMEL.fullmatch(name) and name.endswith("Id")
+    assert name[:-2].lower() == segment.replace("-", "")
+
+
+def test_id_parameter_name_examples() -> None:
+    assert cv.id_parameter_name("fulfilment-request") == "fulfilmentRequestId"
+    assert cv.id_parameter_name("dispatched") == "dispatchedId"
+
+
+def test_path_shapes() -> None:
+    base = "/api/thg-fulfil/v1/{owner}"
+    assert classify_path(f"{base}/inventory-item", {}).kind == "collection"
+    item = classify_path(f"{base}/inventory-item/{{inventoryItemId}}", {})
+    assert (item.kind, item.entity_path, item.id_params) == (
+        "item",
+        ("inventory-item",),
+        ("inventoryItemId",),
+    )
+    lookup = classify_path(f"{base}/fulfilment-request.dispatched/{{dispatchedId}}", {})
+    assert (lookup.kind, lookup.entity_path) == ("lookup", ("fulfilment-request", "dispatched"))
+    action = classify_path(
+        "/api/events/v1/{owner}/subscription/{subscriptionId}/events",
+        {"get": {"x-thg-action": "poll"}},
+    )
+    assert (action.kind, action.entity_path, action.action_segment) == (
+        "action",
+        ("subscription",),
+        "events",
+    )
+    assert classify_path("/oauth/token", {"x-thg-token-endpoint": True}).kind == "token"
+    assert classify_path("/v1/{owner}/asn", {}).kind == "malformed"

@@ -1,0 +1,78 @@
+"""The load stage: plain data out, a position for every value, hostile YAML refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thg_codegen import pointer as jp
+from thg_codegen.loader import load_spec
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(max_size=20),
+)
+_keys = st.text(min_size=1, max_size=12)
+_documents = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_keys, inner, min_size=1, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _pointers(value: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _pointers(item, jp.child(pointer, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _pointers(item, jp.child(pointer, i))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(_documents)
+def test_round_trip_and_every_value_located(tmp_path_factory: Any, document: Any) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == []
+    assert spec.data == document
+    for pointer in _pointers(document):
+        assert pointer in spec.positions
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=8), st.integers(0, 99)), max_size=6))
+def test_pointer_join_split_round_trip(tokens: list[Any]) -> None:
+    assert jp.split(jp.join(*tokens)) == [str(t) for t in tokens]
+
+
+def test_positions_are_one_based_lines_and_columns(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a:\n  b: [1, {c: 2}]\n", encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == []
+    assert (spec.positions["/a/b/1/c"].line, spec.positions["/a/b/1/c"].column) == (2, 15)
+
+
+def test_unquoted_dates_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("example: 2026-02-11T00:00:00+00:00\n", encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == [] and spec.data == {"example": "2026-02-11T00:00:00+00:00"}
+
+
+def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+    spec, problems = load_spec(tmp_path / "missing.yaml")
+    assert [p.rule for p in problems] == ["THG000"]
+    assert "cannot read" in problems[0].message
