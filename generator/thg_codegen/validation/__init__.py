@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec, load_spec
 from ..spec_index import build_index
-from . import rules_document, rules_paths, rules_schemas
+from . import rules_document, rules_examples, rules_paths, rules_schemas
 from .context import RuleContext
 from .openapi_schema import check_openapi
 from .refs import check_refs
@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     rules_paths.check_list_parameters,
     rules_document.check_security,
     rules_document.check_descriptions,
+    rules_examples.check_examples,
 )
 
 __all__ = ["RULES", "discover_specs", "validate_loaded", "validate_paths"]
