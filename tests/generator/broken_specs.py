@@ -173,6 +173,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case("security", "THG050", (("security:\n  - oauth2: []\npaths:", "security: []\npaths:"),)),
     Case("operation-description", "THG060", (("      summary: Get a widget\n", ""),)),
+    Case("example-mismatch", "THG070", (("attributes: {name: Gear}", "attributes: {name: ''}"),)),
     Case(
         "operation-id-duplicate",
         "THG060",
