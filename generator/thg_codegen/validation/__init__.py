@@ -57,7 +57,17 @@ def validate_loaded(
             continue
         ctx = RuleContext(index, frozenset(known))
         for rule in RULES:
-            problems.extend(rule(ctx))
+            try:
+                problems.extend(rule(ctx))
+            except Exception as exc:  # a rule's bug must not hide the other rules' findings
+                problems.append(
+                    index.spec.diagnostic(
+                        "",
+                        "THG999",
+                        f"internal error in {rule.__name__}: {type(exc).__name__}: {exc}",
+                        "Please report this with the spec that caused it",
+                    )
+                )
     return problems
 
 
