@@ -1,0 +1,253 @@
+"""Model stage, first layer: a validated spec as a Product with its tree of entities.
+
+Frozen dataclasses holding decisions (roles resolved, operations classified, schema locations),
+so that later stages (the generator's templates, the sandbox) never read OpenAPI themselves.
+Build only from specs that validated clean: this stage trusts the conventions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from .. import conventions as cv
+from .. import pointer as jp
+from ..loader import LoadedSpec
+from ..spec_index import SpecIndex, build_index, operations
+from ..validation.refs import resolve
+
+
+@dataclass(frozen=True)
+class QueryParameter:
+    name: str
+    schema: Any
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation of an entity, with the role it plays by CONVENTIONS §3 and §4."""
+
+    operation_id: str
+    role: str  # create | list | get | replace | delete | lookup | action
+    method: str
+    path: str
+    summary: str
+    description: str
+    query: tuple[QueryParameter, ...]
+    success_status: int
+    action: str = ""
+    request_schema: str = ""  # JSON pointer of the request body schema, if any
+    response_schema: str = ""  # JSON pointer of the success body schema, if any
+
+
+@dataclass(frozen=True)
+class State:
+    value: str
+    schema: str  # JSON pointer of the state's schema
+
+
+@dataclass(frozen=True)
+class Entity:
+    product: str
+    name: tuple[str, ...]
+    kind: str  # entity | status
+    owner_role: str  # consumer | provider | self (inherited from the top-level entity)
+    writer_role: str  # consumer | provider | self
+    id_source: str  # server | client
+    schema: str  # JSON pointer of the attributes schema
+    collection_path: str
+    item_path: str | None
+    lookup_path: str | None
+    operations: tuple[Operation, ...]
+    states: tuple[State, ...]
+    children: tuple[tuple[str, ...], ...]
+
+    @property
+    def type_string(self) -> str:
+        return cv.entity_type_string(self.product, self.name)
+
+    @property
+    def parent(self) -> tuple[str, ...] | None:
+        return self.name[:-1] or None
+
+    @property
+    def id_param(self) -> str:
+        return cv.id_parameter_name(self.name[-1])
+
+    @property
+    def mutable(self) -> bool:
+        return any(op.role == "replace" for op in self.operations)
+
+    def operation(self, role: str) -> Operation | None:
+        return next((op for op in self.operations if op.role == role), None)
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    title: str
+    description: str
+    source: str  # the spec's display name
+    sha256: str
+    base_url: str
+    token_url: str
+    entities: tuple[Entity, ...]
+    document: Any  # the parsed spec, for schema look-ups by pointer
+
+    def entity(self, name: tuple[str, ...]) -> Entity:
+        return next(e for e in self.entities if e.name == name)
+
+    def resolve(self, pointer: str) -> Any:
+        return resolve(self.document, {"$ref": "#" + pointer})
+
+
+_ROLE_BY_SHAPE = {
+    ("collection", "entity", "post"): "create",
+    ("collection", "entity", "get"): "list",
+    ("item", "entity", "get"): "get",
+    ("item", "entity", "put"): "replace",
+    ("item", "entity", "delete"): "delete",
+    ("collection", "status", "post"): "create",
+    ("collection", "status", "get"): "get",
+    ("collection", "status", "put"): "replace",
+    ("collection", "status", "delete"): "delete",
+    ("lookup", "entity", "get"): "lookup",
+    ("lookup", "status", "get"): "lookup",
+}
+
+
+def _schema_pointer(data: Any, holder: Any, at: str) -> str:
+    """The pointer of the JSON schema under holder.content['application/json'].schema."""
+    if isinstance(holder, dict) and isinstance(holder.get("$ref"), str):
+        at = holder["$ref"][1:]
+        holder = resolve(data, holder)
+    content = holder.get("content") if isinstance(holder, dict) else None
+    media = content.get("application/json") if isinstance(content, dict) else None
+    if not isinstance(media, dict) or "schema" not in media:
+        return ""
+    schema = media["schema"]
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        return str(schema["$ref"][1:])
+    return jp.child(at, "content", "application/json", "schema")
+
+
+def _query_parameters(
+    data: Any, path_item: dict[str, Any], op: dict[str, Any]
+) -> tuple[QueryParameter, ...]:
+    found: dict[str, QueryParameter] = {}
+    for source in (path_item.get("parameters"), op.get("parameters")):
+        for raw in source if isinstance(source, list) else []:
+            param = resolve(data, raw)
+            if isinstance(param, dict) and param.get("in") == "query":
+                found[param["name"]] = QueryParameter(
+                    name=param["name"],
+                    schema=resolve(data, param.get("schema", {})),
+                    required=bool(param.get("required", False)),
+                    description=str(param.get("description", "")),
+                )
+    return tuple(found.values())
+
+
+def _operation(
+    data: Any, path: str, method: str, op: dict[str, Any], role: str, path_item: dict[str, Any]
+) -> Operation:
+    here = jp.join("paths", path, method)
+    responses = op.get("responses", {})
+    success = sorted(code for code in responses if code.startswith("2"))
+    status = success[0] if success else "200"
+    return Operation(
+        operation_id=str(op.get("operationId", "")),
+        role=role,
+        method=method.upper(),
+        path=path,
+        summary=str(op.get("summary", "")),
+        description=str(op.get("description", "")),
+        query=_query_parameters(data, path_item, op),
+        success_status=int(status) if status.isdigit() else 200,
+        action=str(op.get(cv.ACTION_EXTENSION, "")),
+        request_schema=_schema_pointer(data, op.get("requestBody"), jp.child(here, "requestBody")),
+        response_schema=_schema_pointer(
+            data, responses.get(status), jp.child(here, "responses", status)
+        ),
+    )
+
+
+def _states(data: Any, schema_pointer: str) -> tuple[State, ...]:
+    schema = resolve(data, {"$ref": "#" + schema_pointer})
+    mapping = (schema.get("discriminator") or {}).get("mapping") or {}
+    return tuple(State(value, str(ref)[1:]) for value, ref in mapping.items())
+
+
+def _role_of(index: SpecIndex, name: tuple[str, ...], member: str) -> str:
+    top = index.entities[name[:1]]
+    owner = top.owner or "self"
+    if member == "owner":
+        return owner
+    writer = index.entities[name].writer
+    return owner if writer == "owner" else writer
+
+
+def build_product(spec: LoadedSpec) -> Product:
+    """The Product of one spec that passed validation."""
+    index = build_index(spec)
+    data = spec.data
+    paths: dict[str, Any] = data["paths"]
+    by_entity: dict[tuple[str, ...], list[Operation]] = {name: [] for name in index.entities}
+    for path, shape in index.shapes.items():
+        if shape.entity_path not in index.entities:
+            continue
+        decl = index.entities[shape.entity_path]
+        for method, op in operations(paths[path]):
+            role = (
+                "action"
+                if shape.kind == "action"
+                else _ROLE_BY_SHAPE[(shape.kind, decl.kind, method)]
+            )
+            by_entity[shape.entity_path].append(
+                _operation(data, path, method, op, role, paths[path])
+            )
+    entities = []
+    for name, decl in index.entities.items():
+        schema = (decl.schema_ref or "#")[1:]
+        entities.append(
+            Entity(
+                product=index.product,
+                name=name,
+                kind=decl.kind,
+                owner_role=_role_of(index, name, "owner"),
+                writer_role=_role_of(index, name, "writer"),
+                id_source=decl.id_source,
+                schema=schema,
+                collection_path=decl.collection_path,
+                item_path=decl.item_path,
+                lookup_path=decl.lookup_path or (decl.item_path if len(name) == 1 else None),
+                operations=tuple(by_entity[name]),
+                states=_states(data, schema) if decl.kind == "status" else (),
+                children=tuple(n for n in index.entities if n[:-1] == name),
+            )
+        )
+    info = data.get("info", {})
+    servers = data.get("servers") or [{}]
+    schemes = data.get("components", {}).get("securitySchemes", {})
+    token_url = next(
+        (
+            s["flows"]["clientCredentials"].get("tokenUrl", "")
+            for s in schemes.values()
+            if isinstance(s, dict) and "clientCredentials" in s.get("flows", {})
+        ),
+        "",
+    )
+    return Product(
+        name=index.product,
+        title=str(info.get("title", index.product)),
+        description=str(info.get("description", "")),
+        source=spec.display_name,
+        sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
+        base_url=str(servers[0].get("url", "")),
+        token_url=str(token_url),
+        entities=tuple(entities),
+        document=data,
+    )
