@@ -1,0 +1,208 @@
+"""Reference strings: the platform's global name for an entity (specs/CONVENTIONS.md §5).
+
+Two forms (docs gap 2):
+
+* entity form ``thg:<product>:<entity-path>#<owner>@<id>``, e.g.
+  ``thg:thg-fulfil:fulfilment-request.dispatched#providercompany@93sf39-wf839rs-srs3r34``;
+* document form ``thg:document:<owner>@<id>``: the canonical, short form for product ``document``
+  (whose only entity path is ``document``). The long ``thg:document:document#<owner>@<id>`` is
+  accepted and is the same reference; formatting always gives the short form.
+
+The scanner below walks the text once so an error can say exactly where it went wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional, Tuple, Union
+
+__all__ = ["InvalidReferenceError", "Reference"]
+
+_SEGMENT = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_OWNER = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+_SCHEME = "thg"
+_DOCUMENT = "document"
+
+
+class InvalidReferenceError(ValueError):
+    """A malformed reference string: where (0-based ``position``) and what (``reason``)."""
+
+    def __init__(self, text: str, position: int, reason: str) -> None:
+        self.text = text
+        self.position = position
+        self.reason = reason
+        super().__init__(f"invalid reference {text!r} at position {position}: {reason}")
+
+
+def _check_part(pattern: re.Pattern[str], value: object, what: str, rule: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"invalid reference {what} {value!r}: expected {rule}")
+    return value
+
+
+_SEGMENT_RULE = "lowercase kebab case ([a-z][a-z0-9]*(-[a-z0-9]+)*)"
+_OWNER_RULE = "an organisation slug ([a-z0-9][a-z0-9-]*)"
+_ID_RULE = "[A-Za-z0-9][A-Za-z0-9._~-]*"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to one entity: ``Reference("thg-fulfil", "inventory-item", "brandco", id)``.
+
+    ``entity_path`` may be given dotted (``"fulfilment-request.dispatched"``) or as a tuple; it is
+    stored as a tuple of segments. Equal references compare and hash equal, whichever form they
+    were parsed from. ``str(ref)`` is the canonical reference string.
+    """
+
+    product: str
+    entity_path: Tuple[str, ...]
+    owner: str
+    id: str
+
+    scheme: ClassVar[str] = _SCHEME
+    """Always ``thg``."""
+
+    def __init__(
+        self, product: str, entity_path: Union[str, Tuple[str, ...]], owner: str, id: str
+    ) -> None:
+        segments = tuple(entity_path.split(".")) if isinstance(entity_path, str) else entity_path
+        _check_part(_SEGMENT, product, "product", _SEGMENT_RULE)
+        if not isinstance(segments, tuple) or not segments:
+            raise ValueError("a reference needs an entity path of at least one segment")
+        for segment in segments:
+            _check_part(_SEGMENT, segment, "entity path segment", _SEGMENT_RULE)
+        if product == _DOCUMENT and segments != (_DOCUMENT,):
+            raise ValueError("product 'document' has only the entity path 'document'")
+        _check_part(_OWNER, owner, "owner", _OWNER_RULE)
+        _check_part(_ID, id, "id", _ID_RULE)
+        # frozen dataclass: assign through object.__setattr__ in a hand-written __init__
+        object.__setattr__(self, "product", product)
+        object.__setattr__(self, "entity_path", segments)
+        object.__setattr__(self, "owner", owner)
+        object.__setattr__(self, "id", id)
+
+    @classmethod
+    def parse(cls, text: str) -> Reference:
+        """Parse either form; raises ``InvalidReferenceError`` with the position of the fault."""
+        if not isinstance(text, str):
+            raise TypeError(f"a reference string must be a str, not {type(text).__name__}")
+        return _parse(text)
+
+    @property
+    def entity_type(self) -> str:
+        """``<product>:<entity-path>``, e.g. ``thg-fulfil:fulfilment-request.dispatched``; the
+        resource object's ``type``."""
+        return f"{self.product}:{'.'.join(self.entity_path)}"
+
+    @property
+    def parent_entity_path(self) -> Tuple[str, ...]:
+        """The entity path of the parent entity type (empty for a top-level entity)."""
+        return self.entity_path[:-1]
+
+    @property
+    def parent_entity_type(self) -> Optional[str]:
+        """The parent's entity type string (the key in ``meta.parent``), or None at top level."""
+        if len(self.entity_path) < 2:
+            return None
+        return f"{self.product}:{'.'.join(self.parent_entity_path)}"
+
+    @property
+    def path(self) -> str:
+        """The lookup URL path: ``/api/<product>/v1/<owner>/<entity-path with dots>/<id>``.
+
+        Every part is already URL-safe (the lexical rules allow only unreserved characters).
+        """
+        return f"/api/{self.product}/v1/{self.owner}/{'.'.join(self.entity_path)}/{self.id}"
+
+    def __str__(self) -> str:
+        if self.product == _DOCUMENT:
+            return f"{_SCHEME}:{_DOCUMENT}:{self.owner}@{self.id}"
+        return f"{_SCHEME}:{self.entity_type}#{self.owner}@{self.id}"
+
+    def __repr__(self) -> str:
+        return f"Reference.parse({str(self)!r})"
+
+    # pydantic integration: a model field typed ``Reference`` accepts the string (or a
+    # Reference) and serialises back to the canonical string.
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def validate(value: Any) -> Reference:
+            if isinstance(value, Reference):
+                return value
+            if not isinstance(value, str):
+                raise ValueError("a reference must be a string")
+            return _parse(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
+        return {"type": "string", "format": "thg-reference"}
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def fail(self, reason: str, position: Optional[int] = None) -> InvalidReferenceError:
+        return InvalidReferenceError(self.text, self.pos if position is None else position, reason)
+
+    def found(self) -> str:
+        if self.pos >= len(self.text):
+            return "the end"
+        return repr(self.text[self.pos])
+
+    def expect(self, char: str, after: str) -> None:
+        if self.text.startswith(char, self.pos):
+            self.pos += 1
+            return
+        raise self.fail(f"expected {char!r} after {after}, found {self.found()}")
+
+    def take(self, pattern: re.Pattern[str], what: str, rule: str) -> str:
+        match = pattern.match(self.text, self.pos)
+        if match is None:
+            raise self.fail(f"expected {what} ({rule}), found {self.found()}")
+        self.pos = match.end()
+        return match.group()
+
+
+def _parse(text: str) -> Reference:
+    scan = _Scanner(text)
+    if not text.startswith(_SCHEME + ":"):
+        end = text.find(":")
+        shown = text if end < 0 else text[:end]
+        raise scan.fail(f"expected the scheme 'thg:' at the start, found {shown[:20]!r}")
+    scan.pos = len(_SCHEME) + 1
+    product = scan.take(_SEGMENT, "a product", _SEGMENT_RULE)
+    scan.expect(":", "the product")
+    body_at = scan.pos
+    if product == _DOCUMENT and "#" not in text[body_at:]:
+        segments: Tuple[str, ...] = (_DOCUMENT,)  # the short document form: no entity path
+    else:
+        segments = (scan.take(_SEGMENT, "an entity type", _SEGMENT_RULE),)
+        while text.startswith(".", scan.pos):
+            scan.pos += 1
+            segments += (scan.take(_SEGMENT, "an entity type after '.'", _SEGMENT_RULE),)
+        if not text.startswith("#", scan.pos):
+            if text.startswith("@", scan.pos) and product != _DOCUMENT:
+                raise scan.fail(
+                    f"expected '#<owner>' after the entity path (only product 'document' has "
+                    f"the short form thg:document:<owner>@<id>), found '@'"
+                )
+            raise scan.fail(f"expected '.' or '#' after the entity path, found {scan.found()}")
+        scan.pos += 1
+        if product == _DOCUMENT and segments != (_DOCUMENT,):
+            raise scan.fail("product 'document' has only the entity path 'document'", body_at)
+    owner = scan.take(_OWNER, "the owner", _OWNER_RULE)
+    scan.expect("@", "the owner")
+    id_ = scan.take(_ID, "the id", _ID_RULE)
+    if scan.pos != len(text):
+        raise scan.fail(f"unexpected {scan.found()} after the id")
+    return Reference(product, segments, owner, id_)
