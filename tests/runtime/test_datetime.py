@@ -124,7 +124,7 @@ zones = st.one_of(
     ),
 )
 instants = st.datetimes(
-    min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=zones
+    min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=zones  # type: ignore[arg-type]
 )
 
 
