@@ -1,0 +1,1 @@
+"""thg-sandbox: a local emulator of the THG Connect Integration Platform."""

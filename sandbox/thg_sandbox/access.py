@@ -1,0 +1,50 @@
+"""Who may act on which owner path (CONVENTIONS §10), as one pure decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thg_codegen.model import Entity
+
+from .config import SandboxConfig
+from .errors import ApiError, forbidden, not_found
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The organisation behind a verified token."""
+
+    organisation: str
+    client_id: str
+
+
+def roles_on(
+    config: SandboxConfig, caller: str, product: str, owner: str, entity: Entity
+) -> frozenset[str]:
+    """The roles `caller` plays on `owner`'s path for this entity; empty when it may not look."""
+    if caller == owner:
+        # On its own path an organisation plays the entity's owner role ("self" included).
+        return frozenset({entity.owner_role})
+    return config.roles(product, caller, owner)
+
+
+def check(
+    config: SandboxConfig, caller: Caller, product: str, owner: str, entity: Entity, *, write: bool
+) -> None:
+    """Raise the 404 or 403 CONVENTIONS §10 asks for; return when the call may go ahead."""
+    roles = roles_on(config, caller.organisation, product, owner, entity)
+    if not roles:
+        # Not partnered: do not disclose whether the owner path exists.
+        raise not_found()
+    if write and entity.writer_role not in roles:
+        raise forbidden(
+            f"{caller.organisation} may read {entity.type_string} on {owner}'s path but only the "
+            f"{entity.writer_role} may write it"
+        )
+
+
+def may_write(config: SandboxConfig, caller: str, product: str, owner: str, entity: Entity) -> bool:
+    return entity.writer_role in roles_on(config, caller, product, owner, entity)
+
+
+__all__ = ["ApiError", "Caller", "check", "may_write", "roles_on"]

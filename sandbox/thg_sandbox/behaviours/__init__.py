@@ -1,0 +1,10 @@
+"""Documented special behaviours, each in its own module, installed as extensions."""
+
+from __future__ import annotations
+
+from .sandbox_org import install_sandbox_org
+from .unique_keys import install_unique_keys
+
+BUILTIN = (install_unique_keys, install_sandbox_org)
+
+__all__ = ["BUILTIN", "install_sandbox_org", "install_unique_keys"]

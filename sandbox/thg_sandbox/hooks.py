@@ -1,0 +1,38 @@
+"""Seams for behaviour beyond plain storage.
+
+* `WriteHook`s run after every committed POST, PUT and DELETE (one call per resource, children
+  of a cascade included) with the action `CREATED`, `UPDATED` or `DELETED` and the acting
+  organisation: events, webhooks and the sandbox organisation's reactions hang here.
+* `AttributeRule`s run inside the write's transaction, after schema validation, and return
+  field errors (a 422): uniqueness of business keys, product models.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from thg_codegen.model import Entity, Product
+
+from .errors import ErrorObject
+from .store import Resource
+
+
+class WriteHook(Protocol):
+    def __call__(self, entity: Entity, action: str, resource: Resource, actor: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    conn: sqlite3.Connection  # the write's own transaction: read, never write
+    product: Product
+    entity: Entity
+    owner: str
+    actor: str
+    resource_id: str | None  # the id being replaced; None on create
+    attributes: dict[str, Any]
+
+
+class AttributeRule(Protocol):
+    def __call__(self, ctx: RuleContext) -> list[ErrorObject]: ...

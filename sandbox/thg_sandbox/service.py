@@ -1,0 +1,300 @@
+"""The generic entity operations: what every product's POST, GET, PUT and DELETE do.
+
+No HTTP here: callers hand over a `Target` (where the request points) and the request's `data`
+member; the HTTP layer and the behaviours (which act as an organisation through this same
+path) both come through these methods, so every write is checked, stored and announced alike.
+Methods are synchronous and take the database lock; the HTTP layer calls them in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from thg_codegen.model import Entity, Product
+from thg_connect_core import InvalidReferenceError, Reference
+
+from . import access
+from .access import Caller
+from .clock import Clock, meta_timestamp
+from .config import SandboxConfig
+from .errors import ApiError, ErrorObject, conflict, field_error, not_found, unprocessable
+from .filters import compile_filter
+from .hooks import AttributeRule, RuleContext, WriteHook
+from .store import Database, Resource, ResourceStore
+from .validation import SchemaSet, check_attributes
+from .validation.documents import pointer_of
+from .validation.shape import ReferenceField
+
+log = logging.getLogger("thg_sandbox")
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+MAX_ID_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a request points: an entity type under an owner, below these ancestor ids."""
+
+    product: Product
+    entity: Entity
+    owner: str
+    ancestors: tuple[str, ...]  # ids from the path, top-level first
+    id: str | None = None  # the item id on item and lookup paths
+
+
+@dataclass
+class _Pending:
+    """Writes committed by one call, announced to the hooks once the lock is released."""
+
+    events: list[tuple[Entity, str, Resource]] = field(default_factory=list)
+
+
+class Service:
+    def __init__(
+        self, db: Database, products: Iterable[Product], config: SandboxConfig, clock: Clock
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.products = {p.name: p for p in products}
+        self.schemas = {name: SchemaSet(p.document) for name, p in self.products.items()}
+        self.store = ResourceStore()
+        self.hooks: list[WriteHook] = []
+        self.rules: dict[str, list[AttributeRule]] = {}
+
+    # -- registration -----------------------------------------------------------------------
+
+    def add_rule(self, type_string: str, rule: AttributeRule) -> None:
+        self.rules.setdefault(type_string, []).append(rule)
+
+    def entity_by_type(self, type_string: str) -> tuple[Product, Entity] | None:
+        product_name, _, path = type_string.partition(":")
+        product = self.products.get(product_name)
+        if product is None:
+            return None
+        entity = next((e for e in product.entities if e.type_string == type_string), None)
+        return None if entity is None else (product, entity)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def list_page(
+        self, caller: Caller, target: Target, *, number: int, size: int, filter_text: str | None
+    ) -> tuple[list[Resource], bool]:
+        """One page, and whether another may follow."""
+        access.check(
+            self.config, caller, target.product.name, target.owner, target.entity, write=False
+        )
+        sql = compile_filter(filter_text, self.schemas[target.product.name], target.entity.schema)
+        with self.db.reading() as conn:
+            parent_id = self._parent_id(conn, target)
+            rows = self.store.page(
+                conn,
+                entity=target.entity.type_string,
+                owner=target.owner,
+                parent_id=parent_id,
+                where=sql.where,
+                params=sql.params,
+                limit=size + 1,
+                offset=(number - 1) * size,
+            )
+        return rows[:size], len(rows) > size
+
+    def get(self, caller: Caller, target: Target) -> Resource:
+        access.check(
+            self.config, caller, target.product.name, target.owner, target.entity, write=False
+        )
+        with self.db.reading() as conn:
+            return self._existing(conn, target)
+
+    def lookup(self, caller: Caller, target: Target) -> Resource:
+        """By the entity's own id alone (the lookup path a reference string names)."""
+        access.check(
+            self.config, caller, target.product.name, target.owner, target.entity, write=False
+        )
+        with self.db.reading() as conn:
+            found = self.store.get(conn, target.entity.type_string, target.owner, target.id or "")
+        if found is None:
+            raise not_found()
+        return found
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def create(self, caller: Caller, target: Target, data: dict[str, Any]) -> Resource:
+        entity = target.entity
+        access.check(self.config, caller, target.product.name, target.owner, entity, write=True)
+        pending = _Pending()
+        with self.db.transaction() as conn:
+            parent_id = self._parent_id(conn, target)
+            if entity.kind == "status":
+                if self.store.status_of(conn, entity.type_string, target.owner, parent_id):
+                    raise conflict(f"The {entity.name[-1]} is already set; PUT to change it.")
+                new_id = str(uuid.uuid4())
+            elif entity.id_source == "client":
+                new_id = self._client_id(data)
+                if self.store.get(conn, entity.type_string, target.owner, new_id):
+                    raise conflict(f"The id {new_id!r} is already taken.")
+            else:
+                new_id = str(uuid.uuid4())
+            attributes = self._checked(conn, caller, target, None, data)
+            now = meta_timestamp(self.clock.now())
+            created = Resource(
+                product=target.product.name,
+                entity=entity.type_string,
+                owner=target.owner,
+                id=new_id,
+                parent_id=parent_id,
+                parents=self._parents(target),
+                attributes=attributes,
+                creator=caller.organisation,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            self.store.insert(conn, created)
+            pending.events.append((entity, "CREATED", created))
+        self._announce(pending, caller)
+        return created
+
+    def replace(self, caller: Caller, target: Target, data: dict[str, Any]) -> Resource:
+        entity = target.entity
+        access.check(self.config, caller, target.product.name, target.owner, entity, write=True)
+        pending = _Pending()
+        with self.db.transaction() as conn:
+            current = self._existing(conn, target)
+            sent_id = data.get("id")
+            if sent_id is not None and sent_id != current.id:
+                raise conflict(f"data.id {sent_id!r} is not the id of the resource at this path.")
+            attributes = self._checked(conn, caller, target, current.id, data)
+            updated = replace(
+                current,
+                attributes=attributes,
+                version=current.version + 1,
+                updated_at=meta_timestamp(self.clock.now()),
+            )
+            self.store.update(conn, updated)
+            pending.events.append((entity, "UPDATED", updated))
+        self._announce(pending, caller)
+        return updated
+
+    def delete(self, caller: Caller, target: Target) -> None:
+        access.check(
+            self.config, caller, target.product.name, target.owner, target.entity, write=True
+        )
+        pending = _Pending()
+        with self.db.transaction() as conn:
+            current = self._existing(conn, target)
+            doomed = [*self.store.descendants(conn, current), current]
+            self.store.delete(conn, doomed)
+            for res in doomed:
+                found = self.entity_by_type(res.entity)
+                if found is not None:
+                    pending.events.append((found[1], "DELETED", res))
+        self._announce(pending, caller)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _parents(self, target: Target) -> dict[str, str]:
+        name = target.entity.name
+        return {
+            target.product.entity(name[: i + 1]).type_string: ancestor
+            for i, ancestor in enumerate(target.ancestors)
+        }
+
+    def _parent_id(self, conn: sqlite3.Connection, target: Target) -> str:
+        """The immediate parent's id after checking the whole chain exists (404 otherwise)."""
+        if not target.ancestors:
+            return ""
+        parent_name = target.entity.name[:-1]
+        parent = target.product.entity(parent_name)
+        found = self.store.get(conn, parent.type_string, target.owner, target.ancestors[-1])
+        expected = replace(target, entity=parent, ancestors=target.ancestors[:-1])
+        if found is None or found.parents != self._parents(expected):
+            raise not_found()
+        return found.id
+
+    def _existing(self, conn: sqlite3.Connection, target: Target) -> Resource:
+        entity = target.entity
+        parent_id = self._parent_id(conn, target)
+        if entity.kind == "status":
+            found = self.store.status_of(conn, entity.type_string, target.owner, parent_id)
+            if found is None:
+                raise not_found(f"The {entity.name[-1]} is not set.")
+            return found
+        found = self.store.get(conn, entity.type_string, target.owner, target.id or "")
+        if found is None or found.parent_id != parent_id:
+            raise not_found()
+        return found
+
+    def _client_id(self, data: dict[str, Any]) -> str:
+        new_id = data.get("id")
+        if not isinstance(new_id, str) or not new_id:
+            raise unprocessable([field_error("/data/id", "id is required: you choose this id")])
+        if len(new_id) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(new_id):
+            raise unprocessable(
+                [field_error("/data/id", "id must match [A-Za-z0-9][A-Za-z0-9._~-]* (200 at most)")]
+            )
+        return new_id
+
+    def _checked(
+        self,
+        conn: sqlite3.Connection,
+        caller: Caller,
+        target: Target,
+        resource_id: str | None,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The attributes to store, or a 422 listing every failing field."""
+        raw = data.get("attributes", {})
+        schemas = self.schemas[target.product.name]
+        result = check_attributes(schemas, target.entity.schema, raw)
+        errors = list(result.errors)
+        if not errors:
+            errors.extend(self._missing_references(conn, result.references))
+        if not errors:
+            ctx = RuleContext(
+                conn=conn,
+                product=target.product,
+                entity=target.entity,
+                owner=target.owner,
+                actor=caller.organisation,
+                resource_id=resource_id,
+                attributes=result.attributes,
+            )
+            for rule in self.rules.get(target.entity.type_string, []):
+                errors.extend(rule(ctx))
+        if errors:
+            raise ApiError(422, errors)
+        return result.attributes
+
+    def _missing_references(
+        self, conn: sqlite3.Connection, references: list[ReferenceField]
+    ) -> list[ErrorObject]:
+        errors: list[ErrorObject] = []
+        for ref in references:
+            where = pointer_of(ref.path)
+            try:
+                parsed = Reference.parse(ref.value)
+            except InvalidReferenceError:
+                continue  # the schema's format check has reported it already
+            if parsed.entity_type not in ref.targets:
+                wanted = " or ".join(ref.targets)
+                errors.append(field_error(where, f"{ref.path[-1]} must reference a {wanted}"))
+            elif self.store.get(conn, parsed.entity_type, parsed.owner, parsed.id) is None:
+                errors.append(
+                    field_error(where, f"{ref.path[-1]} names {ref.value}, which does not exist")
+                )
+        return errors
+
+    def _announce(self, pending: _Pending, caller: Caller) -> None:
+        for entity, action, resource in pending.events:
+            for hook in list(self.hooks):
+                try:
+                    hook(entity, action, resource, caller.organisation)
+                except Exception:  # a failing listener must not undo or fail a committed write
+                    log.exception("write hook %r failed for %s %s", hook, action, resource.entity)

@@ -1,0 +1,99 @@
+"""A sandbox per test module, served over real HTTP on 127.0.0.1, and a small client for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from thg_sandbox.clock import ManualClock
+from thg_sandbox.server import RunningSandbox, running_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+SPECS = ROOT / "specs"
+FULFIL = "/api/thg-fulfil/v1"
+TIMEOUT = httpx.Timeout(10.0)
+
+
+class Org:
+    """One organisation's HTTP session: fetches a token once, sends it on every call."""
+
+    def __init__(self, running: RunningSandbox, slug: str) -> None:
+        self.slug = slug
+        self.running = running
+        self.http = httpx.Client(base_url=running.base_url, timeout=TIMEOUT)
+        self._token: str | None = None
+
+    def token(self) -> str:
+        if self._token is None:
+            client = self.running.credentials[self.slug]
+            response = self.http.post(
+                "/oauth/token",
+                json={
+                    "client_id": client.client_id,
+                    "client_secret": client.client_secret,
+                    "grant_type": "client_credentials",
+                    "audience": self.running.base_url,
+                },
+            )
+            assert response.status_code == 200, response.text
+            self._token = str(response.json()["access_token"])
+        return self._token
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
+        return self.http.request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def doc(type_string: str, attributes: dict[str, Any], id: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": type_string, "attributes": attributes}
+    if id is not None:
+        data["id"] = id
+    return {"data": data}
+
+
+def item(sku: str, **extra: Any) -> dict[str, Any]:
+    return doc("thg-fulfil:inventory-item", {"sku": sku, "name": f"Item {sku}", **extra})
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def sandbox(clock: ManualClock) -> Iterator[RunningSandbox]:
+    with running_sandbox(SPECS, clock=clock) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def brandco(sandbox: RunningSandbox) -> Iterator[Org]:
+    org = Org(sandbox, "brandco")
+    yield org
+    org.close()
+
+
+@pytest.fixture(scope="module")
+def thg(sandbox: RunningSandbox) -> Iterator[Org]:
+    org = Org(sandbox, "thg")
+    yield org
+    org.close()
