@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from thg_codegen.model import Product
 from thg_codegen.pipeline import load_products
 
 from .app import Extension, Sandbox, create_app
@@ -32,8 +33,10 @@ def build(
     *,
     clock: Clock | None = None,
     extensions: Sequence[Extension] = BUILTIN,
+    products: Sequence[Product] | None = None,
 ) -> tuple[Sandbox, Starlette]:
-    products = load_products(specs)
+    """The sandbox and its app; `products` (already loaded from `specs`) saves re-reading."""
+    products = load_products(specs) if products is None else products
     sandbox = Sandbox(products, config or default_config(), db_path, clock)
     return sandbox, create_app(sandbox, extensions)
 
@@ -66,9 +69,12 @@ def running_sandbox(
     *,
     clock: Clock | None = None,
     extensions: Sequence[Extension] = BUILTIN,
+    products: Sequence[Product] | None = None,
 ) -> Iterator[RunningSandbox]:
     """The sandbox served in a background thread on a free loopback port, for tests."""
-    sandbox, app = build(specs, config, db_path, clock=clock, extensions=extensions)
+    sandbox, app = build(
+        specs, config, db_path, clock=clock, extensions=extensions, products=products
+    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, 0))

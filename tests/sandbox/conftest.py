@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from thg_codegen.model import Product
+from thg_codegen.pipeline import load_products
 from thg_sandbox.clock import ManualClock
+from thg_sandbox.config import SandboxConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +73,21 @@ def doc(type_string: str, attributes: dict[str, Any], id: str | None = None) -> 
     return {"data": data}
 
 
+def errors(response: httpx.Response) -> list[dict[str, Any]]:
+    """The JSON:API error objects of a response (asserting it is an errors document)."""
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    found = response.json()["errors"]
+    assert isinstance(found, list) and found
+    for error in found:
+        assert error["status"] == str(response.status_code)
+        assert {"id", "status", "code", "title", "detail"} <= error.keys()
+    return found
+
+
+def pointers(response: httpx.Response) -> set[str]:
+    return {e["source"]["pointer"] for e in errors(response)}
+
+
 def item(sku: str, **extra: Any) -> dict[str, Any]:
     return doc("thg-fulfil:inventory-item", {"sku": sku, "name": f"Item {sku}", **extra})
 
@@ -79,9 +97,23 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+@pytest.fixture(scope="session")
+def products() -> list[Product]:
+    # Read the specs once per run: every module's sandbox serves the same products.
+    return load_products(SPECS)
+
+
 @pytest.fixture(scope="module")
-def sandbox(clock: ManualClock) -> Iterator[RunningSandbox]:
-    with running_sandbox(SPECS, clock=clock) as running:
+def sandbox_config() -> SandboxConfig | None:
+    """Override in a module for other organisations or partnerships."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def sandbox(
+    clock: ManualClock, products: list[Product], sandbox_config: SandboxConfig | None
+) -> Iterator[RunningSandbox]:
+    with running_sandbox(SPECS, sandbox_config, clock=clock, products=products) as running:
         yield running
 
 

@@ -1,0 +1,143 @@
+"""Create, read, replace, delete, statuses, lookups and client-chosen ids, over HTTP."""
+
+from __future__ import annotations
+
+from thg_connect_core import Reference
+
+from .conftest import FULFIL, Org, doc, errors, item
+from .helpers import delivery, dispatched, fulfilment_request
+
+ITEMS = f"{FULFIL}/brandco/inventory-item"
+REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
+
+
+def test_create_fills_meta(brandco: Org) -> None:
+    response = brandco.post(ITEMS, json=item("CRUD-1", mass_g=245))
+    assert response.status_code == 201
+    data = response.json()["data"]
+    meta = data["meta"]
+    assert data["attributes"] == {"sku": "CRUD-1", "name": "Item CRUD-1", "mass_g": 245}
+    assert meta["creator"] == meta["owner"] == "brandco"
+    assert meta["parent"] == {}
+    assert meta["product"] == "thg-fulfil"
+    assert meta["reference"] == f"thg:thg-fulfil:inventory-item#brandco@{data['id']}"
+    assert Reference.parse(meta["reference"]).id == data["id"]
+    assert len(meta["createdAt"]) == len("2026-02-11T13:09:43.710356")
+    assert "+" not in meta["createdAt"] and meta["createdAt"] == meta["updatedAt"]
+
+
+def test_put_replaces_everything_and_bumps_the_version(brandco: Org) -> None:
+    created = brandco.post(ITEMS, json=item("CRUD-2", mass_g=100)).json()["data"]
+    path = f"{ITEMS}/{created['id']}"
+    body = item("CRUD-2", height_mm=10)
+    body["data"]["id"] = created["id"]
+    replaced = brandco.put(path, json=body)
+    assert replaced.status_code == 200, replaced.text
+    data = replaced.json()["data"]
+    assert data["version"] == "2"
+    assert "mass_g" not in data["attributes"] and data["attributes"]["height_mm"] == 10
+    assert data["meta"]["createdAt"] == created["meta"]["createdAt"]
+    assert data["meta"]["updatedAt"] >= created["meta"]["updatedAt"]
+    assert brandco.put(path, json=item("CRUD-2")).json()["data"]["version"] == "3"
+    assert brandco.get(path).json()["data"]["version"] == "3"
+    wrong = item("CRUD-2")
+    wrong["data"]["id"] = "someone-else"
+    assert brandco.put(path, json=wrong).status_code == 409
+
+
+def test_delete_takes_children_along(brandco: Org, thg: Org) -> None:
+    request_id = brandco.post(REQUESTS, json=fulfilment_request("ORD-DEL")).json()["data"]["id"]
+    parcels = f"{REQUESTS}/{request_id}/dispatched"
+    parcel = thg.post(parcels, json=dispatched())
+    assert parcel.status_code == 201, parcel.text
+    parcel_id = parcel.json()["data"]["id"]
+    assert parcel.json()["data"]["meta"]["parent"] == {"thg-fulfil:fulfilment-request": request_id}
+    status = thg.post(f"{parcels}/{parcel_id}/delivery", json=delivery())
+    assert status.status_code == 201, status.text
+    status_id = status.json()["data"]["id"]
+    assert status.json()["data"]["meta"]["parent"] == {
+        "thg-fulfil:fulfilment-request": request_id,
+        "thg-fulfil:fulfilment-request.dispatched": parcel_id,
+    }
+    assert brandco.delete(f"{REQUESTS}/{request_id}").status_code == 204
+    assert brandco.get(f"{REQUESTS}/{request_id}").status_code == 404
+    assert (
+        brandco.get(f"{FULFIL}/brandco/fulfilment-request.dispatched/{parcel_id}").status_code
+        == 404
+    )
+    lookup = f"{FULFIL}/brandco/fulfilment-request.dispatched.delivery/{status_id}"
+    assert brandco.get(lookup).status_code == 404
+    assert brandco.delete(f"{REQUESTS}/{request_id}").status_code == 404
+
+
+def test_child_paths_check_their_parents(brandco: Org, thg: Org) -> None:
+    first = brandco.post(REQUESTS, json=fulfilment_request("ORD-P1")).json()["data"]["id"]
+    second = brandco.post(REQUESTS, json=fulfilment_request("ORD-P2")).json()["data"]["id"]
+    parcel = thg.post(f"{REQUESTS}/{first}/dispatched", json=dispatched()).json()["data"]["id"]
+    assert brandco.get(f"{REQUESTS}/{first}/dispatched/{parcel}").status_code == 200
+    assert brandco.get(f"{REQUESTS}/{second}/dispatched/{parcel}").status_code == 404
+    assert thg.post(f"{REQUESTS}/missing/dispatched", json=dispatched()).status_code == 404
+    listed = brandco.get(f"{REQUESTS}/{first}/dispatched").json()["data"]
+    assert [p["id"] for p in listed] == [parcel]
+    assert brandco.get(f"{REQUESTS}/{second}/dispatched").json()["data"] == []
+
+
+def test_statuses(brandco: Org, thg: Org) -> None:
+    item_id = brandco.post(ITEMS, json=item("CRUD-ST")).json()["data"]["id"]
+    path = f"{ITEMS}/{item_id}/approval"
+    assert brandco.get(path).status_code == 404
+    rejected = doc(
+        "thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED", "reason": "No barcode"}
+    )
+    assert thg.put(path, json=rejected).status_code == 404  # PUT before set
+    created = thg.post(path, json=rejected)
+    assert created.status_code == 201
+    status = created.json()["data"]
+    assert status["type"] == "thg-fulfil:inventory-item.approval"
+    again = thg.post(path, json=rejected)
+    assert again.status_code == 409
+    assert errors(again)[0]["code"] == "Conflict"
+    approved = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}, id=status["id"])
+    changed = thg.put(path, json=approved)
+    assert changed.status_code == 200
+    assert changed.json()["data"]["attributes"] == {"state": "APPROVED"}
+    assert changed.json()["data"]["version"] == "2"
+    assert changed.json()["data"]["id"] == status["id"]
+    lookup = brandco.get(f"{FULFIL}/brandco/inventory-item.approval/{status['id']}")
+    assert lookup.status_code == 200
+    assert lookup.json()["data"]["meta"]["reference"] == (
+        f"thg:thg-fulfil:inventory-item.approval#brandco@{status['id']}"
+    )
+    assert thg.delete(path).status_code == 204
+    assert brandco.get(path).status_code == 404
+    assert thg.post(path, json=rejected).status_code == 201  # settable again
+
+
+def test_client_chosen_ids(brandco: Org, thg: Org) -> None:
+    path = "/api/events/v1/brandco/subscription"
+    body = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory-item"]}, id="mysub")
+    created = brandco.post(path, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["data"]["id"] == "mysub"
+    taken = brandco.post(path, json=body)
+    assert taken.status_code == 409
+    # Ids are per owner: another organisation may use the same one on its own path.
+    other = doc("events:subscription", {}, id="mysub")
+    assert thg.post("/api/events/v1/thg/subscription", json=other).status_code == 201
+    missing = brandco.post(path, json=doc("events:subscription", {}))
+    assert missing.status_code == 422
+    assert errors(missing)[0]["source"]["pointer"] == "/data/id"
+    assert brandco.get(f"{path}/mysub").json()["data"]["id"] == "mysub"
+
+
+def test_document_references_use_the_short_form(brandco: Org) -> None:
+    created = brandco.post(
+        "/api/document/v1/brandco/document", json=doc("document:document", {"filename": "a.pdf"})
+    ).json()["data"]
+    assert created["meta"]["reference"] == f"thg:document:brandco@{created['id']}"
+    hazmat = item("CRUD-HZ", hazmat=True, hazmatDocumentation=created["meta"]["reference"])
+    assert brandco.post(ITEMS, json=hazmat).status_code == 201
+    dangling = item("CRUD-HZ2", hazmatDocumentation="thg:document:brandco@does-not-exist")
+    response = brandco.post(ITEMS, json=dangling)
+    assert response.status_code == 422
+    assert errors(response)[0]["source"]["pointer"] == "/data/attributes/hazmatDocumentation"
