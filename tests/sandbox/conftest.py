@@ -24,8 +24,9 @@ TIMEOUT = httpx.Timeout(10.0)
 class Org:
     """One organisation's HTTP session: fetches a token once, sends it on every call."""
 
-    def __init__(self, running: RunningSandbox, slug: str) -> None:
+    def __init__(self, running: RunningSandbox, slug: str, audience: str | None = None) -> None:
         self.slug = slug
+        self.audience = audience or running.base_url
         self.running = running
         self.http = httpx.Client(base_url=running.base_url, timeout=TIMEOUT)
         self._token: str | None = None
@@ -39,7 +40,7 @@ class Org:
                     "client_id": client.client_id,
                     "client_secret": client.client_secret,
                     "grant_type": "client_credentials",
-                    "audience": self.running.base_url,
+                    "audience": self.audience,
                 },
             )
             assert response.status_code == 200, response.text
@@ -64,6 +65,12 @@ class Org:
 
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> Org:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def doc(type_string: str, attributes: dict[str, Any], id: str | None = None) -> dict[str, Any]:

@@ -79,6 +79,10 @@ def field_errors(errors: Iterable[ValidationError]) -> Iterator[tuple[tuple[str 
     for `required` (one per missing member)."""
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
+            chosen = _discriminated(error)
+            if chosen is not None:
+                yield from chosen
+                continue
             error = best_match(error.context)
         path = tuple(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
@@ -88,3 +92,38 @@ def field_errors(errors: Iterable[ValidationError]) -> Iterator[tuple[tuple[str 
                     yield (*path, name), f"{field_name((*path, name))} is required"
             continue
         yield path, f"{field_name(path)} {_phrase(error)}"
+
+
+def _discriminated(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]] | None:
+    """For a `oneOf` with a discriminator, the errors of the branch the instance names (or one
+    error on the discriminator itself); None when there is no discriminator to go by."""
+    schema: Any = error.schema
+    disc = schema.get("discriminator") if isinstance(schema, dict) else None
+    if not isinstance(disc, dict) or not isinstance(error.instance, dict):
+        return None
+    prop = str(disc.get("propertyName", ""))
+    mapping: Any = disc.get("mapping") or {}
+    path = (*error.absolute_path, prop)
+    value = error.instance.get(prop)
+    if value not in mapping:
+        if prop not in error.instance:
+            return [(path, f"{field_name(path)} is required")]
+        options = ", ".join(_show(v) for v in mapping)
+        return [(path, f"{field_name(path)} must be one of {options}")]
+    branches: Any = error.validator_value
+    index = next(
+        (
+            i
+            for i, b in enumerate(branches)
+            if isinstance(b, dict) and b.get("$ref") == mapping[value]
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    mine = [
+        e
+        for e in error.context or []
+        if e.relative_schema_path and e.relative_schema_path[0] == index
+    ]
+    return list(field_errors(mine))

@@ -1,0 +1,114 @@
+"""422 documents with one error per failing field, 400 for malformed bodies, never a traceback."""
+
+from __future__ import annotations
+
+from .conftest import FULFIL, Org, doc, errors, item, pointers
+from .helpers import fulfilment_request
+
+ITEMS = f"{FULFIL}/brandco/inventory-item"
+REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
+
+
+def test_one_error_per_failing_field(brandco: Org) -> None:
+    body = doc(
+        "thg-fulfil:inventory-item",
+        {"name": "", "mass_g": -1, "height_mm": "tall", "countryOfOrigin": "gb", "colour": "red"},
+    )
+    response = brandco.post(ITEMS, json=body)
+    assert response.status_code == 422
+    found = {e["source"]["pointer"]: e for e in errors(response)}
+    assert set(found) == {
+        "/data/attributes/sku",
+        "/data/attributes/name",
+        "/data/attributes/mass_g",
+        "/data/attributes/height_mm",
+        "/data/attributes/countryOfOrigin",
+        "/data/attributes/colour",
+    }
+    assert found["/data/attributes/sku"]["detail"] == "sku is required"
+    assert found["/data/attributes/mass_g"]["detail"] == "mass_g must be greater than 0"
+    assert found["/data/attributes/height_mm"]["detail"] == "height_mm must be a number"
+    assert "not a known attribute" in found["/data/attributes/colour"]["detail"]
+    assert all(e["code"] == "RequestValidationError" for e in found.values())
+
+
+def test_nested_pointers(brandco: Org) -> None:
+    body = fulfilment_request("ORD-V1")
+    body["data"]["attributes"]["lines"].append({"lineId": "2", "sku": "SKU-2", "quantity": 0})
+    body["data"]["attributes"]["shipTo"]["countryCode"] = "Great Britain"
+    del body["data"]["attributes"]["shipTo"]["city"]
+    response = brandco.post(REQUESTS, json=body)
+    assert response.status_code == 422
+    assert pointers(response) == {
+        "/data/attributes/lines/1/quantity",
+        "/data/attributes/shipTo/countryCode",
+        "/data/attributes/shipTo/city",
+    }
+
+
+def test_status_states(brandco: Org, thg: Org) -> None:
+    item_id = brandco.post(ITEMS, json=item("VAL-ST")).json()["data"]["id"]
+    path = f"{ITEMS}/{item_id}/approval"
+    no_reason = thg.post(
+        path, json=doc("thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED"})
+    )
+    assert no_reason.status_code == 422
+    assert pointers(no_reason) == {"/data/attributes/reason"}
+    unknown = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "MAYBE"}))
+    assert unknown.status_code == 422
+    assert pointers(unknown) == {"/data/attributes/state"}
+
+
+def test_type_must_match(brandco: Org) -> None:
+    body = item("VAL-T")
+    body["data"]["type"] = "thg-fulfil:asn"
+    response = brandco.post(ITEMS, json=body)
+    assert response.status_code == 422
+    assert pointers(response) == {"/data/type"}
+    response = brandco.post(ITEMS, json={"data": "nope"})
+    assert response.status_code == 422
+    assert pointers(response) == {"/data"}
+
+
+def test_unique_business_keys_are_422(brandco: Org) -> None:
+    assert brandco.post(ITEMS, json=item("VAL-U")).status_code == 201
+    again = brandco.post(ITEMS, json=item("VAL-U"))
+    assert again.status_code == 422
+    assert pointers(again) == {"/data/attributes/sku"}
+
+
+def test_read_only_attributes_are_ignored(brandco: Org) -> None:
+    created = brandco.post(
+        "/api/document/v1/brandco/document",
+        json=doc("document:document", {"filename": "x.pdf", "status": "AVAILABLE"}),
+    )
+    assert created.status_code == 201, created.text
+    assert "status" not in created.json()["data"]["attributes"]
+
+
+def test_malformed_json_is_400(brandco: Org) -> None:
+    response = brandco.post(
+        ITEMS, content=b'{"data": {', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert errors(response)[0]["code"] == "MalformedJson"
+    assert brandco.post(ITEMS, content=b"").status_code == 400
+    assert brandco.post(ITEMS, json=[1, 2]).status_code == 400
+
+
+def test_garbage_never_yields_a_traceback(brandco: Org) -> None:
+    for body in (b"\xff\xfe\x00garbage", b"null", b'{"data": {"attributes": [1]}}', b"9" * 5000):
+        response = brandco.post(ITEMS, content=body)
+        assert 400 <= response.status_code < 500, body
+        assert "Traceback" not in response.text
+        errors(response)
+    deep = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "X"}}}
+    node = deep["data"]["attributes"]
+    for _ in range(200):
+        node["barcodes"] = [{"type": "EAN13", "value": "1"}]
+        node = node["barcodes"][0]
+    response = brandco.post(ITEMS, json=deep)
+    assert response.status_code == 422
+    too_big = brandco.post(ITEMS, content=b"[" + b" " * (2 * 1024 * 1024) + b"]")
+    assert too_big.status_code == 413
+    errors(too_big)
