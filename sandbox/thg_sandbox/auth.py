@@ -100,13 +100,18 @@ class TokenIssuer:
             claims = tokens.verify(self.key, token.strip(), now=self.now())
         except tokens.TokenError as exc:
             raise unauthorized(f"{exc}.") from None
-        own = {str(request.base_url).rstrip("/")} | audiences
-        if claims.audience.rstrip("/") not in own:
+        own = {_loopback(str(request.base_url))} | audiences
+        if _loopback(claims.audience) not in own:
             raise unauthorized("The access token was issued for another audience.")
         client = self.config.client(claims.client_id)
         if client is None or client.organisation != claims.organisation:
             raise unauthorized("The access token's client no longer exists.")
         return Caller(claims.organisation, claims.client_id)
+
+
+def _loopback(url: str) -> str:
+    """One spelling of the sandbox's own origin: `localhost` and `127.0.0.1` are the same host."""
+    return url.rstrip("/").replace("://localhost:", "://127.0.0.1:", 1)
 
 
 async def read_limited(request: Request, limit: int) -> bytes | None:

@@ -88,3 +88,7 @@ def _banner(config: SandboxConfig, port: int, where: str, products: Sequence[Pro
             f"client_secret={client.client_secret}"
         )
     click.echo("\n".join(lines), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
