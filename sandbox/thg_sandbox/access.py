@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from thg_codegen.model import Entity
 
 from .config import SandboxConfig
-from .errors import ApiError, forbidden, not_found
+from .errors import forbidden, not_found
 
 
 @dataclass(frozen=True)
@@ -47,4 +47,4 @@ def may_write(config: SandboxConfig, caller: str, product: str, owner: str, enti
     return entity.writer_role in roles_on(config, caller, product, owner, entity)
 
 
-__all__ = ["ApiError", "Caller", "check", "may_write", "roles_on"]
+__all__ = ["Caller", "check", "may_write", "roles_on"]

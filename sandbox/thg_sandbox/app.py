@@ -27,7 +27,7 @@ from .auth import TokenIssuer
 from .clock import Clock, SystemClock
 from .config import SandboxConfig
 from .errors import ApiError, ErrorObject, errors_document
-from .http import Api, entity_routes
+from .endpoints import Api, entity_routes
 from .service import Service
 from .store import Database
 

@@ -89,7 +89,9 @@ def conflict(detail: str) -> ApiError:
 
 
 def unauthorized(detail: str) -> ApiError:
-    return ApiError.one(401, "Unauthorized", detail)
+    error = ApiError.one(401, "Unauthorized", detail)
+    error.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return error
 
 
 def forbidden(detail: str) -> ApiError:
