@@ -4,7 +4,9 @@
   of a cascade included) with the action `CREATED`, `UPDATED` or `DELETED` and the acting
   organisation: events, webhooks and the sandbox organisation's reactions hang here.
 * `AttributeRule`s run inside the write's transaction, after schema validation, and return
-  field errors (a 422): uniqueness of business keys, product models.
+  field errors (a 422): uniqueness of business keys.
+* An `AttributesValidator` replaces the schema validation of one entity type where the spec's
+  schema cannot say everything (products checked against the product model they name).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from thg_codegen.model import Entity, Product
 
 from .errors import ErrorObject
 from .store import Resource
+from .validation import AttributesCheck
 
 
 class WriteHook(Protocol):
@@ -36,3 +39,10 @@ class RuleContext:
 
 class AttributeRule(Protocol):
     def __call__(self, ctx: RuleContext) -> list[ErrorObject]: ...
+
+
+class AttributesValidator(Protocol):
+    """Replaces the generic schema check of one entity type (`ctx.attributes` is the raw
+    request's); returns what to store and every field error."""
+
+    def __call__(self, ctx: RuleContext) -> AttributesCheck: ...

@@ -25,7 +25,7 @@ from .clock import Clock, meta_timestamp
 from .config import SandboxConfig
 from .errors import ApiError, ErrorObject, conflict, field_error, not_found, unprocessable
 from .filters import compile_filter
-from .hooks import AttributeRule, RuleContext, WriteHook
+from .hooks import AttributeRule, AttributesValidator, RuleContext, WriteHook
 from .store import Database, Resource, ResourceStore
 from .validation import SchemaSet, check_attributes
 from .validation.documents import pointer_of
@@ -67,6 +67,7 @@ class Service:
         self.store = ResourceStore()
         self.hooks: list[WriteHook] = []
         self.rules: dict[str, list[AttributeRule]] = {}
+        self.validators: dict[str, AttributesValidator] = {}
 
     # -- registration -----------------------------------------------------------------------
 
@@ -251,21 +252,26 @@ class Service:
     ) -> dict[str, Any]:
         """The attributes to store, or a 422 listing every failing field."""
         raw = data.get("attributes", {})
-        schemas = self.schemas[target.product.name]
-        result = check_attributes(schemas, target.entity.schema, raw)
+        ctx = RuleContext(
+            conn=conn,
+            product=target.product,
+            entity=target.entity,
+            owner=target.owner,
+            actor=caller.organisation,
+            resource_id=resource_id,
+            attributes=raw,
+        )
+        validator = self.validators.get(target.entity.type_string)
+        if validator is None:
+            schemas = self.schemas[target.product.name]
+            result = check_attributes(schemas, target.entity.schema, raw)
+        else:
+            result = validator(ctx)
         errors = list(result.errors)
         if not errors:
             errors.extend(self._missing_references(conn, result.references))
         if not errors:
-            ctx = RuleContext(
-                conn=conn,
-                product=target.product,
-                entity=target.entity,
-                owner=target.owner,
-                actor=caller.organisation,
-                resource_id=resource_id,
-                attributes=result.attributes,
-            )
+            ctx = replace(ctx, attributes=result.attributes)
             for rule in self.rules.get(target.entity.type_string, []):
                 errors.extend(rule(ctx))
         if errors:
