@@ -156,6 +156,30 @@ def _delete(api: Api, product: Product, entity: Entity, *, item: bool) -> Endpoi
     return endpoint
 
 
+def _not_implemented(api: Api, operation: str) -> Endpoint:
+    """An action the model declares but this sandbox does not serve yet: still authenticated
+    (a bad token is a 401 as anywhere), then an honest 501 rather than a misleading 404."""
+
+    async def endpoint(request: Request) -> Response:
+        api.caller(request)
+        raise ApiError.one(
+            501, "NotImplemented", f"{operation} is not implemented in this sandbox yet."
+        )
+
+    return endpoint
+
+
+def _action_routes(api: Api, entity: Entity) -> list[BaseRoute]:
+    """Actions (poll, confirm, ...) answer 501 here; an extension that implements one mounts its
+    own route, which wins because extensions are routed before the generic entity routes."""
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for op in entity.operations:
+        if op.role == "action":
+            name = op.action or op.operation_id or "This action"
+            by_path.setdefault(op.path, {})[op.method] = _not_implemented(api, name)
+    return [_route(path, handlers) for path, handlers in by_path.items()]
+
+
 def _dispatch(handlers: dict[str, Endpoint]) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         return await handlers[request.method](request)
@@ -170,7 +194,7 @@ def _route(path: str, handlers: dict[str, Endpoint]) -> Route:
 
 
 def entity_routes(api: Api, product: Product) -> list[BaseRoute]:
-    """Every collection, item, status and lookup path of the product's entities."""
+    """Every collection, item, status, lookup and action path of the product's entities."""
     routes: list[BaseRoute] = []
     for entity in product.entities:
         roles = {op.role for op in entity.operations}
@@ -202,4 +226,5 @@ def entity_routes(api: Api, product: Product) -> list[BaseRoute]:
         if entity.lookup_path and entity.lookup_path != entity.item_path:
             lookup = {"GET": _read(api, product, entity, item=False, lookup=True)}
             routes.append(_route(entity.lookup_path, lookup))
+        routes.extend(_action_routes(api, entity))
     return routes

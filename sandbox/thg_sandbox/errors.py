@@ -18,6 +18,7 @@ TITLES = {
     422: "Request Field Failed Validation",
     429: "Too many requests",
     500: "Internal server error",
+    501: "Not implemented",
 }
 
 

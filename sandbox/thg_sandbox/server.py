@@ -24,6 +24,7 @@ from .config import ApiClient, SandboxConfig, default_config
 HOST = "127.0.0.1"  # never anything else: the sandbox has fixed, public credentials
 STARTUP_TIMEOUT = 15.0
 SHUTDOWN_TIMEOUT = 10.0
+MEMORY = ":memory:"
 
 
 def build(
@@ -70,8 +71,18 @@ def running_sandbox(
     clock: Clock | None = None,
     extensions: Sequence[Extension] = BUILTIN,
     products: Sequence[Product] | None = None,
+    db: str | Path | None = None,
+    token_ttl: int | None = None,
 ) -> Iterator[RunningSandbox]:
-    """The sandbox served in a background thread on a free loopback port, for tests."""
+    """The sandbox served in a background thread on a free loopback port, for tests.
+
+    `db` is a shorter spelling of `db_path` (":memory:" or None: in memory); `token_ttl`
+    overrides the config's token lifetime, so a test can watch tokens expire.
+    """
+    if db is not None and str(db) != MEMORY:
+        db_path = Path(db)
+    if token_ttl is not None:
+        config = (config or default_config()).with_token_ttl(token_ttl)
     sandbox, app = build(
         specs, config, db_path, clock=clock, extensions=extensions, products=products
     )

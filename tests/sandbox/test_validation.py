@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .conftest import FULFIL, Org, doc, errors, item, pointers
 from .helpers import fulfilment_request
 
@@ -102,8 +104,10 @@ def test_garbage_never_yields_a_traceback(brandco: Org) -> None:
         assert 400 <= response.status_code < 500, body
         assert "Traceback" not in response.text
         errors(response)
-    deep = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "X"}}}
-    node = deep["data"]["attributes"]
+    deep: dict[str, Any] = {
+        "data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "X"}}
+    }
+    node: Any = deep["data"]["attributes"]
     for _ in range(200):
         node["barcodes"] = [{"type": "EAN13", "value": "1"}]
         node = node["barcodes"][0]

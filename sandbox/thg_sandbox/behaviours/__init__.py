@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .product_models import install_product_models
-from .sandbox_org import install_sandbox_org
+from .auto_approve import install_auto_approve
 from .unique_keys import install_unique_keys
 
-BUILTIN = (install_unique_keys, install_product_models, install_sandbox_org)
+BUILTIN = (install_unique_keys, install_product_models, install_auto_approve)
 
-__all__ = ["BUILTIN", "install_product_models", "install_sandbox_org", "install_unique_keys"]
+__all__ = ["BUILTIN", "install_product_models", "install_auto_approve", "install_unique_keys"]

@@ -28,7 +28,7 @@ APPROVAL_TYPE = "thg-fulfil:inventory-item.approval"
 TEST_SKU = "test_sku"
 
 
-def install_sandbox_org(sandbox: Sandbox) -> Sequence[BaseRoute]:
+def install_auto_approve(sandbox: Sandbox) -> Sequence[BaseRoute]:
     service = sandbox.service
     found = service.entity_by_type(APPROVAL_TYPE)
     if found is None:
