@@ -1,0 +1,240 @@
+"""Typed exceptions raised by the runtime (specs/CONVENTIONS.md §13, runtime brief "Platform facts").
+
+* ``APIStatusError`` and its subclasses: the server answered with an error status.
+* ``APIConnectionError`` / ``APITimeoutError``: nothing was received (the request may or may not
+  have been retried before giving up).
+* ``RequestMaybeSentError``: a POST failed after it began sending; it may have taken effect.
+* ``TokenError``: the token endpoint refused the credentials or could not be reached. Its message
+  is built from the server's ``error_description``/``error``, never from the secret.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+from ._retry import parse_retry_after
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestMaybeSentError",
+    "ThgConnectError",
+    "TokenError",
+    "UnprocessableEntityError",
+    "error_from_response",
+]
+
+
+class ThgConnectError(Exception):
+    """Base class of every error the runtime raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIStatusError(ThgConnectError):
+    """The API answered with a 4xx/5xx status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        errors: Optional[List[Dict[str, Any]]] = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code: int = response.status_code
+        self.errors: List[Dict[str, Any]] = list(errors or [])
+        self.request_id = request_id
+
+
+class BadRequestError(APIStatusError):
+    """400."""
+
+
+class AuthenticationError(APIStatusError):
+    """401 (also after the one token refresh and resend)."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403."""
+
+
+class NotFoundError(APIStatusError):
+    """404."""
+
+
+class ConflictError(APIStatusError):
+    """409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the message lists every failing field as ``pointer: detail``."""
+
+
+class RateLimitError(APIStatusError):
+    """429; ``retry_after`` is the server's ``Retry-After`` in seconds when it gave one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        errors: Optional[List[Dict[str, Any]]] = None,
+        request_id: Optional[str] = None,
+        retry_after: Optional[float] = None,
+    ) -> None:
+        super().__init__(message, response=response, errors=errors, request_id=request_id)
+        self.retry_after = retry_after
+
+
+class InternalServerError(APIStatusError):
+    """5xx."""
+
+
+class APIConnectionError(ThgConnectError):
+    """No response was received (connection refused, DNS, TLS, dropped connection...)."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: Optional[httpx.Request] = None
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before a response was received."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: Optional[httpx.Request] = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class RequestMaybeSentError(APIConnectionError):
+    """A POST failed after it began sending: it may have reached the server and taken effect.
+
+    It is never retried automatically; check whether the resource exists before retrying.
+    """
+
+
+class TokenError(ThgConnectError):
+    """The token endpoint failed; ``status_code`` is None when it could not be reached."""
+
+    def __init__(self, message: str, *, status_code: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+_BY_STATUS: Dict[int, type] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _json_body(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _error_objects(body: Any) -> List[Dict[str, Any]]:
+    if not isinstance(body, dict):
+        return []
+    errors = body.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [e for e in errors if isinstance(e, dict)]
+
+
+def _pointer(error: Dict[str, Any]) -> Optional[str]:
+    source = error.get("source")
+    if isinstance(source, dict):
+        for key in ("pointer", "parameter", "header"):
+            value = source.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _describe(error: Dict[str, Any]) -> str:
+    for key in ("detail", "title", "code"):
+        value = error.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return "error"
+
+
+def _message(response: httpx.Response, errors: List[Dict[str, Any]], body: Any) -> str:
+    head = f"HTTP {response.status_code}"
+    if errors:
+        if response.status_code == 422:
+            lines = []
+            for error in errors:
+                pointer = _pointer(error)
+                detail = _describe(error)
+                lines.append(f"  {pointer}: {detail}" if pointer else f"  {detail}")
+            return f"{head}: request validation failed:\n" + "\n".join(lines)
+        parts = []
+        for error in errors:
+            pointer = _pointer(error)
+            detail = _describe(error)
+            parts.append(f"{pointer}: {detail}" if pointer else detail)
+        return f"{head}: " + "; ".join(parts)
+    if isinstance(body, dict):
+        for key in ("error_description", "message", "detail", "error", "title"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return f"{head}: {value}"
+    text = response.text.strip() if body is None else ""
+    if text:
+        return f"{head}: {text[:500]}"
+    return f"{head}: {response.reason_phrase or 'error'}"
+
+
+def parse_retry_after_header(response: httpx.Response) -> Optional[float]:
+    """``Retry-After`` in seconds (number or HTTP-date), or None."""
+    return parse_retry_after(response.headers.get("retry-after"), time.time())
+
+
+def error_from_response(response: httpx.Response) -> APIStatusError:
+    """The typed error for an error response (JSON:API ``errors`` if present; any body tolerated)."""
+    body = _json_body(response)
+    errors = _error_objects(body)
+    message = _message(response, errors, body)
+    request_id = response.headers.get("x-request-id")
+    status = response.status_code
+    if status == 429:
+        return RateLimitError(
+            message,
+            response=response,
+            errors=errors,
+            request_id=request_id,
+            retry_after=parse_retry_after_header(response),
+        )
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    error: APIStatusError = cls(message, response=response, errors=errors, request_id=request_id)
+    return error
