@@ -1,0 +1,137 @@
+"""JSON:API 1.1 documents as the platform serves them (runtime brief, "Platform facts").
+
+Resource objects carry ``id``, ``type``, ``attributes``, ``meta`` and a non-standard top-level
+``version``; documents carry ``data`` (one resource or a list), ``links``, ``meta``. Unknown
+members are tolerated everywhere (``extra="allow"``) so a server adding fields never breaks a
+client. ``decode`` reads bytes into any of these types through a cached ``TypeAdapter``;
+``encode_resource`` builds a request body.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Dict, Generic, List, Mapping, Optional, Type, TypeVar, Union, cast
+
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from ._datetime import UtcDateTime
+
+__all__ = [
+    "Document",
+    "ErrorObject",
+    "ErrorSource",
+    "Links",
+    "ListDocument",
+    "Resource",
+    "ResourceMeta",
+    "decode",
+    "encode_resource",
+]
+
+A = TypeVar("A")
+T = TypeVar("T")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ErrorSource(_Model):
+    """Where an error came from: a JSON pointer (or a bare field name) or a query parameter."""
+
+    pointer: Optional[str] = None
+    parameter: Optional[str] = None
+
+
+class ErrorObject(_Model):
+    """One member of a JSON:API ``errors`` array."""
+
+    id: Optional[str] = None
+    status: Optional[str] = None
+    code: Optional[str] = None
+    title: Optional[str] = None
+    detail: Optional[str] = None
+    source: Optional[ErrorSource] = None
+
+
+class ResourceMeta(_Model):
+    """The platform's resource ``meta``: timestamps (aware UTC), ownership and parentage."""
+
+    created_at: Optional[UtcDateTime] = Field(default=None, alias="createdAt")
+    updated_at: Optional[UtcDateTime] = Field(default=None, alias="updatedAt")
+    creator: Optional[str] = None
+    owner: Optional[str] = None
+    parent: Optional[Dict[str, str]] = None
+    product: Optional[str] = None
+    reference: Optional[str] = None
+
+
+class Links(_Model):
+    """Document ``links``; ``self`` is spelt ``self_`` in Python."""
+
+    self_: Optional[str] = Field(default=None, alias="self")
+    next: Optional[str] = None
+    prev: Optional[str] = None
+
+
+class Resource(_Model, Generic[A]):
+    """A resource object whose ``attributes`` are of type ``A``."""
+
+    id: Optional[str] = None
+    type: Optional[str] = None
+    attributes: A
+    meta: Optional[ResourceMeta] = None
+    version: Optional[str] = None
+
+
+class Document(_Model, Generic[A]):
+    """A document whose ``data`` is one resource."""
+
+    data: Resource[A]
+    links: Optional[Links] = None
+    meta: Optional[Dict[str, Any]] = None
+
+
+class ListDocument(_Model, Generic[A]):
+    """A document whose ``data`` is a list of resources (a page of a GET ALL)."""
+
+    data: List[Resource[A]]
+    links: Optional[Links] = None
+    meta: Optional[Dict[str, Any]] = None
+
+
+@functools.lru_cache(maxsize=512)
+def _adapter(type_: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(type_)
+
+
+def decode(content: Union[bytes, str], type_: Type[T]) -> T:
+    """Validate JSON ``content`` as ``type_`` (one ``TypeAdapter`` per type, cached)."""
+    try:
+        adapter = _adapter(cast(Any, type_))
+    except TypeError:  # unhashable type expression: build one, uncached
+        adapter = TypeAdapter(type_)
+    return cast(T, adapter.validate_json(content))
+
+
+def encode_resource(
+    type_string: str,
+    attributes: Union[BaseModel, Mapping[str, Any]],
+    *,
+    id: Optional[str] = None,
+) -> bytes:
+    """``{"data": {"type", ["id"], "attributes"}}`` as JSON bytes.
+
+    A model is dumped with its wire (alias) names, only the fields that were set, in JSON mode;
+    a mapping is sent as it is.
+    """
+    if isinstance(attributes, BaseModel):
+        attrs: Any = attributes.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    else:
+        attrs = dict(attributes)
+    data: Dict[str, Any] = {"type": type_string}
+    if id is not None:
+        data["id"] = id
+    data["attributes"] = attrs
+    return pydantic_core.to_json({"data": data})
