@@ -1,0 +1,134 @@
+"""Client configuration: credentials, owner, endpoints, timeouts and the retry budget.
+
+``ClientConfig.from_env()`` reads THG_CLIENT_ID, THG_CLIENT_SECRET, THG_OWNER, THG_BASE_URL,
+THG_TOKEN_URL and THG_AUDIENCE (runtime brief, "Platform facts"); keyword overrides win over the
+environment. The client secret is wrapped in ``Secret`` so that no ``repr``, ``str``, log line or
+traceback shows it; only ``reveal()`` does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Union
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TOKEN_URL",
+    "ClientConfig",
+    "Secret",
+]
+
+DEFAULT_BASE_URL = "https://api.developer.thgingenuity.com"
+DEFAULT_TOKEN_URL = "https://frontier-production.uk.auth0.com/oauth/token"
+
+_MASK = "**********"
+
+
+class Secret:
+    """A string that never shows itself: ``repr``/``str`` are ``**********``; ``reveal()`` is not."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = str(value)
+
+    def reveal(self) -> str:
+        """The secret text."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret('{_MASK}')"
+
+    def __str__(self) -> str:
+        return _MASK
+
+    def __format__(self, format_spec: str) -> str:
+        return _MASK
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("Secret cannot be pickled")
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Everything a client needs; immutable (``dataclasses.replace`` / ``with_owner`` derive)."""
+
+    client_id: str
+    client_secret: Secret
+    owner: str
+    base_url: str
+    token_url: str
+    audience: str
+    timeout: float = 30.0
+    max_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 60.0
+
+    def __post_init__(self) -> None:
+        secret: Union[str, Secret] = self.client_secret
+        if not isinstance(secret, Secret):
+            object.__setattr__(self, "client_secret", Secret(secret))
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        if self.timeout <= 0:
+            raise ValueError("timeout must be greater than 0")
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        if self.backoff_base < 0 or self.backoff_cap < 0 or self.retry_after_cap < 0:
+            raise ValueError("backoff_base, backoff_cap and retry_after_cap must not be negative")
+
+    @classmethod
+    def from_env(
+        cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any
+    ) -> "ClientConfig":
+        """Read the THG_* environment variables; ``overrides`` (field names) take precedence.
+
+        Raises ``ValueError`` naming the variable when a required value (client id, client
+        secret, owner) is neither overridden nor set.
+        """
+        env = os.environ if environ is None else environ
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown configuration field(s): {', '.join(sorted(unknown))}")
+
+        def pick(field: str, variable: str, default: Optional[str] = None) -> Any:
+            value = overrides.get(field)
+            if value is not None:
+                return value
+            text = env.get(variable, "").strip()
+            if text:
+                return text
+            if default is not None:
+                return default
+            raise ValueError(
+                f"{variable} is not set: set the environment variable or pass {field}=..."
+            )
+
+        base_url = pick("base_url", "THG_BASE_URL", DEFAULT_BASE_URL)
+        values = {
+            "client_id": pick("client_id", "THG_CLIENT_ID"),
+            "client_secret": pick("client_secret", "THG_CLIENT_SECRET"),
+            "owner": pick("owner", "THG_OWNER"),
+            "base_url": base_url,
+            "token_url": pick("token_url", "THG_TOKEN_URL", DEFAULT_TOKEN_URL),
+            "audience": pick("audience", "THG_AUDIENCE", str(base_url).rstrip("/")),
+        }
+        for name in ("timeout", "max_retries", "backoff_base", "backoff_cap", "retry_after_cap"):
+            if overrides.get(name) is not None:
+                values[name] = overrides[name]
+        return cls(**values)
+
+    def with_owner(self, owner: str) -> "ClientConfig":
+        """The same configuration for another organisation."""
+        return dataclasses.replace(self, owner=owner)
