@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jsonschema.validators import validator_for
 from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import schema_v31
 
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
@@ -22,6 +24,17 @@ _MAX_MESSAGE = 160
 _COVERED_BY_RULES = re.compile(
     r"Operation ID '.*' for '.*' in '.*' is not unique|Path parameter '.*' for '.*' operation in '.*' was not resolved"
 )
+
+
+class _JsonschemaV31Validator(OpenAPIV31SpecValidator):
+    """Always the pure-Python jsonschema backend.
+
+    openapi-spec-validator switches to jsonschema-rs whenever that is installed (schemathesis brings
+    it), and that backend words its errors differently: diagnostics must not depend on what else
+    happens to be in the environment.
+    """
+
+    schema_validator = validator_for(schema_v31)(schema_v31)
 
 
 def _shorten(message: str) -> str:
@@ -72,7 +85,7 @@ def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
             )
         ]
     problems = []
-    validator = OpenAPIV31SpecValidator(without_dangling_refs(spec.data))
+    validator = _JsonschemaV31Validator(without_dangling_refs(spec.data))
     try:
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
