@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
+import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from thg_connect_core._jsonapi import (
@@ -116,3 +117,18 @@ def test_encode_model_by_alias_exclude_unset() -> None:
 def test_encode_with_id_and_dict() -> None:
     body = json.loads(encode_resource("t", {"a": 1}, id="x1"))
     assert body == {"data": {"type": "t", "id": "x1", "attributes": {"a": 1}}}
+
+
+def test_resource_reference_property() -> None:
+    from thg_connect_core import InvalidReferenceError, Reference
+
+    with_ref = dict(RESOURCE, meta={"reference": "thg:document:acme@4f29-b5"})
+    parsed = decode(json.dumps({"data": with_ref}).encode(), Document[Item]).data.reference
+    assert parsed == Reference.parse("thg:document:document#acme@4f29-b5")
+    assert parsed is not None and parsed.owner == "acme" and parsed.id == "4f29-b5"
+    no_meta = dict(RESOURCE)
+    del no_meta["meta"]
+    assert decode(json.dumps({"data": no_meta}).encode(), Document[Item]).data.reference is None
+    bad = dict(RESOURCE, meta={"reference": "thg:nope"})
+    with pytest.raises(InvalidReferenceError):
+        _ = decode(json.dumps({"data": bad}).encode(), Document[Item]).data.reference

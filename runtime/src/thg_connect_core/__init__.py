@@ -1,4 +1,42 @@
-"""THG Connect runtime."""
+"""THG Connect runtime: the hand-written core the generated client depends on.
+
+Every public name is exported here, explicitly; the private modules (``_name.py``) are not
+part of the API. ``tests/runtime/test_exports.py`` checks that ``__all__`` is complete.
+"""
+
+from __future__ import annotations
+
+from ._auth import ClientCredentialsAuth
+from ._client import AsyncAPIClient, SyncAPIClient
+from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, Secret
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestMaybeSentError,
+    ThgConnectError,
+    TokenError,
+    UnprocessableEntityError,
+    error_from_response,
+)
+from ._jsonapi import (
+    Document,
+    ErrorObject,
+    ErrorSource,
+    Links,
+    ListDocument,
+    Resource,
+    ResourceMeta,
+    decode,
+    encode_resource,
+)
 
 # --- filters, references, pagination, datetimes ---
 from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
@@ -16,12 +54,56 @@ from ._filter_fields import (
 )
 from ._filter_parser import FilterSyntaxError, parse_filter
 from ._filter_render import render as render_filter
-from ._pagination import AsyncPaginator, Page, Paginator, filter_param, links_next_hint, page_params
+from ._pagination import (
+    DEFAULT_PAGE_SIZE,
+    AsyncPaginator,
+    Page,
+    Paginator,
+    filter_param,
+    links_next_hint,
+    page_params,
+)
 from ._references import InvalidReferenceError, Reference
 
 # --- end filters, references, pagination, datetimes ---
 
-__all__: list[str] = []
+__all__: list[str] = [
+    # config and auth
+    "ClientConfig",
+    "ClientCredentialsAuth",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TOKEN_URL",
+    "Secret",
+    # clients
+    "AsyncAPIClient",
+    "SyncAPIClient",
+    # errors
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestMaybeSentError",
+    "ThgConnectError",
+    "TokenError",
+    "UnprocessableEntityError",
+    "error_from_response",
+    # JSON:API
+    "Document",
+    "ErrorObject",
+    "ErrorSource",
+    "Links",
+    "ListDocument",
+    "Resource",
+    "ResourceMeta",
+    "decode",
+    "encode_resource",
+]
 
 # --- filters, references, pagination, datetimes ---
 __all__ += [
@@ -29,6 +111,7 @@ __all__ += [
     "AsyncPaginator",
     "BoolField",
     "Comparison",
+    "DEFAULT_PAGE_SIZE",
     "DateField",
     "DateTimeField",
     "EnumField",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
 from typing import Any, AsyncGenerator, Callable, Generator, Optional, Tuple
@@ -29,6 +30,8 @@ __all__ = ["ClientCredentialsAuth", "TokenState", "TOKEN_REQUEST_EXTENSION"]
 
 TOKEN_REQUEST_EXTENSION = "thg_connect_token_request"
 """Marks the token request in ``request.extensions`` (the client tells its failures apart)."""
+
+logger = logging.getLogger("thg_connect")
 
 _MAX_MARGIN = 60.0
 _RETRY_REFRESH_AFTER = 5.0
@@ -167,6 +170,12 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _accept(self, response: httpx.Response, started: float) -> None:
         """Store the token from a read token response, or raise ``TokenError``."""
+        logger.debug(
+            "POST %s (token) -> %d in %.1f ms",
+            response.request.url.path,
+            response.status_code,
+            (self._clock() - started) * 1000.0,
+        )
         if response.status_code != 200:
             raise _token_error(response, self._client_secret.reveal())
         try:

@@ -16,6 +16,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ._datetime import UtcDateTime
+from ._references import Reference
 
 __all__ = [
     "Document",
@@ -83,6 +84,16 @@ class Resource(_Model, Generic[A]):
     attributes: A
     meta: Optional[ResourceMeta] = None
     version: Optional[str] = None
+
+    @property
+    def reference(self) -> Optional[Reference]:
+        """The ``Reference`` in ``meta.reference`` (None when absent).
+
+        Parsed on access, not in ``decode``: decoding is the hot path and most callers never ask.
+        Raises ``InvalidReferenceError`` if the server sent a malformed reference.
+        """
+        text = self.meta.reference if self.meta is not None else None
+        return Reference.parse(text) if text else None
 
 
 class Document(_Model, Generic[A]):
