@@ -299,3 +299,54 @@ def test_token_response_without_access_token() -> None:
     with httpx.Client(transport=httpx.MockTransport(handler), auth=make_auth()) as client:
         with pytest.raises(TokenError):
             client.get(f"{BASE}/a")
+
+
+async def test_async_failed_refresh_keeps_valid_token() -> None:
+    server = Server(expires_in=100)
+    clock = Clock()
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(server.async_handler), auth=make_auth(clock)
+    ) as client:
+        await client.get(f"{BASE}/a")
+        server.token_status = 503
+        server.token_body = {"error": "temporarily_unavailable"}
+        clock.now += 95  # due, still valid
+        assert (await client.get(f"{BASE}/a")).status_code == 200
+        assert server.api_auth[-1] == "Bearer tok1"
+        clock.now += 10  # expired: the failure now surfaces, with the server's message
+        with pytest.raises(TokenError, match="temporarily_unavailable"):
+            await client.get(f"{BASE}/a")
+
+
+async def test_async_foreign_origin_gets_no_header() -> None:
+    seen: List[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=make_auth()) as c:
+        await c.post("https://uploads.example.org/bucket?X-Amz-Signature=abc", content=b"x")
+    assert len(seen) == 1 and "authorization" not in seen[0].headers
+
+
+def test_single_flight_refresh_threads() -> None:
+    server = Server(expires_in=100, delay=0.05)
+    clock = Clock()
+    client = httpx.Client(transport=httpx.MockTransport(server.handler), auth=make_auth(clock))
+    client.get(f"{BASE}/a")
+    clock.now += 95  # every thread finds the token due at once
+    barrier = threading.Barrier(50)
+
+    def call() -> None:
+        barrier.wait()
+        client.get(f"{BASE}/a")
+
+    threads = [threading.Thread(target=call) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    client.close()
+    assert server.token_calls == 2
+    assert server.api_auth[1:] == ["Bearer tok2"] * 50
