@@ -4,6 +4,7 @@ Read from a TOML or YAML file (``--config``) or the built-in default, then froze
 
 ```toml
 token_ttl = 3600                      # optional, seconds
+event_visibility = 30                 # optional, seconds a polled event stays hidden
 
 [[organisations]]
 slug = "brandco"
@@ -30,6 +31,7 @@ import yaml
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 ALL_PRODUCTS = "*"
 DEFAULT_TOKEN_TTL = 3600
+DEFAULT_EVENT_VISIBILITY = 30.0  # CONVENTIONS §11: the visibility window
 
 
 class ConfigError(ValueError):
@@ -56,9 +58,15 @@ class SandboxConfig:
     clients: tuple[ApiClient, ...]
     partnerships: tuple[Partnership, ...]
     token_ttl: int = DEFAULT_TOKEN_TTL
+    event_visibility: float = DEFAULT_EVENT_VISIBILITY
 
     def with_token_ttl(self, seconds: int) -> SandboxConfig:
         return replace(self, token_ttl=seconds)
+
+    def with_event_visibility(self, seconds: float) -> SandboxConfig:
+        if seconds <= 0:
+            raise ConfigError("event_visibility must be a positive number of seconds")
+        return replace(self, event_visibility=float(seconds))
 
     def client(self, client_id: str) -> ApiClient | None:
         return next((c for c in self.clients if c.client_id == client_id), None)
@@ -181,4 +189,7 @@ def _parse(raw: Mapping[str, Any]) -> SandboxConfig:
     ttl = raw.get("token_ttl", DEFAULT_TOKEN_TTL)
     if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 1:
         raise ConfigError("token_ttl must be a positive integer (seconds)")
-    return SandboxConfig(tuple(orgs), tuple(clients), tuple(partnerships), ttl)
+    visibility = raw.get("event_visibility", DEFAULT_EVENT_VISIBILITY)
+    if not isinstance(visibility, (int, float)) or isinstance(visibility, bool) or visibility <= 0:
+        raise ConfigError("event_visibility must be a positive number (seconds)")
+    return SandboxConfig(tuple(orgs), tuple(clients), tuple(partnerships), ttl, float(visibility))

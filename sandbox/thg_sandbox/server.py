@@ -73,16 +73,20 @@ def running_sandbox(
     products: Sequence[Product] | None = None,
     db: str | Path | None = None,
     token_ttl: int | None = None,
+    event_visibility: float | None = None,
 ) -> Iterator[RunningSandbox]:
     """The sandbox served in a background thread on a free loopback port, for tests.
 
     `db` is a shorter spelling of `db_path` (":memory:" or None: in memory); `token_ttl`
-    overrides the config's token lifetime, so a test can watch tokens expire.
+    overrides the config's token lifetime, so a test can watch tokens expire;
+    `event_visibility` the events' visibility window (seconds).
     """
     if db is not None and str(db) != MEMORY:
         db_path = Path(db)
     if token_ttl is not None:
         config = (config or default_config()).with_token_ttl(token_ttl)
+    if event_visibility is not None:
+        config = (config or default_config()).with_event_visibility(event_visibility)
     sandbox, app = build(
         specs, config, db_path, clock=clock, extensions=extensions, products=products
     )

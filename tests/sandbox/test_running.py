@@ -35,8 +35,10 @@ def test_tokens_expire_on_the_real_clock(short_lived: RunningSandbox) -> None:
         assert "expired" in errors(response)[0]["detail"]
 
 
-def test_actions_answer_501_until_implemented(short_lived: RunningSandbox) -> None:
-    with Org(short_lived, "brandco") as brandco:
+def test_actions_answer_501_until_implemented(products: list[Product]) -> None:
+    # Without the events extension (BUILTIN serves poll and confirm) the seam shows.
+    bare = running_sandbox(SPECS, products=products, extensions=())
+    with bare as short_lived, Org(short_lived, "brandco") as brandco:
         base = "/api/events/v1/brandco/subscription"
         assert brandco.post(base, json=doc("events:subscription", {}, id="s1")).status_code == 201
         poll = brandco.get(f"{base}/s1/events")
@@ -45,8 +47,8 @@ def test_actions_answer_501_until_implemented(short_lived: RunningSandbox) -> No
             assert response.status_code == 501
             assert "not implemented" in errors(response)[0]["detail"]
             assert response.headers["x-request-id"]
-    anonymous = httpx.get(short_lived.base_url + f"{base}/s1/events", timeout=TIMEOUT)
-    assert anonymous.status_code == 401
+        anonymous = httpx.get(short_lived.base_url + f"{base}/s1/events", timeout=TIMEOUT)
+        assert anonymous.status_code == 401
 
 
 def test_db_argument_puts_the_database_on_disk(tmp_path: Path, products: list[Product]) -> None:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from ..events import install_events
 from .product_models import install_product_models
 from .auto_approve import install_auto_approve
 from .unique_keys import install_unique_keys
 
-BUILTIN = (install_unique_keys, install_product_models, install_auto_approve)
+# Events before auto-approve: an item's CREATED event is queued before the approval it causes.
+BUILTIN = (
+    install_unique_keys,
+    install_product_models,
+    install_events,
+    install_auto_approve,
+)
 
 __all__ = ["BUILTIN", "install_product_models", "install_auto_approve", "install_unique_keys"]

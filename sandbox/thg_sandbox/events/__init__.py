@@ -1,0 +1,89 @@
+"""Events (CONVENTIONS §11): a DataChangedEvent per write, queued per subscription, long-polled,
+confirmed, and announced to webhooks.
+
+* `queue.py`    the per-subscription queues and visibility window over SQLite (no I/O, no loop)
+* `emit.py`     the write hook: build the event, fan it out to the subscriptions that see it
+* `notifier.py` from the write's thread to the loop: wake long polls, start webhook deliveries
+* `webhooks.py` signed notifications, retried with backoff
+* `handlers.py` subscription create (with its webhook secret), poll and confirm
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from starlette.routing import BaseRoute
+
+from ..hooks import RuleContext
+from ..validation import AttributesCheck, SchemaSet, check_attributes
+from ..errors import field_error
+from .emit import SUBSCRIPTION, EventEmitter
+from .handlers import EventEndpoints
+from .notifier import Notifier
+from .queue import EventQueue, QueuedEvent, SubscriptionKey
+from .webhooks import SIGNATURE_HEADER, WebhookSender, WebhookSettings, signature
+
+if TYPE_CHECKING:
+    from ..app import Sandbox
+
+
+class SubscriptionCheck:
+    """The spec's schema, plus: a webhook URL the sandbox can call (http or https), and the
+    read-only `webhookSecret` stored as null (it is shown once, by the create response only)."""
+
+    def __init__(self, schemas: SchemaSet, pointer: str) -> None:
+        self.schemas = schemas
+        self.pointer = pointer
+
+    def __call__(self, ctx: RuleContext) -> AttributesCheck:
+        result = check_attributes(self.schemas, self.pointer, ctx.attributes)
+        errors = list(result.errors)
+        url = result.attributes.get("webhookUrl")
+        if isinstance(url, str) and not url.lower().startswith(("http://", "https://")):
+            errors.append(
+                field_error("/data/attributes/webhookUrl", "webhookUrl must be an http(s) URL")
+            )
+        attributes = {**result.attributes, "webhookSecret": None}
+        return AttributesCheck(attributes, errors, result.references)
+
+
+def events_extension(
+    webhooks: WebhookSettings = WebhookSettings(),
+) -> Callable[[Sandbox], Sequence[BaseRoute]]:
+    """The events extension; the visibility window comes from the sandbox config."""
+
+    def install_events(sandbox: Sandbox) -> Sequence[BaseRoute]:
+        service = sandbox.service
+        found = service.entity_by_type(SUBSCRIPTION)
+        if found is None:
+            return ()  # the events product is not served: nobody can subscribe
+        product, entity = found
+        queue = EventQueue(sandbox.db, sandbox.clock, sandbox.config.event_visibility)
+        sender = WebhookSender(queue, sandbox.clock, webhooks)
+        notifier = Notifier(sender.schedule)
+        emitter = EventEmitter(
+            sandbox.db, queue, service.products, sandbox.config, sandbox.clock, notifier.announce
+        )
+        service.hooks.append(emitter)
+        service.validators[SUBSCRIPTION] = SubscriptionCheck(
+            service.schemas[product.name], entity.schema
+        )
+        endpoints = EventEndpoints(sandbox.api, product, entity, queue, notifier, sandbox.clock)
+        return endpoints.routes()
+
+    return install_events
+
+
+install_events = events_extension()
+
+__all__ = [
+    "EventQueue",
+    "QueuedEvent",
+    "SIGNATURE_HEADER",
+    "SubscriptionKey",
+    "WebhookSettings",
+    "events_extension",
+    "install_events",
+    "signature",
+]

@@ -1,0 +1,151 @@
+"""The DataChangedEvent of a write, and who receives it (CONVENTIONS §11).
+
+`EventEmitter` is a `WriteHook`: after every committed POST, PUT and DELETE (each child of a
+cascade included) it builds one event and queues it, in one transaction, on every subscription
+of the owner organisation and of the owner's partners in that product whose `entityTypes` admit
+it. Then it tells the `Notifier` so long polls wake and webhooks go out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from thg_codegen.model import Entity, Product
+
+from ..clock import Clock
+from ..config import SandboxConfig
+from ..jsonapi import reference_of
+from ..store import Database, Resource
+from .queue import EventQueue, SubscriptionKey
+
+log = logging.getLogger("thg_sandbox.events")
+
+SUBSCRIPTION = "events:subscription"
+_PARAM = re.compile(r"{([^}]+)}")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One subscription an event was just queued on."""
+
+    key: SubscriptionKey
+    webhook_url: str | None
+    event_id: str
+
+
+def entity_path(product: Product, entity: Entity, resource: Resource) -> str:
+    """The entity's nested API path: its item path, or its collection path for a status."""
+    values = {"owner": resource.owner}
+    for depth in range(1, len(entity.name)):
+        ancestor = product.entity(entity.name[:depth])
+        values[ancestor.id_param] = resource.parents.get(ancestor.type_string, "")
+    template = entity.collection_path
+    if entity.kind == "entity" and entity.item_path:
+        template = entity.item_path
+        values[entity.id_param] = resource.id
+    return _PARAM.sub(lambda m: quote(values.get(m[1], ""), safe=""), template)
+
+
+def data_changed(
+    product: Product, entity: Entity, action: str, resource: Resource, actor: str, occurred: str
+) -> dict[str, Any]:
+    """The event's attributes, exactly the fields of CONVENTIONS §11."""
+    attributes: dict[str, Any] = {
+        "eventType": "DataChangedEvent",
+        "action": action,
+        "entityType": entity.type_string,
+        "product": resource.product,
+        "owner": resource.owner,
+        "actor": actor,
+        "entityId": resource.id,
+        "reference": reference_of(resource),
+        "path": entity_path(product, entity, resource),
+        "parent": dict(resource.parents),
+        "version": str(resource.version),
+    }
+    if entity.kind == "status":
+        attributes["state"] = resource.attributes.get("state")
+    attributes["occurredAt"] = occurred
+    return attributes
+
+
+def audience(config: SandboxConfig, product: str, owner: str) -> list[str]:
+    """The owner and every organisation partnered with it (either role) in `product`."""
+    partners = [o for o in config.organisations if o != owner and config.roles(product, o, owner)]
+    return sorted({owner, *partners})
+
+
+def admits(attributes: dict[str, Any], entity_type: str) -> bool:
+    wanted = attributes.get("entityTypes")
+    return not wanted or entity_type in wanted
+
+
+class EventEmitter:
+    def __init__(
+        self,
+        db: Database,
+        queue: EventQueue,
+        products: dict[str, Product],
+        config: SandboxConfig,
+        clock: Clock,
+        announce: Callable[[list[Recipient]], None],
+    ) -> None:
+        self.db = db
+        self.queue = queue
+        self.products = products
+        self.config = config
+        self.clock = clock
+        self.announce = announce
+
+    def __call__(self, entity: Entity, action: str, resource: Resource, actor: str) -> None:
+        if entity.type_string == SUBSCRIPTION:
+            self._subscription_changed(action, resource)
+        product = self.products.get(resource.product)
+        if product is None:
+            return
+        occurred = self.clock.now().isoformat()
+        attributes = data_changed(product, entity, action, resource, actor, occurred)
+        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        event_id = str(uuid.uuid4())
+        orgs = audience(self.config, resource.product, resource.owner)
+        marks = ", ".join("?" for _ in orgs)
+        # Reading the subscriptions and queueing on them in one transaction: a subscription
+        # deleted concurrently is either fully served or not at all.
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "
+                "ORDER BY owner, created_at, id",
+                (SUBSCRIPTION, *orgs),
+            ).fetchall()
+            recipients: list[Recipient] = []
+            for row in rows:
+                sub = json.loads(row["attributes"])
+                if admits(sub, entity.type_string):
+                    url = sub.get("webhookUrl")
+                    key = SubscriptionKey(row["owner"], row["id"])
+                    recipients.append(
+                        Recipient(key, url if isinstance(url, str) else None, event_id)
+                    )
+            EventQueue.push_in(conn, [(r.key.owner, r.key.id, event_id, body) for r in recipients])
+        if recipients:
+            self.announce(recipients)
+
+    def _subscription_changed(self, action: str, resource: Resource) -> None:
+        key = SubscriptionKey(resource.owner, resource.id)
+        if action == "DELETED":
+            # Its queue goes before anything is announced, so it never receives its own end.
+            self.queue.drop(key)
+        elif action == "CREATED" and resource.attributes.get("webhookUrl"):
+            self.queue.set_secret(key, new_webhook_secret())
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_hex(24)

@@ -1,0 +1,147 @@
+"""The events product's own endpoints: create a subscription (with its webhook secret), the
+`poll` action (long polling) and the `confirm` action (specs/events.yaml)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from thg_codegen.model import Entity, Product
+
+from .. import access, jsonapi
+from ..access import Caller
+from ..auth import read_limited
+from ..clock import Clock
+from ..config import SLUG
+from ..endpoints import MAX_BODY, Api, json_response
+from ..errors import ApiError, bad_request, not_found
+from ..service import ID_PATTERN, Target
+from ..validation import SchemaSet, check_attributes, read_request_document
+from ..validation.documents import raise_if_errors
+from .notifier import Notifier
+from .queue import EventQueue, SubscriptionKey
+from .render import event_resource
+
+CONFIRMATION = "events:confirmation"
+CONFIRMATION_SCHEMA = (
+    "/components/schemas/ConfirmationRequest/properties/data/properties/attributes"
+)
+MAX_WAIT = 20
+MAX_EVENTS = 100
+DEFAULT_EVENTS = 10
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw[:6]) <= high:
+        raise bad_request(
+            "InvalidQueryParameter",
+            f"{name} must be an integer from {low} to {high}.",
+            parameter=name,
+        )
+    return int(raw)
+
+
+@dataclass
+class EventEndpoints:
+    api: Api
+    product: Product
+    entity: Entity  # events:subscription
+    queue: EventQueue
+    notifier: Notifier
+    clock: Clock
+
+    def routes(self) -> list[BaseRoute]:
+        item = self.entity.item_path or ""
+        # Only POST here: GET on the collection path falls through to the generic listing.
+        return [
+            Route(self.entity.collection_path, self.create, methods=["POST"]),
+            Route(item + "/events", self.poll, methods=["GET", "HEAD"]),
+            Route(item + "/confirm", self.confirm, methods=["POST"]),
+        ]
+
+    # -- create: the generic create, plus the webhook secret shown this once -----------------
+
+    async def create(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        target = self.api.target(request, self.product, self.entity, item=False)
+        data = await self.api.body(request, self.entity)
+        created = await run_in_threadpool(self.api.service.create, caller, target, data)
+        secret = await run_in_threadpool(
+            self.queue.secret, SubscriptionKey(created.owner, created.id)
+        )
+        document = jsonapi.single(created)
+        document["data"]["attributes"]["webhookSecret"] = secret
+        document["meta"] = {}
+        return json_response(document, 201)
+
+    # -- poll and confirm ------------------------------------------------------------------
+
+    async def _subscription(self, request: Request, caller: Caller) -> SubscriptionKey:
+        """The subscription, once the caller may act on it (404/403 as CONVENTIONS §10 says)."""
+        owner = str(request.path_params.get("owner", ""))
+        sub_id = request.path_params.get(self.entity.id_param)
+        if not SLUG.fullmatch(owner) or not isinstance(sub_id, str):
+            raise not_found()
+        if not ID_PATTERN.fullmatch(sub_id):
+            raise not_found()
+        target = Target(self.product, self.entity, owner, (), sub_id)
+        config = self.api.service.config
+        access.check(config, caller, self.product.name, owner, self.entity, write=True)
+        await run_in_threadpool(self.api.service.get, caller, target)  # 404 when it is gone
+        return SubscriptionKey(owner, sub_id)
+
+    async def poll(self, request: Request) -> Response:
+        self.notifier.bind()
+        caller = self.api.caller(request)
+        wait = _int_param(request, "waitTimeSeconds", 0, 0, MAX_WAIT)
+        most = _int_param(request, "maxEvents", DEFAULT_EVENTS, 1, MAX_EVENTS)
+        key = await self._subscription(request, caller)
+        if request.method == "HEAD":
+            return json_response({"data": [], "meta": {}})  # a HEAD must not hide events
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            with self.notifier.waiter(key) as woken:
+                claimed = await run_in_threadpool(self.queue.claim, key, most)
+                remaining = deadline - loop.time()
+                if claimed or remaining <= 0:
+                    break
+                comeback = await run_in_threadpool(self.queue.seconds_until_visible, key)
+                timeout = remaining if comeback is None else min(remaining, comeback)
+                try:
+                    await asyncio.wait_for(woken.wait(), timeout)
+                except TimeoutError:
+                    pass
+        return json_response({"data": [event_resource(e, key.id) for e in claimed], "meta": {}})
+
+    async def confirm(self, request: Request) -> Response:
+        self.notifier.bind()
+        key = await self._subscription(request, self.api.caller(request))
+        raw = await read_limited(request, MAX_BODY)
+        if raw is None:
+            raise ApiError.one(413, "RequestTooLarge", f"The body is larger than {MAX_BODY} bytes.")
+        data = read_request_document(raw, CONFIRMATION)
+        schemas: SchemaSet = self.api.service.schemas[self.product.name]
+        checked = check_attributes(schemas, CONFIRMATION_SCHEMA, data.get("attributes", {}))
+        raise_if_errors(checked.errors)
+        ids: list[Any] = checked.attributes["eventIds"]
+        confirmed, missing = await run_in_threadpool(self.queue.confirm, key, [str(i) for i in ids])
+        return json_response(
+            {
+                "data": {
+                    "id": str(uuid.uuid4()),
+                    "type": CONFIRMATION,
+                    "attributes": {"confirmed": confirmed, "notFound": missing},
+                }
+            }
+        )

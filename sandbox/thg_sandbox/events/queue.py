@@ -1,0 +1,215 @@
+"""Per-subscription event queues in SQLite, with a visibility window (CONVENTIONS §11).
+
+No HTTP and no asyncio here: the queue is a plain object over the sandbox's `Database` and an
+injectable clock, so a state machine can drive it with virtual time. Every method runs in one
+`BEGIN IMMEDIATE` transaction under the database lock, which is what makes a claim atomic: two
+pollers of one subscription can never both see an event as visible and take it.
+
+Times are stored as integer microseconds since the epoch so "hidden until" compares exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..clock import Clock
+from ..store import Database
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS event_queue (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- arrival order: events come out in this order
+    owner TEXT NOT NULL,                    -- the subscription's organisation
+    subscription TEXT NOT NULL,             -- the subscription's id
+    event_id TEXT NOT NULL,
+    event TEXT NOT NULL,                    -- JSON: the DataChangedEvent's attributes
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    hidden_until INTEGER NOT NULL DEFAULT 0, -- microseconds since the epoch; visible once <= now
+    UNIQUE (owner, subscription, event_id)
+);
+CREATE INDEX IF NOT EXISTS event_queue_visible
+    ON event_queue (owner, subscription, hidden_until, seq);
+CREATE TABLE IF NOT EXISTS event_webhook_secrets (
+    owner TEXT NOT NULL,
+    subscription TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    PRIMARY KEY (owner, subscription)
+);
+"""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICRO = timedelta(microseconds=1)
+
+
+def to_micros(moment: datetime) -> int:
+    return (moment.astimezone(timezone.utc) - _EPOCH) // _MICRO
+
+
+def from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+@dataclass(frozen=True, order=True)
+class SubscriptionKey:
+    owner: str
+    id: str
+
+
+@dataclass(frozen=True)
+class QueuedEvent:
+    """One event as it stands on one subscription."""
+
+    id: str
+    attributes: dict[str, Any]
+    receive_count: int
+    hidden_until: datetime | None  # None: visible now
+
+
+class EventQueue:
+    def __init__(self, db: Database, clock: Clock, visibility_seconds: float) -> None:
+        if visibility_seconds <= 0:
+            raise ValueError("the visibility window must be positive")
+        self.db = db
+        self.clock = clock
+        self.window_micros = round(visibility_seconds * 1_000_000)
+        with db.reading() as conn:  # no transaction open: executescript manages its own
+            conn.executescript(_SCHEMA)
+
+    def _now(self) -> int:
+        return to_micros(self.clock.now())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def push(
+        self, keys: Iterable[SubscriptionKey], event_id: str, attributes: dict[str, Any]
+    ) -> None:
+        """Queue one event on each subscription, visible at once, in one transaction."""
+        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        rows = [(k.owner, k.id, event_id, body) for k in keys]
+        if not rows:
+            return
+        with self.db.transaction() as conn:
+            self.push_in(conn, rows)
+
+    @staticmethod
+    def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]) -> None:
+        """`rows` of (owner, subscription, event id, JSON attributes) inside the caller's write."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_queue (owner, subscription, event_id, event) "
+            "VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+    def drop(self, key: SubscriptionKey) -> None:
+        """Forget the subscription's queue and webhook secret (the subscription is gone)."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM event_queue WHERE owner = ? AND subscription = ?", (key.owner, key.id)
+            )
+            conn.execute(
+                "DELETE FROM event_webhook_secrets WHERE owner = ? AND subscription = ?",
+                (key.owner, key.id),
+            )
+
+    # -- polling -----------------------------------------------------------------------------
+
+    def claim(self, key: SubscriptionKey, max_events: int) -> list[QueuedEvent]:
+        """Up to `max_events` visible events, oldest first, now hidden for the window."""
+        with self.db.transaction() as conn:
+            now = self._now()
+            rows = conn.execute(
+                "SELECT seq, event_id, event, receive_count FROM event_queue "
+                "WHERE owner = ? AND subscription = ? AND hidden_until <= ? "
+                "ORDER BY seq LIMIT ?",
+                (key.owner, key.id, now, max_events),
+            ).fetchall()
+            until = now + self.window_micros
+            conn.executemany(
+                "UPDATE event_queue SET receive_count = receive_count + 1, hidden_until = ? "
+                "WHERE seq = ?",
+                [(until, row["seq"]) for row in rows],
+            )
+        return [
+            QueuedEvent(
+                row["event_id"],
+                json.loads(row["event"]),
+                int(row["receive_count"]) + 1,
+                from_micros(until),
+            )
+            for row in rows
+        ]
+
+    def confirm(
+        self, key: SubscriptionKey, event_ids: Sequence[str]
+    ) -> tuple[list[str], list[str]]:
+        """Remove the events whenever the confirm arrives: (confirmed, not found), in given order."""
+        confirmed: list[str] = []
+        missing: list[str] = []
+        with self.db.transaction() as conn:
+            for event_id in dict.fromkeys(event_ids):
+                gone = conn.execute(
+                    "DELETE FROM event_queue WHERE owner = ? AND subscription = ? AND event_id = ?",
+                    (key.owner, key.id, event_id),
+                ).rowcount
+                (confirmed if gone else missing).append(event_id)
+        return confirmed, missing
+
+    def seconds_until_visible(self, key: SubscriptionKey) -> float | None:
+        """How long until the next hidden event comes back; None when nothing is hidden."""
+        with self.db.reading() as conn:
+            now = self._now()
+            row = conn.execute(
+                "SELECT MIN(hidden_until) AS next FROM event_queue "
+                "WHERE owner = ? AND subscription = ? AND hidden_until > ?",
+                (key.owner, key.id, now),
+            ).fetchone()
+        if row is None or row["next"] is None:
+            return None
+        return max(0.0, (int(row["next"]) - now) / 1_000_000)
+
+    # -- reading without touching (webhooks, tests) ------------------------------------------
+
+    def peek(
+        self, key: SubscriptionKey, event_ids: Sequence[str] | None = None
+    ) -> list[QueuedEvent]:
+        """Events still queued (all, or those of `event_ids`), oldest first, unchanged."""
+        with self.db.reading() as conn:
+            now = self._now()
+            rows = conn.execute(
+                "SELECT event_id, event, receive_count, hidden_until FROM event_queue "
+                "WHERE owner = ? AND subscription = ? ORDER BY seq",
+                (key.owner, key.id),
+            ).fetchall()
+        wanted = None if event_ids is None else set(event_ids)
+        return [
+            QueuedEvent(
+                row["event_id"],
+                json.loads(row["event"]),
+                int(row["receive_count"]),
+                from_micros(int(row["hidden_until"])) if row["hidden_until"] > now else None,
+            )
+            for row in rows
+            if wanted is None or row["event_id"] in wanted
+        ]
+
+    # -- webhook secrets ---------------------------------------------------------------------
+
+    def set_secret(self, key: SubscriptionKey, secret: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO event_webhook_secrets (owner, subscription, secret) "
+                "VALUES (?, ?, ?)",
+                (key.owner, key.id, secret),
+            )
+
+    def secret(self, key: SubscriptionKey) -> str | None:
+        with self.db.reading() as conn:
+            row = conn.execute(
+                "SELECT secret FROM event_webhook_secrets WHERE owner = ? AND subscription = ?",
+                (key.owner, key.id),
+            ).fetchone()
+        return None if row is None else str(row["secret"])
