@@ -1,1 +1,3 @@
 """THG Connect client generator."""
+
+__version__ = "0.1.0"

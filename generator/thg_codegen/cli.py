@@ -11,6 +11,7 @@ from .diagnostics import has_errors
 from .validation import discover_specs, validate_paths
 
 DEFAULT_SPECS = Path("specs")
+DEFAULT_OUTPUT = Path("generated")
 
 
 def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
@@ -46,3 +47,108 @@ def validate(specs: tuple[Path, ...]) -> None:
         click.echo(f"{errors} problem(s) in {len(paths)} spec(s)", err=True)
         sys.exit(1)
     click.echo(f"{len(paths)} spec(s) valid: {', '.join(str(p) for p in paths)}", err=True)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--fail-on", type=click.Choice(["breaking", "none"]), default="breaking")
+def diff(old: str, new: str, output_format: str, fail_on: str) -> None:
+    """Classify the changes from OLD to NEW specs (files, folders or git revisions like HEAD~1).
+
+    Every change of the generated client's public surface is breaking, non-breaking or docs-only,
+    with the reason and, for breaking ones, what to change in your code. Exit status 1 when a
+    breaking change is found (unless --fail-on none) or when a spec is invalid.
+    """
+    from .diff.command import run_diff  # the diff package loads only for this command
+
+    sys.exit(run_diff(old, new, output_format, fail_on))
+
+
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="The generated distribution's folder.",
+)
+_templates_option = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of templates that override built-in ones of the same name.",
+)
+
+
+def _report_failure(error: Exception) -> None:
+    from .generate import TemplateError
+    from .pipeline import SpecError
+
+    if isinstance(error, SpecError):
+        for problem in error.diagnostics:
+            click.echo(problem.format())
+        click.echo(f"{len(error.diagnostics)} problem(s); nothing was written", err=True)
+    elif isinstance(error, TemplateError):
+        click.echo(f"thg-codegen: {error}; nothing was written", err=True)
+    else:
+        click.echo(f"thg-codegen: {error}; nothing was written", err=True)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@_output_option
+@_templates_option
+def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+    """Generate the client distribution from SPECS (default: specs/) into OUTPUT.
+
+    Validates first; on any problem prints every diagnostic and leaves OUTPUT untouched.
+    """
+    from .formatting import FormattingError
+    from .generate import TemplateError, generate as run
+    from .pipeline import SpecError
+    from .writer import UnsafePathError
+
+    paths = _spec_paths(specs)
+    if not paths:
+        click.echo("thg-codegen: no spec files found (looked for *.yaml)", err=True)
+        sys.exit(1)
+    try:
+        written, removed = run(paths, output, templates)
+    except (SpecError, TemplateError, FormattingError, UnsafePathError) as error:
+        _report_failure(error)
+        sys.exit(1)
+    click.echo(
+        f"generated {output} from {len(paths)} spec(s): "
+        f"{len(written)} file(s) written, {len(removed)} removed",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@_output_option
+@_templates_option
+def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+    """Exit 1 when OUTPUT is not exactly what `generate` would write from SPECS."""
+    from .formatting import FormattingError
+    from .generate import TemplateError, check as run
+    from .pipeline import SpecError
+
+    paths = _spec_paths(specs)
+    try:
+        problems = run(paths, output, templates)
+    except (SpecError, TemplateError, FormattingError) as error:
+        _report_failure(error)
+        sys.exit(1)
+    if problems:
+        for line in problems[:50]:
+            click.echo(line)
+        more = f" (first 50 shown)" if len(problems) > 50 else ""
+        click.echo(
+            f"{output} is stale: {len(problems)} difference(s){more}; run `thg-codegen generate`",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)

@@ -140,3 +140,41 @@ __all__ += [
     "render_filter",
 ]
 # --- end filters, references, pagination, datetimes ---
+
+# --- generated-code support ---
+from ._models import (
+    UNKNOWN_STATE_TAG,
+    ApiModel,
+    OpenEnum,
+    UnknownState,
+    lenient_enums,
+    state_union_discriminator,
+)
+from ._resources import (
+    AsyncResource,
+    EntityType,
+    FilterArg,
+    Headers,
+    Query,
+    SyncResource,
+    path_id,
+    require_id,
+)
+
+__all__ += [
+    "ApiModel",
+    "AsyncResource",
+    "EntityType",
+    "FilterArg",
+    "Headers",
+    "OpenEnum",
+    "Query",
+    "SyncResource",
+    "UNKNOWN_STATE_TAG",
+    "UnknownState",
+    "lenient_enums",
+    "path_id",
+    "require_id",
+    "state_union_discriminator",
+]
+# --- end generated-code support ---

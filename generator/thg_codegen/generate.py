@@ -1,0 +1,127 @@
+"""The whole generator as two calls: ``generate`` (write ``generated/``) and ``check`` (is it
+what the specs would produce?). load → validate → model → render → format → write."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import naming
+from .diagnostics import has_errors
+from .formatting import FormattedFile, format_files, sha256
+from .manifest import MANIFEST, Manifest, generator_sha256, templates_sha256
+from .model import build_product
+from .model.package import ProductPackage, build_package
+from .pipeline import SpecError
+from .render import render_files, template_environment
+from .render.environment import template_sources
+from .validation import validate_paths
+from .writer import tree_differences, write_tree
+
+DEFAULT_VERSION = "0.1.0"
+# Attributes of the generated Client a product attribute must not take.
+_CLIENT_MEMBERS = {"get", "owner", "api", "for_owner", "close", "from_env"}
+
+
+class TemplateError(Exception):
+    """A template failed to render (a broken override, usually); nothing was written."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    files: list[FormattedFile]
+    manifest: Manifest
+    previous: Manifest | None
+
+
+def _spec_hashes(paths: Sequence[Path]) -> dict[str, str]:
+    from .loader import display_name
+
+    return {display_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def plan_packages(specs: Sequence[Path]) -> list[ProductPackage]:
+    """Load, validate and model every spec; SpecError (all diagnostics) if any is invalid."""
+    loaded, problems = validate_paths(list(specs))
+    if has_errors(problems):
+        raise SpecError(problems)
+    names = naming.Namespace(_CLIENT_MEMBERS, avoid_builtins=True)
+    packages = []
+    for spec in sorted(loaded, key=lambda s: s.display_name):
+        product = build_product(spec)
+        packages.append(build_package(product, names.claim(naming.snake(product.name))))
+    return packages
+
+
+def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> Plan:
+    """The complete new tree in memory, formatted, with its manifest."""
+    previous = Manifest.read(output)
+    packages = plan_packages(specs)
+    env = template_environment(templates)
+    version = previous.version if previous else DEFAULT_VERSION
+    try:
+        rendered = render_files(env, packages, version)
+    except jinja2.TemplateError as error:
+        where = (
+            f"{error.filename}:{error.lineno}"
+            if isinstance(error, jinja2.TemplateSyntaxError)
+            else type(error).__name__
+        )
+        raise TemplateError(f"template error ({where}): {error}") from error
+    files = format_files(rendered, previous.files if previous else {}, output)
+    manifest = Manifest(
+        generator_sha256=generator_sha256(),
+        templates_sha256=templates_sha256(template_sources(templates)),
+        specs=_spec_hashes(specs),
+        version=version,
+        files={f.path: (f.raw_sha256, sha256(f.data)) for f in files},
+    )
+    return Plan(files, manifest, previous)
+
+
+def generate(
+    specs: Sequence[Path], output: Path, templates: Path | None = None
+) -> tuple[list[str], list[str]]:
+    """Write the client into ``output``; returns (written, removed) paths."""
+    result = plan(specs, output, templates)
+    return write_tree(output, result.files, result.manifest, result.previous)
+
+
+def _unchanged_fast(specs: Sequence[Path], output: Path, templates: Path | None) -> bool:
+    """True when the manifest proves ``output`` current without rendering anything."""
+    previous = Manifest.read(output)
+    if previous is None:
+        return False
+    current = Manifest(
+        generator_sha256(), templates_sha256(template_sources(templates)),
+        _spec_hashes(specs), previous.version,
+    )  # fmt: skip
+    if not previous.inputs_equal(current):
+        return False
+    for path, (_, final) in previous.files.items():
+        try:
+            if sha256((output / path).read_bytes()) != final:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def check(specs: Sequence[Path], output: Path, templates: Path | None = None) -> list[str]:
+    """What differs between ``output`` and what ``specs`` would produce (empty: up to date)."""
+    if _unchanged_fast(specs, output, templates):
+        return []
+    result = plan(specs, output, templates)
+    problems = tree_differences(output, result.files)
+    if result.previous is None:
+        problems.append(f"missing  {MANIFEST}")
+    else:
+        expected = {f.path for f in result.files}
+        problems.extend(f"stale    {p}" for p in sorted(set(result.previous.files) - expected))
+        if not result.previous.inputs_equal(result.manifest):
+            problems.append(f"outdated {MANIFEST} (specs, templates or generator changed)")
+    return problems

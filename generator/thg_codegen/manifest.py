@@ -1,0 +1,82 @@
+"""The manifest (``.codegen.json``): what produced ``generated/`` and the hash of every file.
+
+With it ``check`` can tell in milliseconds that nothing changed (same specs, templates and
+generator; every file still as written), and ``generate`` can skip formatting unchanged files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+MANIFEST = ".codegen.json"
+_GENERATOR_ROOT = Path(__file__).resolve().parent
+
+
+def generator_sha256() -> str:
+    """One hash over the generator's own Python sources (templates are hashed separately)."""
+    digest = hashlib.sha256()
+    for path in sorted(_GENERATOR_ROOT.rglob("*.py")):
+        digest.update(path.relative_to(_GENERATOR_ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def templates_sha256(sources: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name, text in sorted(sources.items()):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    generator_sha256: str
+    templates_sha256: str
+    specs: dict[str, str]  # spec display name -> sha256
+    version: str
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (raw, final)
+
+    def inputs_equal(self, other: Manifest) -> bool:
+        return (
+            self.generator_sha256 == other.generator_sha256
+            and self.templates_sha256 == other.templates_sha256
+            and self.specs == other.specs
+        )
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "generator": {"name": "thg-codegen", "version": __version__,
+                          "sha256": self.generator_sha256},
+            "templates": {"sha256": self.templates_sha256},
+            "specs": dict(sorted(self.specs.items())),
+            "version": self.version,
+            "files": {
+                path: {"raw": raw, "sha256": final}
+                for path, (raw, final) in sorted(self.files.items())
+            },
+        }  # fmt: skip
+        return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
+
+    @classmethod
+    def read(cls, output: Path) -> Manifest | None:
+        try:
+            data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+            return cls(
+                generator_sha256=str(data["generator"]["sha256"]),
+                templates_sha256=str(data["templates"]["sha256"]),
+                specs={str(k): str(v) for k, v in data["specs"].items()},
+                version=str(data["version"]),
+                files={
+                    str(path): (str(entry["raw"]), str(entry["sha256"]))
+                    for path, entry in data["files"].items()
+                },
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None

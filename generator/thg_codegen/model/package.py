@@ -1,0 +1,519 @@
+"""Model stage, third layer: the generated package as plain objects the templates print.
+
+For each product: the module of every entity (its models, filter fields, entity type and its sync
+and async resources) and a ``_common`` module for models several entities share. Every name,
+annotation and docstring is decided here; templates only loop and print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from .. import pointer as jp
+from ..validation.refs import iter_refs, lookup, resolve
+from .entities import Entity, Operation, Product
+from .schemas import SchemaTyper, TypeDef, literal
+
+COMMON_MODULE = "_common"
+_FREE = "\0free"  # the pseudo-user of component schemas that no operation reaches
+
+# Every name a generated module imports; definitions never take one of them.
+MODULE_IMPORTS = frozenset(
+    {"Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "Optional", "Union",
+     "TYPE_CHECKING", "date", "Field", "Tag", "Discriminator", "ApiModel", "OpenEnum",
+     "UnknownState", "UNKNOWN_STATE_TAG", "state_union_discriminator", "UtcDateTime", "Reference",
+     "EntityType", "SyncResource", "AsyncResource", "Resource", "Document", "ListDocument",
+     "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
+     "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
+     "annotations"}
+)  # fmt: skip
+_METHOD_NAMES = ("get", "list", "create", "update", "delete")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    wire: str
+    annotation: str
+
+
+@dataclass(frozen=True)
+class Method:
+    kind: str  # list | get | create | update | delete | action
+    name: str
+    http_method: str
+    docstring: str
+    attributes: str = ""  # the attributes type whose resource objects come back
+    body: str = ""  # annotation of the body parameter ("" when the method sends none)
+    body_type: str = ""  # the request's data.type
+    client_id: str = ""  # create with a caller-chosen id: the parameter's name
+    params: tuple[Param, ...] = ()
+    result: str = "None"  # the return annotation
+    document: str = ""  # actions: the runtime type the response decodes as
+    segment: str = ""  # actions: the path segment after the item
+
+
+@dataclass(frozen=True)
+class Child:
+    attribute: str
+    module: str
+    sync_class: str
+    async_class: str
+    segment: str
+
+
+@dataclass(frozen=True)
+class ResourceClass:
+    kind: str  # collection | endpoint
+    name: str
+    async_name: str
+    docstring: str
+    methods: tuple[Method, ...]
+    children: tuple[Child, ...] = ()
+    item_class: str = ""  # collection: the endpoint class its __call__ returns
+    item_async_class: str = ""
+    id_param: str = ""  # collection: the __call__ parameter
+
+
+@dataclass(frozen=True)
+class FilterField:
+    name: str
+    wire: str
+    kind: str  # StringField, IntField, …, or EnumField[Name]
+
+
+@dataclass(frozen=True)
+class EntityModule:
+    module: str
+    entity: Entity
+    constant: str
+    type_string: str
+    path_literal: str
+    attributes: str
+    definitions: tuple[TypeDef, ...]
+    rebuild: tuple[str, ...]
+    common_imports: tuple[str, ...]
+    filter_class: str
+    filter_fields: tuple[FilterField, ...]
+    resources: tuple[ResourceClass, ...]
+    docstring: str
+
+    @property
+    def child_imports(self) -> tuple[Child, ...]:
+        return tuple(c for r in self.resources for c in r.children)
+
+
+@dataclass(frozen=True)
+class ProductPackage:
+    product: Product
+    package: str
+    path_prefix: str  # the literal part of every collection path before {owner}
+    sync_class: str
+    async_class: str
+    common: tuple[TypeDef, ...]
+    common_rebuild: tuple[str, ...]
+    entities: tuple[EntityModule, ...]
+    top_level: tuple[Child, ...]
+    exports: tuple[tuple[str, str], ...]  # (public name, module)
+
+    def module_of(self, entity: Entity) -> EntityModule:
+        return next(m for m in self.entities if m.entity.name == entity.name)
+
+
+# -- payloads -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Payload:
+    attributes: str  # pointer of the attributes schema
+    is_list: bool
+    type_string: str
+
+
+def _payload(document: Any, body_pointer: str) -> _Payload | None:
+    """Where a JSON:API body keeps its attributes: body -> data (-> items) -> attributes."""
+    if not body_pointer:
+        return None
+    at = body_pointer
+    body = resolve(document, lookup(document, "#" + at))
+    data = (body.get("properties") or {}).get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return None
+    at = _target(document, jp.child(_holder(document, at), "properties", "data"))
+    data = lookup(document, "#" + at)
+    is_list = isinstance(data, dict) and data.get("type") == "array"
+    if is_list:
+        at = _target(document, jp.child(at, "items"))
+        data = lookup(document, "#" + at)
+    props = data.get("properties") if isinstance(data, dict) else None
+    if not isinstance(props, dict) or "attributes" not in props:
+        return None
+    kind = resolve(document, props.get("type", {}))
+    type_string = str(kind.get("const", "")) if isinstance(kind, dict) else ""
+    return _Payload(
+        _target(document, jp.child(at, "properties", "attributes")), is_list, type_string
+    )
+
+
+def _holder(document: Any, pointer: str) -> str:
+    """The pointer of the schema object itself, after following a leading $ref chain."""
+    return _target(document, pointer)
+
+
+def _target(document: Any, pointer: str) -> str:
+    value = lookup(document, "#" + pointer)
+    seen = 0
+    while isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < 32:
+        pointer = value["$ref"][1:]
+        value = lookup(document, value["$ref"])
+        seen += 1
+    return pointer
+
+
+def _operation_refs(document: Any) -> set[str]:
+    """Component schemas reachable from any path (the rest are free-standing)."""
+    seen: set[str] = set()
+    pending = [ref[1:] for _, ref in iter_refs(document.get("paths", {}))]
+    while pending:
+        pointer = pending.pop()
+        while pointer and pointer not in seen:
+            seen.add(pointer)
+            target = lookup(document, "#" + pointer)
+            pending.extend(ref[1:] for _, ref in iter_refs(target))
+            pointer = ""
+    return seen
+
+
+# -- docstrings ---------------------------------------------------------------------------------
+
+
+def docstring(*parts: str) -> str:
+    """The text of a docstring from spec prose: paragraphs joined, lines right-stripped."""
+    text = "\n\n".join(p.strip() for p in parts if p and p.strip())
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, product: Product) -> None:
+        self.product = product
+        self.document = product.document
+        self.typer = SchemaTyper(self.document, set(MODULE_IMPORTS))
+        self.roots: dict[str, list[str]] = {}  # module -> definition names it starts from
+        modules = naming.Namespace({COMMON_MODULE, "_product", "_client"}, avoid_builtins=True)
+        self.modules = {
+            e.name: modules.claim(naming.snake("_".join(e.name))) for e in product.entities
+        }
+        self.attributes: dict[tuple[str, ...], str] = {}
+
+    def root(self, module: str, pointer: str, hint: str) -> str:
+        name = self.typer.named(pointer, hint)
+        self.roots.setdefault(module, []).append(name)
+        return name
+
+    # models ------------------------------------------------------------------------------------
+
+    def type_entities(self) -> None:
+        for entity in self.product.entities:
+            module = self.modules[entity.name]
+            hint = naming.pascal("-".join(entity.name))
+            self.attributes[entity.name] = self.root(module, entity.schema, hint)
+        free = [p for p in self._component_pointers() if p not in _operation_refs(self.document)]
+        for pointer in free:
+            self.root(_FREE, pointer, pointer.rsplit("/", 1)[-1])
+
+    def _component_pointers(self) -> list[str]:
+        schemas = (self.document.get("components") or {}).get("schemas") or {}
+        return [jp.join("components", "schemas", name) for name in schemas]
+
+    def action_types(
+        self, entity: Entity, op: Operation
+    ) -> tuple[_Payload | None, str, _Payload | None, str]:
+        module = self.modules[entity.name]
+        hint = naming.pascal(op.action or op.operation_id)
+        request = _payload(self.document, op.request_schema)
+        response = _payload(self.document, op.response_schema)
+        request_type = self.root(module, request.attributes, f"{hint}Attributes") if request else ""
+        response_type = self.root(module, response.attributes, f"{hint}Result") if response else ""
+        return request, request_type, response, response_type
+
+    def placement(self) -> dict[str, str]:
+        """Definition name -> module: an entity's own module when only it uses the definition,
+        ``_common`` when several entities (or none) do."""
+        users: dict[str, set[str]] = {}
+        for module, names in sorted(self.roots.items()):
+            stack = list(names)
+            seen: set[str] = set()
+            while stack:
+                name = stack.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                users.setdefault(name, set()).add(module)
+                stack.extend(self.typer.defs[name].depends)
+        return {
+            name: next(iter(mods)) if len(mods) == 1 and _FREE not in mods else COMMON_MODULE
+            for name, mods in users.items()
+        }
+
+
+def _ordered(defs: dict[str, TypeDef], names: Iterable[str]) -> tuple[list[TypeDef], list[str]]:
+    """Definitions with dependencies first; the models of cycles are rebuilt at the end."""
+    wanted = set(names)
+    order: list[TypeDef] = []
+    state: dict[str, int] = {}
+    cyclic: set[str] = set()
+
+    def visit(name: str, stack: list[str]) -> None:
+        if state.get(name) == 2 or name not in wanted:
+            return
+        if state.get(name) == 1:
+            cyclic.update(stack[stack.index(name) :])
+            return
+        state[name] = 1
+        stack.append(name)
+        for dep in defs[name].depends:
+            visit(dep, stack)
+        stack.pop()
+        state[name] = 2
+        order.append(defs[name])
+
+    for name in sorted(wanted):
+        visit(name, [])
+    rebuild = [d.name for d in order if d.name in cyclic and d.kind == "model"]
+    return order, rebuild
+
+
+_SCALAR_FIELDS = {"str": "StringField", "Reference": "StringField", "int": "IntField",
+                  "float": "NumberField", "bool": "BoolField", "UtcDateTime": "DateTimeField",
+                  "date": "DateField"}  # fmt: skip
+_META_FIELDS = (("id", "StringField"), ("createdAt", "DateTimeField"),
+                ("updatedAt", "DateTimeField"), ("creator", "StringField"),
+                ("owner", "StringField"))  # fmt: skip
+
+
+def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
+    names = naming.Namespace()
+    found: list[FilterField] = []
+    wires: set[str] = set()
+
+    def walk(def_name: str, wire_prefix: str, name_prefix: str, depth: int) -> None:
+        definition = typer.defs[def_name]
+        if definition.kind == "union":
+            for dep in definition.depends:
+                walk(dep, wire_prefix, name_prefix, depth)
+            return
+        for f in definition.fields if definition.kind == "model" else ():
+            wire = f"{wire_prefix}{f.wire}"
+            bare = f.annotation.removeprefix("Optional[").removesuffix("]")
+            if wire in wires or not naming.is_identifier(f.wire):
+                continue
+            kind = _SCALAR_FIELDS.get(bare)
+            if kind is None and bare.startswith("Literal["):
+                kind = "StringField" if bare[8:9] in "'\"" else None
+            target = typer.defs.get(bare)
+            if kind is None and target is not None and target.kind == "enum":
+                kind = f"EnumField[{bare}]"
+            if kind is not None:
+                wires.add(wire)
+                found.append(FilterField(names.claim(f"{name_prefix}{f.name}"), wire, kind))
+            elif target is not None and target.kind == "model" and depth < 3:
+                walk(bare, f"{wire}.", f"{name_prefix}{f.name}_", depth + 1)
+
+    walk(root, "", "", 0)
+    for wire, kind in _META_FIELDS:
+        if wire not in wires:
+            found.append(FilterField(names.claim(naming.snake(wire)), wire, kind))
+    return tuple(found)
+
+
+def _query_params(typer: SchemaTyper, op: Operation, taken: naming.Namespace) -> tuple[Param, ...]:
+    params = []
+    for query in op.query:
+        annotation = _param_annotation(query.schema)
+        params.append(Param(taken.claim(naming.snake(query.name)), query.name, annotation))
+    return tuple(params)
+
+
+def _param_annotation(schema: Any) -> str:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return {"integer": "int", "number": "float", "boolean": "bool"}.get(str(kind), "str")
+
+
+_CALL_OPTIONS = ("timeout", "extra_headers", "extra_query")
+
+
+class _Resources:
+    """The resource classes of every entity, named product-wide."""
+
+    def __init__(self, builder: _Builder, names: naming.Namespace) -> None:
+        self.b = builder
+        self.names = names
+        self.classes: dict[tuple[str, ...], tuple[str, str, str, str]] = {}
+        for entity in builder.product.entities:
+            full = "-".join(entity.name)
+            if entity.kind == "status":
+                endpoint = names.claim(naming.pascal(full) + "Endpoint")
+                self.classes[entity.name] = ("", "", endpoint, names.claim("Async" + endpoint))
+            else:
+                collection = names.claim(naming.pascal(naming.plural(naming.snake(full))))
+                endpoint = names.claim(naming.pascal(full) + "Endpoint")
+                self.classes[entity.name] = (
+                    collection, names.claim("Async" + collection),
+                    endpoint, names.claim("Async" + endpoint),
+                )  # fmt: skip
+
+    def child(self, entity: Entity, taken: naming.Namespace) -> Child:
+        segment = entity.name[-1]
+        collection, async_collection, endpoint, async_endpoint = self.classes[entity.name]
+        if entity.kind == "status":
+            attribute = taken.claim(naming.snake(segment))
+            return Child(attribute, self.b.modules[entity.name], endpoint, async_endpoint, segment)
+        attribute = taken.claim(naming.plural(naming.snake(segment)))
+        return Child(attribute, self.b.modules[entity.name], collection, async_collection, segment)
+
+    def build(self, entity: Entity) -> tuple[ResourceClass, ...]:
+        attributes = self.b.attributes[entity.name]
+        collection, async_collection, endpoint, async_endpoint = self.classes[entity.name]
+        label = " ".join(naming.words(entity.name[-1]))
+        item_methods: list[Method] = []
+        collection_methods: list[Method] = []
+        taken = naming.Namespace(set(_METHOD_NAMES) | set(_CALL_OPTIONS))
+        for op in entity.operations:
+            doc = docstring(op.summary, op.description)
+            resource = f"Resource[{attributes}]"
+            if op.role == "list":
+                collection_methods.append(
+                    Method("list", "list", "GET", doc, attributes, result=f"Paginator[{resource}]")
+                )
+            elif op.role == "create":
+                client_id = naming.snake(entity.id_param) if entity.id_source == "client" else ""
+                target = item_methods if entity.kind == "status" else collection_methods
+                target.append(
+                    Method("create", "create", "POST", doc, attributes, body=attributes,
+                           body_type=entity.type_string, client_id=client_id, result=resource)
+                )  # fmt: skip
+            elif op.role == "get":
+                item_methods.append(Method("get", "get", "GET", doc, attributes, result=resource))
+            elif op.role == "replace":
+                item_methods.append(
+                    Method("update", "update", "PUT", doc, attributes, body=attributes,
+                           body_type=entity.type_string, result=resource)
+                )  # fmt: skip
+            elif op.role == "delete":
+                item_methods.append(Method("delete", "delete", "DELETE", doc))
+            elif op.role == "action":
+                item_methods.append(self._action(entity, op, doc, taken))
+        children = tuple(self.child(self.b.product.entity(name), taken) for name in entity.children)
+        endpoint_doc = docstring(f"One {label}: its operations and its children.")
+        endpoint_class = ResourceClass(
+            "endpoint", endpoint, async_endpoint, endpoint_doc, tuple(item_methods), children
+        )
+        if entity.kind == "status":
+            status_doc = docstring(f"The {label} status of its parent: one per parent.")
+            return (ResourceClass("endpoint", endpoint, async_endpoint, status_doc,
+                                  tuple(item_methods), children),)  # fmt: skip
+        collection_doc = docstring(f"The {label} collection. Call it with an id for one {label}.")
+        return (
+            endpoint_class,
+            ResourceClass(
+                "collection", collection, async_collection, collection_doc,
+                tuple(collection_methods), item_class=endpoint, item_async_class=async_endpoint,
+                id_param=naming.snake(entity.id_param),
+            ),
+        )  # fmt: skip
+
+    def _action(self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace) -> Method:
+        request, request_type, response, response_type = self.b.action_types(entity, op)
+        params = _query_params(self.b.typer, op, naming.Namespace({"attributes", *_CALL_OPTIONS}))
+        if response is None:
+            result, document = "None", "None"
+        elif response.is_list:
+            result = f"List[Resource[{response_type}]]"
+            document = f"ListDocument[{response_type}]"
+        else:
+            result = f"Resource[{response_type}]"
+            document = f"Document[{response_type}]"
+        segment = op.path.rsplit("/", 1)[-1]
+        return Method(
+            "action", taken.claim(naming.snake(op.action)), op.method, doc,
+            body=request_type, body_type=request.type_string if request else "",
+            params=params, result=result, document=document, segment=segment,
+        )  # fmt: skip
+
+
+def build_package(product: Product, package: str) -> ProductPackage:
+    """The generated subpackage of one product."""
+    builder = _Builder(product)
+    builder.type_entities()
+    resources = _Resources(builder, builder.typer.names)
+    sync_class = builder.typer.names.claim(naming.pascal(product.name))
+    async_class = builder.typer.names.claim("Async" + sync_class)
+    built = {e.name: resources.build(e) for e in product.entities}
+    placement = builder.placement()
+    defs = builder.typer.defs
+    by_module: dict[str, list[str]] = {}
+    for name, module in placement.items():
+        by_module.setdefault(module, []).append(name)
+    common, common_rebuild = _ordered(defs, by_module.get(COMMON_MODULE, []))
+    modules = []
+    names = builder.typer.names
+    for entity in product.entities:
+        module = builder.modules[entity.name]
+        own, rebuild = _ordered(defs, by_module.get(module, []))
+        used: set[str] = set(builder.roots.get(module, []))
+        for definition in own:
+            used.update(definition.depends)
+        filter_fields = _filter_fields(builder.typer, builder.attributes[entity.name])
+        used.update(f.kind[10:-1] for f in filter_fields if f.kind.startswith("EnumField["))
+        full = "-".join(entity.name)
+        modules.append(
+            EntityModule(
+                module=module,
+                entity=entity,
+                constant=names.claim(naming.upper_snake(full)),
+                type_string=entity.type_string,
+                path_literal="(" + "".join(f"{literal(s)}, " for s in entity.name) + ")",
+                attributes=builder.attributes[entity.name],
+                definitions=tuple(own),
+                rebuild=tuple(rebuild),
+                common_imports=tuple(sorted(n for n in used if placement.get(n) == COMMON_MODULE)),
+                filter_class=names.claim(naming.pascal(full) + "Filter"),
+                filter_fields=filter_fields,
+                resources=built[entity.name],
+                docstring=docstring(
+                    f"The {' '.join(naming.words(full))} entity of {product.name} "
+                    f"(`{entity.type_string}`).",
+                    str(product.resolve(entity.schema).get("description", "")),
+                ),
+            )
+        )
+    top_names = naming.Namespace({"get", "owner"})
+    top_level = tuple(resources.child(e, top_names) for e in product.entities if len(e.name) == 1)
+    exports: list[tuple[str, str]] = [(d.name, COMMON_MODULE) for d in common]
+    for m in modules:
+        exports.extend((d.name, m.module) for d in m.definitions)
+        exports.append((m.constant, m.module))
+        exports.append((m.filter_class, m.module))
+        for r in m.resources:
+            exports.extend(((r.name, m.module), (r.async_name, m.module)))
+    exports.extend(((sync_class, "_product"), (async_class, "_product")))
+    return ProductPackage(
+        product=product,
+        package=package,
+        path_prefix=(
+            product.entities[0].collection_path.split("{owner}")[0] if product.entities else ""
+        ),
+        sync_class=sync_class,
+        async_class=async_class,
+        common=tuple(common),
+        common_rebuild=tuple(common_rebuild),
+        entities=tuple(modules),
+        top_level=top_level,
+        exports=tuple(sorted(exports)),
+    )

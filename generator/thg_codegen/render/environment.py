@@ -1,0 +1,52 @@
+"""The Jinja environment: strict, with the only filters templates may use to print spec text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .. import naming
+from ..model.entities import Product
+from ..model.schemas import literal
+from .literals import docstring, first_line, markdown_block, markdown_inline, toml_string
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _product_doc(product: Product) -> str:
+    return "\n\n".join(t for t in (product.title, product.description) if t)
+
+
+def template_environment(overrides: Path | None = None) -> jinja2.Environment:
+    """Templates from ``overrides`` first (one file may replace one built-in), then built-ins."""
+    search = [str(overrides)] if overrides is not None else []
+    search.append(str(BUILTIN_TEMPLATES))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        lit=literal,
+        docstring=docstring,
+        words=lambda text: " ".join(naming.words(str(text))),
+        md=markdown_inline,
+        md_block=markdown_block,
+        toml=toml_string,
+        first_line=first_line,
+        product_doc=_product_doc,
+    )
+    return env
+
+
+def template_sources(overrides: Path | None = None) -> dict[str, str]:
+    """Name -> text of every template in effect (for the manifest's template hash)."""
+    found: dict[str, str] = {}
+    for folder in [BUILTIN_TEMPLATES] + ([overrides] if overrides else []):
+        for path in sorted(folder.glob("*.j2")):
+            found[path.name] = path.read_text(encoding="utf-8")
+    return dict(sorted(found.items()))

@@ -1,0 +1,69 @@
+"""Spec text reaching generated source: exact literals, docstrings and Markdown.
+
+A template never prints a spec string raw: it goes through one of these, so quotes, backslashes,
+triple quotes, newlines, control characters and Jinja delimiters in a title or description
+become text with exactly the spec's meaning, never code.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+
+
+def _escape_char(char: str) -> str:
+    if char == "\n":
+        return char
+    if char == "\t":
+        return "\\t"
+    if unicodedata.category(char) in _INVISIBLE:
+        code = ord(char)
+        return (
+            f"\\x{code:02x}"
+            if code <= 0xFF
+            else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+        )
+    return char
+
+
+def docstring(text: object, indent: int, fallback: str = "") -> str:
+    """A triple-quoted docstring whose value is ``text`` (stripped, right-stripped lines),
+    indented for its place; ``fallback`` when the text is empty."""
+    value = str(text or "").strip() or fallback or "(No description in the spec.)"
+    value = "\n".join(line.rstrip() for line in value.splitlines())
+    escaped = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    escaped = "".join(_escape_char(c) for c in escaped)
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    lines = escaped.split("\n")
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    pad = " " * indent
+    body = "\n".join(f"{pad}{line}" if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{pad}"""'
+
+
+def markdown_inline(text: object) -> str:
+    """One line of Markdown (a table cell, a list item) showing ``text`` literally."""
+    value = " ".join(str(text or "").split())
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
+        value = value.replace(char, entity)
+    return value
+
+
+def markdown_block(text: object) -> str:
+    """Spec prose as a Markdown paragraph block; HTML is shown, never interpreted."""
+    lines = [line.rstrip() for line in str(text or "").strip().splitlines()]
+    return "\n".join(line.replace("&", "&amp;").replace("<", "&lt;") for line in lines)
+
+
+def toml_string(text: object) -> str:
+    """A TOML basic string (JSON's escaping is valid TOML)."""
+    return json.dumps(str(text), ensure_ascii=True)
+
+
+def first_line(text: object) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[0] if lines else ""

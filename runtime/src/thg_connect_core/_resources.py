@@ -1,0 +1,356 @@
+"""What the generated resource classes call: one runtime call per generated method.
+
+A generated resource (``InventoryItems``, ``InventoryItemEndpoint``…) is a path and a client;
+everything else — id checks, bodies, decoding, paging, enum leniency — is decided here once, and
+``SyncResource`` / ``AsyncResource`` only differ in whether they await. Generated code stays free
+of HTTP logic, so a fix here never needs a regeneration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from ._client import AsyncAPIClient, SyncAPIClient
+from ._filter_ast import FilterExpr
+from ._jsonapi import Document, ListDocument, Resource, encode_resource
+from ._models import lenient_enums
+from ._pagination import DEFAULT_PAGE_SIZE, AsyncPaginator, Page, Paginator, page_params
+from ._references import Reference
+
+__all__ = [
+    "AsyncResource",
+    "EntityType",
+    "FilterArg",
+    "Headers",
+    "Query",
+    "SyncResource",
+    "path_id",
+    "require_id",
+]
+
+Headers = Optional[Mapping[str, str]]
+Query = Optional[Mapping[str, Any]]
+FilterArg = Union[FilterExpr, str, None]
+Attributes = Union[BaseModel, Mapping[str, Any]]
+
+
+def path_id(value: object, name: str) -> str:
+    """An id for a URL path segment: refused before sending when empty, percent-encoded so an id
+    can never change the path's shape."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    return quote(value, safe="")
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """An entity type of a product: its type string, and its references."""
+
+    product: str
+    path: Tuple[str, ...]
+
+    @property
+    def type_string(self) -> str:
+        """``<product>:<entity path>``, the resource objects' ``type``."""
+        return f"{self.product}:{'.'.join(self.path)}"
+
+    def reference(self, owner: str, id: str) -> Reference:
+        """The reference string of this entity type's ``id`` in ``owner``'s path."""
+        return Reference(self.product, self.path, owner, id)
+
+    def parse_reference(self, text: Union[str, Reference]) -> Reference:
+        """Parse ``text`` and check that it names this entity type."""
+        reference = text if isinstance(text, Reference) else Reference.parse(text)
+        if reference.entity_type != self.type_string:
+            raise ValueError(
+                f"{str(reference)!r} names a {reference.entity_type}, not a {self.type_string}"
+            )
+        return reference
+
+
+def _body(type_string: str, attributes: Attributes, id: Optional[str]) -> bytes:
+    return encode_resource(type_string, attributes, id=id)
+
+
+def _page(document: ListDocument[Any], number: int, size: int) -> Page[Resource[Any]]:
+    links = document.links
+    hint: Optional[bool] = None if links is None else links.next not in (None, "")
+    return Page(items=document.data, number=number, size=size, next_hint=hint)
+
+
+def _list_params(number: int, size: int, filter: FilterArg) -> Dict[str, str]:
+    return page_params(number, size, filter)
+
+
+class _ResourceBase:
+    __slots__ = ("_path", "_id")
+
+    _path: str
+    _id: Optional[str]  # an endpoint's own id (sent as data.id by a PUT)
+
+    def _child(self, *segments: str) -> str:
+        return "/".join((self._path, *segments))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._path!r})"
+
+
+class SyncResource(_ResourceBase):
+    """Base of the generated blocking resources."""
+
+    __slots__ = ("_api",)
+
+    def __init__(self, api: SyncAPIClient, path: str, id: Optional[str] = None) -> None:
+        self._api = api
+        self._path = path
+        self._id = id
+
+    def _get(
+        self,
+        attributes: Any,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+    ) -> Any:
+        with lenient_enums():
+            document = self._api.request(
+                "GET",
+                path or self._path,
+                cast_to=Document[attributes],
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return document.data
+
+    def _list(
+        self,
+        attributes: Any,
+        *,
+        filter: FilterArg,
+        page_size: int,
+        start_page: int,
+        max_items: Optional[int],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> Paginator[Any]:
+        document_type = ListDocument[attributes]
+
+        def fetch(number: int, size: int) -> Page[Resource[Any]]:
+            with lenient_enums():
+                document = self._api.request(
+                    "GET",
+                    self._path,
+                    params=_list_params(number, size, filter),
+                    cast_to=document_type,
+                    timeout=timeout,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                )
+            return _page(document, number, size)
+
+        return Paginator(
+            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            max_items=max_items,
+        )  # fmt: skip
+
+    def _write(
+        self,
+        method: str,
+        type_string: str,
+        attributes_type: Any,
+        attributes: Attributes,
+        *,
+        id: Optional[str],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> Any:
+        with lenient_enums():
+            document = self._api.request(
+                method,
+                self._path,
+                body=_body(type_string, attributes, id),
+                cast_to=Document[attributes_type],
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return document.data
+
+    def _delete(
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
+    ) -> None:
+        self._api.request(
+            "DELETE",
+            self._path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+
+    def _action(
+        self,
+        method: str,
+        segment: str,
+        result: Any,
+        *,
+        params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> Any:
+        with lenient_enums():
+            document = self._api.request(
+                method,
+                self._child(segment),
+                params=params,
+                body=None if body is None else _body(body[0], body[1], None),
+                cast_to=result,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return None if document is None else document.data
+
+
+class AsyncResource(_ResourceBase):
+    """Base of the generated asyncio resources; the twin of ``SyncResource``."""
+
+    __slots__ = ("_api",)
+
+    def __init__(self, api: AsyncAPIClient, path: str, id: Optional[str] = None) -> None:
+        self._api = api
+        self._path = path
+        self._id = id
+
+    async def _get(
+        self,
+        attributes: Any,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+    ) -> Any:
+        with lenient_enums():
+            document = await self._api.request(
+                "GET",
+                path or self._path,
+                cast_to=Document[attributes],
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return document.data
+
+    def _list(
+        self,
+        attributes: Any,
+        *,
+        filter: FilterArg,
+        page_size: int,
+        start_page: int,
+        max_items: Optional[int],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> AsyncPaginator[Any]:
+        document_type = ListDocument[attributes]
+
+        async def fetch(number: int, size: int) -> Page[Resource[Any]]:
+            with lenient_enums():
+                document = await self._api.request(
+                    "GET",
+                    self._path,
+                    params=_list_params(number, size, filter),
+                    cast_to=document_type,
+                    timeout=timeout,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                )
+            return _page(document, number, size)
+
+        return AsyncPaginator(
+            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            max_items=max_items,
+        )  # fmt: skip
+
+    async def _write(
+        self,
+        method: str,
+        type_string: str,
+        attributes_type: Any,
+        attributes: Attributes,
+        *,
+        id: Optional[str],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> Any:
+        with lenient_enums():
+            document = await self._api.request(
+                method,
+                self._path,
+                body=_body(type_string, attributes, id),
+                cast_to=Document[attributes_type],
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return document.data
+
+    async def _delete(
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
+    ) -> None:
+        await self._api.request(
+            "DELETE",
+            self._path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+
+    async def _action(
+        self,
+        method: str,
+        segment: str,
+        result: Any,
+        *,
+        params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+    ) -> Any:
+        with lenient_enums():
+            document = await self._api.request(
+                method,
+                self._child(segment),
+                params=params,
+                body=None if body is None else _body(body[0], body[1], None),
+                cast_to=result,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+        return None if document is None else document.data
+
+
+def require_id(value: object, name: str) -> str:
+    """A caller-chosen id sent in a body: refused before sending when empty."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    return value
