@@ -1,0 +1,42 @@
+"""`thg-codegen diff`: classify spec changes by their effect on the generated client.
+
+`surface` extracts what a user of the generated client can observe, `compare` classifies every
+difference (breaking / non-breaking / docs; the direction rule is in `fields`), `report` prints
+them, and `bump` turns them into the semver part to raise. `diff_products` is the call the
+generator uses for versioning and the changelog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Product
+from .changes import BREAKING, CATEGORIES, DOCS, NON_BREAKING, Change, bump
+from .compare import compare_surfaces
+from .nodes import Location
+from .sources import SourceError, load_source
+from .surface import extract_surface
+
+__all__ = [
+    "BREAKING",
+    "CATEGORIES",
+    "DOCS",
+    "NON_BREAKING",
+    "Change",
+    "Location",
+    "SourceError",
+    "bump",
+    "diff_products",
+    "load_source",
+    "version_bump",
+]
+
+
+def diff_products(old: Sequence[Product], new: Sequence[Product]) -> list[Change]:
+    """Every classified change of the public surface from `old` to `new`, breaking first."""
+    return compare_surfaces(extract_surface(list(old)), extract_surface(list(new)))
+
+
+def version_bump(old: Sequence[Product], new: Sequence[Product]) -> str:
+    """ "major" | "minor" | "patch" | "none": the semver part the change from old to new needs."""
+    return bump(diff_products(old, new))
