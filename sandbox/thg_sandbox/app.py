@@ -28,6 +28,8 @@ from .clock import Clock, SystemClock
 from .config import SandboxConfig
 from .errors import ApiError, ErrorObject, errors_document
 from .endpoints import Api, entity_routes
+from .faults import FaultLayer, FaultPlans
+from .faults_admin import fault_plan_routes
 from .service import Service
 from .store import Database
 
@@ -55,6 +57,7 @@ class Sandbox:
         )
         audiences = frozenset(p.base_url.rstrip("/") for p in self.products if p.base_url)
         self.api = Api(self.service, self.issuer, audiences)
+        self.faults = FaultPlans(self.products, self.clock)  # inert until a request names a plan
 
     def close(self) -> None:
         self.db.close()
@@ -123,6 +126,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def create_app(sandbox: Sandbox, extensions: Sequence[Extension] = ()) -> Starlette:
     routes: list[BaseRoute] = [Route("/oauth/token", sandbox.issuer.endpoint, methods=["POST"])]
+    routes.extend(fault_plan_routes(sandbox.faults))
     for extension in extensions:
         routes.extend(extension(sandbox))
     for product in sandbox.products:
@@ -131,5 +135,6 @@ def create_app(sandbox: Sandbox, extensions: Sequence[Extension] = ()) -> Starle
         routes=routes,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
+    app.add_middleware(FaultLayer, plans=sandbox.faults)  # inside the guard: faults get request ids
     app.add_middleware(RequestGuard)
     return app

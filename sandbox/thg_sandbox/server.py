@@ -20,6 +20,7 @@ from .app import Extension, Sandbox, create_app
 from .behaviours import BUILTIN
 from .clock import Clock
 from .config import ApiClient, SandboxConfig, default_config
+from .faults import AbortableH11Protocol, FaultPlans
 
 HOST = "127.0.0.1"  # never anything else: the sandbox has fixed, public credentials
 STARTUP_TIMEOUT = 15.0
@@ -50,6 +51,7 @@ def uvicorn_config(app: Starlette, port: int) -> uvicorn.Config:
         log_level="warning",
         access_log=False,
         lifespan="off",
+        http=AbortableH11Protocol,  # lets fault plans cut a connection without answering
         timeout_graceful_shutdown=2,  # long polls must not hold a shutdown for long
     )
 
@@ -60,6 +62,10 @@ class RunningSandbox:
     base_url: str
     token_url: str
     credentials: dict[str, ApiClient]  # by organisation slug
+
+    @property
+    def faults(self) -> FaultPlans:
+        return self.sandbox.faults
 
 
 @contextmanager

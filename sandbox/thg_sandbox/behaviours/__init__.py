@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..documents import install_documents
 from ..events import install_events
 from .product_models import install_product_models
 from .auto_approve import install_auto_approve
@@ -13,6 +14,7 @@ BUILTIN = (
     install_product_models,
     install_events,
     install_auto_approve,
+    install_documents,
 )
 
 __all__ = ["BUILTIN", "install_product_models", "install_auto_approve", "install_unique_keys"]
