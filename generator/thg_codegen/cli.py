@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import has_errors
-from .validation import discover_specs, validate_paths
+# Stages are imported inside the commands: `check` on unchanged specs must not pay for the
+# OpenAPI validator, Jinja or black.
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
@@ -17,7 +17,9 @@ DEFAULT_OUTPUT = Path("generated")
 def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
     chosen: list[Path] = []
     for path in specs or (DEFAULT_SPECS,):
-        chosen.extend(discover_specs(path) if path.is_dir() else [path])
+        chosen.extend(
+            sorted(p for p in path.glob("*.yaml") if p.is_file()) if path.is_dir() else [path]
+        )
     return chosen
 
 
@@ -35,6 +37,9 @@ def validate(specs: tuple[Path, ...]) -> None:
     Every problem is printed as file:line:col /json/pointer: what is wrong. how to fix [rule];
     exit status 1 when there is any error.
     """
+    from .diagnostics import has_errors
+    from .validation import validate_paths
+
     paths = _spec_paths(specs)
     if not paths:
         click.echo("thg-codegen: no spec files found (looked for *.yaml)", err=True)
@@ -132,11 +137,16 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
 @_templates_option
 def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
     """Exit 1 when OUTPUT is not exactly what `generate` would write from SPECS."""
+    from .manifest import output_is_current
+
+    paths = _spec_paths(specs)
+    if output_is_current(paths, output, templates):
+        click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)
+        return
     from .formatting import FormattingError
     from .generate import TemplateError, check as run
     from .pipeline import SpecError
 
-    paths = _spec_paths(specs)
     try:
         problems = run(paths, output, templates)
     except (SpecError, TemplateError, FormattingError) as error:

@@ -3,7 +3,6 @@ what the specs would produce?). load → validate → model → render → forma
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +12,19 @@ import jinja2
 from . import naming
 from .diagnostics import has_errors
 from .formatting import FormattedFile, format_files, sha256
-from .manifest import MANIFEST, Manifest, generator_sha256, templates_sha256
+from .manifest import (
+    MANIFEST,
+    Manifest,
+    generator_sha256,
+    output_is_current,
+    spec_hashes,
+    template_sources,
+    templates_sha256,
+)
 from .model import build_product
 from .model.package import ProductPackage, build_package
 from .pipeline import SpecError
 from .render import render_files, template_environment
-from .render.environment import template_sources
 from .validation import validate_paths
 from .writer import tree_differences, write_tree
 
@@ -36,12 +42,6 @@ class Plan:
     files: list[FormattedFile]
     manifest: Manifest
     previous: Manifest | None
-
-
-def _spec_hashes(paths: Sequence[Path]) -> dict[str, str]:
-    from .loader import display_name
-
-    return {display_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
 def plan_packages(specs: Sequence[Path]) -> list[ProductPackage]:
@@ -76,7 +76,7 @@ def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> 
     manifest = Manifest(
         generator_sha256=generator_sha256(),
         templates_sha256=templates_sha256(template_sources(templates)),
-        specs=_spec_hashes(specs),
+        specs=spec_hashes(specs),
         version=version,
         files={f.path: (f.raw_sha256, sha256(f.data)) for f in files},
     )
@@ -91,29 +91,9 @@ def generate(
     return write_tree(output, result.files, result.manifest, result.previous)
 
 
-def _unchanged_fast(specs: Sequence[Path], output: Path, templates: Path | None) -> bool:
-    """True when the manifest proves ``output`` current without rendering anything."""
-    previous = Manifest.read(output)
-    if previous is None:
-        return False
-    current = Manifest(
-        generator_sha256(), templates_sha256(template_sources(templates)),
-        _spec_hashes(specs), previous.version,
-    )  # fmt: skip
-    if not previous.inputs_equal(current):
-        return False
-    for path, (_, final) in previous.files.items():
-        try:
-            if sha256((output / path).read_bytes()) != final:
-                return False
-        except OSError:
-            return False
-    return True
-
-
 def check(specs: Sequence[Path], output: Path, templates: Path | None = None) -> list[str]:
     """What differs between ``output`` and what ``specs`` would produce (empty: up to date)."""
-    if _unchanged_fast(specs, output, templates):
+    if output_is_current(specs, output, templates):
         return []
     result = plan(specs, output, templates)
     problems = tree_differences(output, result.files)

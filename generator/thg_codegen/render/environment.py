@@ -8,10 +8,9 @@ import jinja2
 
 from .. import naming
 from ..model.entities import Product
+from ..manifest import BUILTIN_TEMPLATES
 from ..model.schemas import literal
 from .literals import docstring, first_line, markdown_block, markdown_inline, toml_string
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def _product_doc(product: Product) -> str:
@@ -41,12 +40,3 @@ def template_environment(overrides: Path | None = None) -> jinja2.Environment:
         product_doc=_product_doc,
     )
     return env
-
-
-def template_sources(overrides: Path | None = None) -> dict[str, str]:
-    """Name -> text of every template in effect (for the manifest's template hash)."""
-    found: dict[str, str] = {}
-    for folder in [BUILTIN_TEMPLATES] + ([overrides] if overrides else []):
-        for path in sorted(folder.glob("*.j2")):
-            found[path.name] = path.read_text(encoding="utf-8")
-    return dict(sorted(found.items()))
