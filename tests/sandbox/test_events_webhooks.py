@@ -1,0 +1,147 @@
+"""Webhook notifications to a real receiver on 127.0.0.1: signed, retried, never removing events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from .conftest import FULFIL, Org, doc, item
+from .events_helpers import EVENTS, confirm, drain, poll, subscription_path
+
+ITEMS = f"{FULFIL}/brandco/inventory-item"
+DEADLINE = 10.0
+
+
+@dataclass
+class Receiver:
+    """Answers 500 to the first `failures` notifications, then 204; records every one."""
+
+    failures: int = 1
+    delay: float = 0.0
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
+        deadline = time.monotonic() + DEADLINE
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.02)
+        raise AssertionError(f"{count} notifications expected, {len(self.received)} arrived")
+
+
+@pytest.fixture()
+def receiver() -> Iterator[tuple[Receiver, str]]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            time.sleep(state.delay)
+            with state.lock:
+                state.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                failing = len(state.received) <= state.failures
+            self.send_response(500 if failing else 204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep test output quiet
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state, f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+def verified(secret: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    """The notification, after checking its THG-Signature the way a receiver must."""
+    parts = dict(p.split("=", 1) for p in headers["thg-signature"].split(","))
+    assert set(parts) == {"t", "v1"}
+    assert abs(int(parts["t"]) - time.time()) < 3600  # a manual clock may run ahead a little
+    expected = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256)
+    assert hmac.compare_digest(parts["v1"], expected.hexdigest())
+    found: dict[str, Any] = json.loads(body)
+    return found
+
+
+def hook_subscription(org: Org, url: str, sub_id: str) -> str:
+    body = doc(
+        "events:subscription",
+        {"webhookUrl": url, "entityTypes": ["thg-fulfil:inventory-item"]},
+        id=sub_id,
+    )
+    response = org.post(f"{EVENTS}/{org.slug}/subscription", json=body)
+    assert response.status_code == 201, response.text
+    secret: str = response.json()["data"]["attributes"]["webhookSecret"]
+    return secret
+
+
+def test_a_notification_is_signed_retried_and_removes_nothing(
+    brandco: Org, receiver: tuple[Receiver, str]
+) -> None:
+    state, url = receiver
+    secret = hook_subscription(brandco, url, "hooked")
+    state.delay = 0.5  # a slow receiver must not slow the write down
+    started = time.monotonic()
+    created = brandco.post(ITEMS, json=item("HOOK-1")).json()["data"]
+    assert time.monotonic() - started < 0.5
+    first, second = state.wait_for(2)[:2]
+    notes = [verified(secret, headers, body) for headers, body in (first, second)]
+    assert [n["meta"]["attempt"] for n in notes] == [1, 2]
+    assert notes[0]["meta"]["deliveryId"] == notes[1]["meta"]["deliveryId"]
+    assert {n["meta"]["subscriptionId"] for n in notes} == {"hooked"}
+    for note in notes:
+        [event] = note["data"]
+        assert event["type"] == "events:event"
+        assert event["attributes"]["entityId"] == created["id"]
+        assert event["attributes"]["action"] == "CREATED"
+        assert event["meta"]["subscriptionId"] == "hooked"
+    assert first[0]["content-type"] == "application/json"
+    # Notified twice, yet still queued and visible: the receiver confirms as a poller would.
+    [polled] = poll(brandco, "hooked")
+    assert polled["id"] == notes[0]["data"][0]["id"]
+    assert polled["meta"]["receiveCount"] == 1
+    assert polled["attributes"] == notes[0]["data"][0]["attributes"]
+    assert confirm(brandco, "hooked", [polled["id"]])["confirmed"] == [polled["id"]]
+    assert brandco.delete(subscription_path(brandco, "hooked")).status_code == 204
+
+
+def test_a_tampered_body_fails_the_signature(brandco: Org, receiver: tuple[Receiver, str]) -> None:
+    state, url = receiver
+    state.failures = 0
+    secret = hook_subscription(brandco, url, "tamper")
+    brandco.post(ITEMS, json=item("HOOK-2"))
+    [(headers, body)] = state.wait_for(1)
+    verified(secret, headers, body)
+    with pytest.raises(AssertionError):
+        verified(secret, headers, body.replace(b"HOOK", b"HACK") + b" ")
+    with pytest.raises(AssertionError):
+        verified("whsec_not-the-secret", headers, body)
+    drain(brandco, "tamper")
+    assert brandco.delete(subscription_path(brandco, "tamper")).status_code == 204
+
+
+def test_a_dead_receiver_costs_bounded_attempts_and_polling_still_works(brandco: Org) -> None:
+    # Port 9 on loopback: nothing listens, every attempt is a connection error.
+    hook_subscription(brandco, "http://127.0.0.1:9/hook", "dead")
+    created = brandco.post(ITEMS, json=item("HOOK-3")).json()["data"]
+    [event] = poll(brandco, "dead")
+    assert event["attributes"]["entityId"] == created["id"]
+    assert confirm(brandco, "dead", [event["id"]])["confirmed"] == [event["id"]]
+    assert brandco.delete(subscription_path(brandco, "dead")).status_code == 204
