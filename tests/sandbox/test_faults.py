@@ -8,10 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
+from thg_sandbox.clock import ManualClock
 from thg_sandbox.faults import FAULT_HEADER, Fault, FaultPlanError
 from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, TIMEOUT, Org, errors, item
+from .events_helpers import poll, subscribe, subscription_path
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 PLANS = "/_sandbox/fault-plans"
@@ -205,3 +207,22 @@ def test_invalid_plans_raise_in_python(sandbox: RunningSandbox) -> None:
         sandbox.faults.create({"createInventoryItem": [{"fault": "nope"}]})
     with pytest.raises(FaultPlanError):
         sandbox.faults.create({"createInventoryItem": []}, plan_id="../bad")
+
+
+def test_a_dropped_poll_response_hides_the_claimed_events_until_the_window_ends(
+    brandco: Org, sandbox: RunningSandbox, clock: ManualClock
+) -> None:
+    sub_id = subscribe(brandco)
+    assert brandco.post(ITEMS, json=item("FAULT-POLL")).status_code == 201
+    plan = sandbox.faults.create({"pollEvents": [Fault.drop_response()]})
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        brandco.get(
+            subscription_path(brandco, sub_id) + "/events",
+            params={"waitTimeSeconds": "0", "maxEvents": "10"},
+            headers=planned(plan.id),
+        )
+    assert poll(brandco, sub_id) == []  # claimed by the lost poll
+    clock.advance(sandbox.sandbox.config.event_visibility + 1)
+    events = poll(brandco, sub_id)
+    assert [e["attributes"]["action"] for e in events] == ["CREATED"]
+    assert [c.operation for c in sandbox.faults.consumed(plan.id)] == ["pollEvents"]
