@@ -3,10 +3,12 @@
     .venv/bin/python bench/bench_runtime.py            # CI-sized: a few seconds
     .venv/bin/python bench/bench_runtime.py --long     # the recorded figures (about a minute)
 
-Paths measured, on one loopback HTTP server serving a pre-built JSON:API page:
+Paths measured, on one loopback HTTP server (127.0.0.1, a free port, its own process) serving a
+pre-built JSON:API page of 100 inventory items and a token endpoint:
   (a) raw httpx + json.loads                         — the untyped floor
   (b) raw httpx + pydantic validate_json into hand-written models — the typed floor
-  (c) the runtime's typed path (SyncAPIClient.request with cast_to)
+  (c) the runtime's typed path: SyncAPIClient.request(cast_to=ListDocument[ItemAttributes]),
+      bearer token fetched from the server's token endpoint
 and decoding a 1,000-resource document by json.loads, the typed floor and the runtime's decode().
 Targets: (c) <= 1.1x (b) for both. Medians of per-call times, the paths measured round-robin;
 every ratio is printed in a table.
@@ -17,10 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
 from typing import Annotated, Any, Dict, List, Optional, Tuple
@@ -149,8 +154,7 @@ RUNTIME_TYPE = ListDocument[ItemAttributes]
 # --- a loopback server -----------------------------------------------------------------------
 
 
-@contextmanager
-def serving(body: bytes) -> Iterator[str]:
+def _handler(body: bytes) -> type:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -174,43 +178,81 @@ def serving(body: bytes) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return Handler
+
+
+def serve(count: int) -> None:
+    """The server process: serve a ``count``-resource page on 127.0.0.1 (free port), print the
+    port, and stop when stdin closes (the parent exited or finished)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(list_document(count)))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
+    print(server.server_address[1], flush=True)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        sys.stdin.read()
     finally:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
 
 
+@contextmanager
+def serving(count: int) -> Iterator[str]:
+    """A loopback server in its own process: in-process, its threads would compete with the
+    measured client for the GIL and add switch-interval stalls that are not the client's cost."""
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve", str(count)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 # --- measuring -------------------------------------------------------------------------------
+
+
+Result = Tuple[str, float, float]
+"""(name, median wall seconds, median CPU seconds of this process) per call."""
 
 
 def interleaved_medians(
     fns: List[Tuple[str, Callable[[], object]]], rounds: int, warmup: int = 5
-) -> List[Tuple[str, float]]:
-    """Median seconds per call of each function, measured round-robin (the order rotating each
-    round) so that drift in machine load hits every path alike."""
+) -> List[Result]:
+    """Median wall and CPU seconds per call of each function, measured round-robin (the order
+    rotating each round) so that drift in machine load hits every path alike. CPU time is this
+    process's only (the server runs in another), so it holds steady on a loaded machine."""
     for _ in range(warmup):
         for _, fn in fns:
             fn()
-    times: Dict[str, List[float]] = {name: [] for name, _ in fns}
+    wall: Dict[str, List[float]] = {name: [] for name, _ in fns}
+    cpu: Dict[str, List[float]] = {name: [] for name, _ in fns}
     for i in range(rounds):
         k = i % len(fns)
         for name, fn in fns[k:] + fns[:k]:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
-            times[name].append(time.perf_counter() - start)
-    return [(name, statistics.median(times[name])) for name, _ in fns]
+            cpu[name].append(time.process_time() - start_cpu)
+            wall[name].append(time.perf_counter() - start)
+    return [(n, statistics.median(wall[n]), statistics.median(cpu[n])) for n, _ in fns]
 
 
-def run(rounds: int) -> List[Tuple[str, float]]:
-    page = list_document(100)
+def run(rounds: int) -> List[Result]:
     big = list_document(1000)
     path = "/api/thg-fulfil/v1/brandco/inventory-item"
-    with serving(page) as base_url:
+    with serving(100) as base_url:
         config = ClientConfig(
             client_id="bench",
             client_secret=Secret("bench-secret"),
@@ -250,13 +292,19 @@ def run(rounds: int) -> List[Tuple[str, float]]:
     return results
 
 
-def table(results: List[Tuple[str, float]]) -> str:
-    lines = ["| measurement | median | vs (a) | vs (b) |", "|---|---:|---:|---:|"]
+def table(results: List[Result]) -> str:
+    lines = [
+        "| measurement | wall median | vs (a) | vs (b) | client CPU median | vs (a) | vs (b) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for group in ("GET 100", "decode 1000"):
-        rows = [(n, t) for n, t in results if n.startswith(group)]
-        a, b = rows[0][1], rows[1][1]
-        for name, t in rows:
-            lines.append(f"| {name} | {t * 1e3:.3f} ms | {t / a:.2f}x | {t / b:.2f}x |")
+        rows = [r for r in results if r[0].startswith(group)]
+        (_, a, a_cpu), (_, b, b_cpu) = rows[0], rows[1]
+        for name, t, c in rows:
+            lines.append(
+                f"| {name} | {t * 1e3:.3f} ms | {t / a:.2f}x | {t / b:.2f}x "
+                f"| {c * 1e3:.3f} ms | {c / a_cpu:.2f}x | {c / b_cpu:.2f}x |"
+            )
     return "\n".join(lines)
 
 
@@ -264,7 +312,11 @@ def main(argv: Optional[List[str]] = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="rounds per path (default 30)")
     parser.add_argument("--long", action="store_true", help="500 rounds: for recorded figures")
+    parser.add_argument("--serve", type=int, metavar="COUNT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve is not None:
+        serve(args.serve)
+        return ""
     text = table(run(500 if args.long else args.rounds))
     print(text)
     return text

@@ -24,4 +24,4 @@ def test_bench_runs_and_prints_table(capsys: pytest.CaptureFixture[str]) -> None
     assert text in capsys.readouterr().out
     rows = [line for line in text.splitlines() if line.startswith("| GET") or "decode" in line]
     assert len(rows) == 6
-    assert all(line.count("x |") == 2 for line in rows)
+    assert all(line.count("x |") == 4 for line in rows)

@@ -27,7 +27,9 @@ _ISO_8601 = re.compile(
 
 
 def to_utc(value: datetime) -> datetime:
-    """The same instant as an aware UTC datetime; a naive datetime is taken to be UTC."""
+    """The same instant as an aware UTC datetime; a naive datetime is taken to be UTC.
+
+    Raises ``ValueError`` when the instant falls outside the years 1-9999 in UTC."""
     if value.tzinfo is None or value.utcoffset() is None:
         # The positional constructor, not .replace(tzinfo=...): keyword arguments measured 3x
         # slower here, and this runs for every timestamp of every decoded resource.
@@ -41,12 +43,8 @@ def to_utc(value: datetime) -> datetime:
             value.microsecond,
             timezone.utc,
         )  # fold is dropped: it only disambiguates local times, and UTC has none to resolve
-    return value.astimezone(timezone.utc)
-
-
-def _native_to_utc(value: datetime) -> datetime:
     try:
-        return to_utc(value)
+        return value.astimezone(timezone.utc)
     except OverflowError as exc:  # e.g. 0001-01-01T00:00:00+01:00 has no UTC instant
         raise ValueError(f"{value.isoformat()} has no UTC equivalent: {exc}") from None
 
@@ -108,7 +106,7 @@ UtcDateTime = Annotated[
     Union[
         # Fast path: pydantic's own (compiled) parser for JSON strings in RFC 3339 shape, which
         # the platform always sends; strict, so numbers are not read as Unix timestamps.
-        Annotated[datetime, Strict(), AfterValidator(_native_to_utc)],
+        Annotated[datetime, Strict(), AfterValidator(to_utc)],
         # Everything else ISO 8601 (compact offsets, bare dates, date/str objects in Python).
         Annotated[datetime, BeforeValidator(parse_utc_datetime)],
     ],
