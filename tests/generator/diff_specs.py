@@ -34,7 +34,13 @@ BASE: tuple[Edit, ...] = (
         + "        size: {type: string, enum: [S, M, L]}\n"
         + "        createdBy: {type: string, readOnly: true, maxLength: 50}\n"
         + "        score: {type: number, readOnly: true}\n"
-        + "        secret: {type: string, writeOnly: true, maxLength: 50}\n",
+        + "        secret: {type: string, writeOnly: true, maxLength: 50}\n"
+        + "        primary: {$ref: '#/components/schemas/Colour'}\n"
+        + "        secondary: {$ref: '#/components/schemas/Colour'}\n",
+    ),
+    (
+        "    WidgetResource:\n",
+        "    Colour: {type: string, enum: [RED, BLUE]}\n    WidgetResource:\n",
     ),
     (
         "      description: One widget by id.\n",
@@ -268,6 +274,27 @@ CASES: tuple[DiffCase, ...] = (
         ("score: {type: number,", "score: {type: integer,"),
     ),
     _case(
+        "type-widened",
+        {(B, "type-widened")},
+        ("weight: {type: number,", "weight: {type: [number, string],"),
+    ),
+    _case(
+        "field-no-longer-returned",
+        {(B, "field-no-longer-returned")},
+        (
+            "x-thg-reference-to: 'mini:widget'}",
+            "x-thg-reference-to: 'mini:widget', writeOnly: true}",
+        ),
+    ),
+    _case(
+        "field-became-non-nullable",
+        {(B, "field-became-non-nullable")},
+        ("name: {type: [string, 'null'], minLength: 1}", "name: {type: string, minLength: 1}"),
+        before=(
+            ("name: {type: string, minLength: 1}", "name: {type: [string, 'null'], minLength: 1}"),
+        ),
+    ),
+    _case(
         "type-changed",
         {(B, "type-changed")},
         ("weight: {type: number, minimum: 0, maximum: 1000}", "weight: {type: string}"),
@@ -306,6 +333,12 @@ CASES: tuple[DiffCase, ...] = (
         "constraint-loosened-parameter",
         {(N, "constraint-loosened")},
         ("minimum: 1, maximum: 100, default: 10", "minimum: 1, maximum: 200, default: 10"),
+    ),
+    _case(
+        # an enum model used by two fields is one change, at the model
+        "enum-model-value-removed",
+        {(B, "enum-value-removed")},
+        ("enum: [RED, BLUE]", "enum: [RED]"),
     ),
     _case("enum-value-removed", {(B, "enum-value-removed")}, ("enum: [S, M, L]", "enum: [S, M]")),
     _case(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .changes import BREAKING, DOCS, NON_BREAKING, Change, narrowing, reshaping, widening
-from .nodes import READ, WRITE, FieldNode, Location
+from .nodes import READ, VALUE_FIELD, WRITE, FieldNode, Location
 from .shapes import LOWER_LIMITS, UPPER_LIMITS, FieldShape
 
 _SENDERS = "Make sure the values you send in {subject} satisfy the new rule ({new})."
@@ -24,6 +24,8 @@ _READERS = "Handle values of {subject} that the old rule ({old}) excluded; upgra
 
 
 def subject_of(location: Location) -> str:
+    if location.schema and location.field == VALUE_FIELD:
+        return f"`{location.schema}`"
     if location.schema:
         return f"`{location.schema}.{location.field}`"
     return f"`{location.field}` of {location.operation}()"

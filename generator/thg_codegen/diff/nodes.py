@@ -8,6 +8,7 @@ from .shapes import FieldShape
 
 READ = "read"  # the user receives it in a response
 WRITE = "write"  # the user sends it in a request
+VALUE_FIELD = "(value)"  # the field name of a model that is a single value (an enum, a scalar)
 
 Docs = tuple[tuple[str, str], ...]
 

@@ -156,26 +156,29 @@ def shape_of(schema: Any, document: Any) -> FieldShape:
                 return FieldShape(**{**vars(inner), "nullable": True, "docs": wrapper_docs})
             nullable_union = True
     model = component_ref(schema)
-    target = resolve(document, schema) if model else schema
     if model:
-        # OpenAPI 3.1 lets a $ref carry siblings; they refine the target at this use site.
-        target = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-    if not isinstance(target, dict):
-        target = {}
-    types, nullable = _types(target)
-    enum = target.get("enum")
+        # A named model's own enum and constraints belong to the model and are compared there
+        # once; at the use site only its type and the siblings of the $ref (3.1) count.
+        target = resolve(document, schema)
+        target_types, target_nullable = _types(target if isinstance(target, dict) else {})
+        own = {k: v for k, v in schema.items() if k != "$ref"}
+        types, nullable = _types(own) if "type" in own else (target_types, target_nullable)
+    else:
+        own = schema
+        types, nullable = _types(own)
+    enum = own.get("enum")
     return FieldShape(
         types=tuple(sorted(types)),
-        nullable=nullable or nullable_union or ("enum" in target and None in (enum or [])),
+        nullable=nullable or nullable_union or ("enum" in own and None in (enum or [])),
         model=model,
-        format=str(target.get("format", "")),
+        format=str(own.get("format", "")),
         enum=(
             tuple(sorted(_json(v) for v in enum if v is not None))
             if isinstance(enum, list)
             else None
         ),
-        const=_json(target["const"]) if "const" in target else None,
-        default=_json(target["default"]) if "default" in target else None,
-        constraints=_constraints(target),
-        docs=wrapper_docs if model else schema_docs(target),
+        const=_json(own["const"]) if "const" in own else None,
+        default=_json(own["default"]) if "default" in own else None,
+        constraints=_constraints(own),
+        docs=wrapper_docs if model else schema_docs(own),
     )

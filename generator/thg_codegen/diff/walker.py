@@ -9,12 +9,14 @@ directions, and each field with its own: `readOnly` drops write, `writeOnly` dro
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..model import Product
 from ..validation.refs import resolve
 from .nodes import (
     READ,
+    VALUE_FIELD,
     WRITE,
     FieldNode,
     Location,
@@ -133,6 +135,16 @@ class SchemaWalker:
                 docs=schema_docs(schema),
             )
             unions = name not in self._union_roots
+            if _is_value_model(schema):
+                # An enum or constrained scalar: its values are compared once, here.
+                at = Location(product, schema=name, field=VALUE_FIELD)
+                self.surface[at] = FieldNode(
+                    location=at,
+                    parent=here,
+                    shape=replace(shape_of(schema, self.document), docs=()),
+                    required=True,
+                    directions=self._directions[name],
+                )
             self._emit(schema, here, "", self._directions[name], variants=unions)
         for operation, node, side, directions in self._bodies:
             at = Location(product, operation.entity, operation.operation, field=side)
@@ -204,6 +216,16 @@ class SchemaWalker:
             self.surface[at] = VariantNode(location=at, parent=base, model=component_ref(member))
             if not component_ref(member):
                 self._emit(member, at, field, directions, variants=True)
+
+
+def _is_value_model(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    shaped = ("properties", "additionalProperties", "items", "oneOf", "anyOf", "allOf")
+    return not any(key in schema for key in shaped) and schema.get("type") not in (
+        "object",
+        "array",
+    )
 
 
 def _subschemas(schema: dict[str, Any]) -> Iterator[tuple[Any, str]]:
