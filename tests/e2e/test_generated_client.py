@@ -1,0 +1,136 @@
+"""Every kind of generated method, sync and async, against the sandbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from thg_connect import (
+    AsyncClient,
+    Client,
+    ConflictError,
+    NotFoundError,
+    Reference,
+    UnprocessableEntityError,
+)
+from thg_connect.events import Subscription
+from thg_connect.thg_fulfil import (
+    ApprovalApproved,
+    ApprovalNotApproved,
+    InventoryItem,
+    InventoryItemFilter as F,
+)
+
+
+def sku() -> str:
+    return f"SKU-{uuid.uuid4().hex[:10]}"
+
+
+def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> None:
+    brand, thg = client("brandco"), client("thg").for_owner("brandco")
+    items = brand.thg_fulfil.inventory_items
+    item = items.create(InventoryItem(sku=sku(), name="Amber Dusk", country_of_origin="GB"))
+    assert item.id and item.version == "1" and item.meta is not None
+    assert item.attributes.country_of_origin == "GB"
+    assert item.reference == Reference("thg-fulfil", "inventory-item", "brandco", item.id)
+
+    approval = thg.thg_fulfil.inventory_items(item.id).approval
+    set_state = approval.create(ApprovalNotApproved(reason="Barcode unknown"))
+    assert isinstance(set_state.attributes, ApprovalNotApproved)
+    with pytest.raises(ConflictError):
+        approval.create(ApprovalApproved())
+    approval.update(ApprovalApproved())
+    read = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    assert isinstance(read.attributes, ApprovalApproved) and read.attributes.state == "APPROVED"
+
+    replaced = items(item.id).update(InventoryItem(sku=item.attributes.sku, name="Amber Dawn"))
+    assert replaced.version == "2" and replaced.attributes.country_of_origin is None
+    items(item.id).delete()
+    with pytest.raises(NotFoundError):
+        items(item.id).get()
+    with pytest.raises(NotFoundError):
+        brand.thg_fulfil.inventory_items(item.id).approval.get()
+
+
+def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -> None:
+    brand = client("brandco")
+    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    approval = (
+        client("thg")
+        .for_owner("brandco")
+        .thg_fulfil.inventory_items(item.id)
+        .approval.create(ApprovalNotApproved(reason="Missing SDS"))
+    )
+    for resource in (item, approval):
+        assert resource.reference is not None
+        resolved = brand.get(str(resource.reference))
+        assert resolved.attributes == resource.attributes and resolved.id == resource.id
+    with pytest.raises(ValueError):
+        brand.get("thg:nope:thing#brandco@x")
+
+
+def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) -> None:
+    brand = client("brandco")
+    tag = uuid.uuid4().hex[:8]
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
+    made = [
+        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"F-{tag}-{i}", mass_g=i + 1))
+        for i in range(7)
+    ]
+    listing = brand.thg_fulfil.inventory_items.list(
+        filter=(F.created_at >= start) & ((F.mass_g <= 3) | (F.sku == f"F-{tag}-6")), page_size=2
+    )
+    got = [r.attributes.sku for r in listing]
+    assert got == [f"F-{tag}-{i}" for i in (0, 1, 2, 6)]
+    assert [p.number for p in listing.pages()] == [1, 2]
+    capped = brand.thg_fulfil.inventory_items.list(filter=F.sku >= f"F-{tag}", max_items=3)
+    assert len(list(capped)) == 3
+    assert {m.id for m in made} >= {r.id for r in listing}
+
+
+def test_validation_errors_name_every_field_and_bad_input_is_refused_early(
+    client: Callable[[str], Client],
+) -> None:
+    items = client("brandco").thg_fulfil.inventory_items
+    with pytest.raises(UnprocessableEntityError) as caught:
+        items.create(InventoryItem.model_construct(sku="", mass_g=-1, height_mm=0))
+    message = str(caught.value)
+    for field in ("sku", "mass_g", "height_mm"):
+        assert field in message
+    with pytest.raises(ValueError):
+        items("")
+    with pytest.raises(ValueError):
+        InventoryItem(sku="ok", country_of_origin="gb")  # pattern from the spec
+
+
+def test_client_chosen_ids_and_actions(client: Callable[[str], Client]) -> None:
+    subscriptions = client("brandco").events.subscriptions
+    name = f"sub-{uuid.uuid4().hex[:8]}"
+    created = subscriptions.create(name, Subscription())
+    assert created.id == name
+    with pytest.raises(ConflictError):
+        subscriptions.create(name, Subscription())
+    with pytest.raises(ValueError):
+        subscriptions.create("", Subscription())
+    assert name in {s.id for s in subscriptions.list(page_size=100)}
+    events = subscriptions(name).poll(wait_time_seconds=0, max_events=5)
+    assert isinstance(events, list)
+    subscriptions(name).delete()
+
+
+async def test_the_async_client_mirrors_the_sync_one(
+    async_client: Callable[[str], AsyncClient],
+) -> None:
+    async with async_client("brandco") as brand:
+        items = brand.thg_fulfil.inventory_items
+        item = await items.create(InventoryItem(sku=sku(), name="Async"))
+        got = await items(item.id).get()
+        assert got.attributes.name == "Async"
+        seen = [r.id async for r in items.list(filter=F.id == item.id)]
+        assert seen == [item.id]
+        resolved = await brand.get(str(item.reference))
+        assert resolved.id == item.id
+        await items(item.id).delete()
