@@ -23,10 +23,10 @@ from thg_connect_core import (
 from ._registry import attributes_type
 
 if TYPE_CHECKING:
-    from .document._product import AsyncDocument_2, Document_2
-    from .events._product import AsyncEvents, Events
-    from .product._product import AsyncProduct_, Product_
-    from .thg_fulfil._product import AsyncThgFulfil, ThgFulfil
+    from .document._product import AsyncDocumentAPI, DocumentAPI
+    from .events._product import AsyncEventsAPI, EventsAPI
+    from .product._product import AsyncProductAPI, ProductAPI
+    from .thg_fulfil._product import AsyncThgFulfilAPI, ThgFulfilAPI
 
 
 class Client:
@@ -70,32 +70,32 @@ class Client:
         return type(self)._wrap(self._api.with_owner(owner))
 
     @property
-    def document(self) -> Document_2:
+    def document(self) -> DocumentAPI:
         """THG Connect — Documents"""
-        from .document._product import Document_2
+        from .document._product import DocumentAPI
 
-        return Document_2(self._api)
+        return DocumentAPI(self._api)
 
     @property
-    def events(self) -> Events:
+    def events(self) -> EventsAPI:
         """THG Connect — Events"""
-        from .events._product import Events
+        from .events._product import EventsAPI
 
-        return Events(self._api)
+        return EventsAPI(self._api)
 
     @property
-    def product(self) -> Product_:
+    def product(self) -> ProductAPI:
         """THG Connect — Product"""
-        from .product._product import Product_
+        from .product._product import ProductAPI
 
-        return Product_(self._api)
+        return ProductAPI(self._api)
 
     @property
-    def thg_fulfil(self) -> ThgFulfil:
+    def thg_fulfil(self) -> ThgFulfilAPI:
         """THG Connect — THG Fulfil"""
-        from .thg_fulfil._product import ThgFulfil
+        from .thg_fulfil._product import ThgFulfilAPI
 
-        return ThgFulfil(self._api)
+        return ThgFulfilAPI(self._api)
 
     def get(
         self,
@@ -182,32 +182,32 @@ class AsyncClient:
         return type(self)._wrap(self._api.with_owner(owner))
 
     @property
-    def document(self) -> AsyncDocument_2:
+    def document(self) -> AsyncDocumentAPI:
         """THG Connect — Documents"""
-        from .document._product import AsyncDocument_2
+        from .document._product import AsyncDocumentAPI
 
-        return AsyncDocument_2(self._api)
+        return AsyncDocumentAPI(self._api)
 
     @property
-    def events(self) -> AsyncEvents:
+    def events(self) -> AsyncEventsAPI:
         """THG Connect — Events"""
-        from .events._product import AsyncEvents
+        from .events._product import AsyncEventsAPI
 
-        return AsyncEvents(self._api)
+        return AsyncEventsAPI(self._api)
 
     @property
-    def product(self) -> AsyncProduct_:
+    def product(self) -> AsyncProductAPI:
         """THG Connect — Product"""
-        from .product._product import AsyncProduct_
+        from .product._product import AsyncProductAPI
 
-        return AsyncProduct_(self._api)
+        return AsyncProductAPI(self._api)
 
     @property
-    def thg_fulfil(self) -> AsyncThgFulfil:
+    def thg_fulfil(self) -> AsyncThgFulfilAPI:
         """THG Connect — THG Fulfil"""
-        from .thg_fulfil._product import AsyncThgFulfil
+        from .thg_fulfil._product import AsyncThgFulfilAPI
 
-        return AsyncThgFulfil(self._api)
+        return AsyncThgFulfilAPI(self._api)
 
     async def get(
         self,

@@ -452,7 +452,7 @@ def build_package(product: Product, package: str) -> ProductPackage:
     builder = _Builder(product)
     builder.type_entities()
     resources = _Resources(builder, builder.typer.names)
-    sync_class = builder.typer.names.claim(naming.pascal(product.name))
+    sync_class = builder.typer.names.claim(naming.pascal(product.name) + "API")
     async_class = builder.typer.names.claim("Async" + sync_class)
     built = {e.name: resources.build(e) for e in product.entities}
     placement = builder.placement()

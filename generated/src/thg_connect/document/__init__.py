@@ -7,43 +7,43 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from ._product import AsyncDocumentAPI as AsyncDocumentAPI
     from .document import AsyncDocumentEndpoint as AsyncDocumentEndpoint
-    from ._product import AsyncDocument_2 as AsyncDocument_2
     from .document import AsyncDocuments as AsyncDocuments
     from .document import DOCUMENT as DOCUMENT
+    from ._product import DocumentAPI as DocumentAPI
     from .document import DocumentEndpoint as DocumentEndpoint
     from .document import DocumentFilter as DocumentFilter
     from .document import DocumentStatus as DocumentStatus
     from .document import DocumentUpload as DocumentUpload
     from .document import Document_ as Document_
-    from ._product import Document_2 as Document_2
     from .document import Documents as Documents
 
 _EXPORTS: Dict[str, str] = {
+    "AsyncDocumentAPI": "_product",
     "AsyncDocumentEndpoint": "document",
-    "AsyncDocument_2": "_product",
     "AsyncDocuments": "document",
     "DOCUMENT": "document",
+    "DocumentAPI": "_product",
     "DocumentEndpoint": "document",
     "DocumentFilter": "document",
     "DocumentStatus": "document",
     "DocumentUpload": "document",
     "Document_": "document",
-    "Document_2": "_product",
     "Documents": "document",
 }
 
 __all__: List[str] = [
+    "AsyncDocumentAPI",
     "AsyncDocumentEndpoint",
-    "AsyncDocument_2",
     "AsyncDocuments",
     "DOCUMENT",
+    "DocumentAPI",
     "DocumentEndpoint",
     "DocumentFilter",
     "DocumentStatus",
     "DocumentUpload",
     "Document_",
-    "Document_2",
     "Documents",
 ]
 

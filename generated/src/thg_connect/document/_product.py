@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .document import Documents, AsyncDocuments
 
 
-class Document_2:
+class DocumentAPI:
     """THG Connect — Documents
 
     The Document API stores files that other APIs refer to, such as the PDF safety data sheet
@@ -35,7 +35,7 @@ class Document_2:
         return Documents(self._api, self._prefix + "/document")
 
 
-class AsyncDocument_2:
+class AsyncDocumentAPI:
     """THG Connect — Documents
 
     The Document API stores files that other APIs refer to, such as the PDF safety data sheet

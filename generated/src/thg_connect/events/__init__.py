@@ -7,7 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from ._product import AsyncEvents as AsyncEvents
+    from ._product import AsyncEventsAPI as AsyncEventsAPI
     from .subscription import AsyncSubscriptionEndpoint as AsyncSubscriptionEndpoint
     from .subscription import AsyncSubscriptions as AsyncSubscriptions
     from .subscription import ConfirmAttributes as ConfirmAttributes
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ._common import DataChangedEventAction as DataChangedEventAction
     from ._common import EventMeta as EventMeta
     from ._common import EventResource as EventResource
-    from ._product import Events as Events
+    from ._product import EventsAPI as EventsAPI
     from .subscription import SUBSCRIPTION as SUBSCRIPTION
     from .subscription import Subscription as Subscription
     from .subscription import SubscriptionEndpoint as SubscriptionEndpoint
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ._common import WebhookNotificationMeta as WebhookNotificationMeta
 
 _EXPORTS: Dict[str, str] = {
-    "AsyncEvents": "_product",
+    "AsyncEventsAPI": "_product",
     "AsyncSubscriptionEndpoint": "subscription",
     "AsyncSubscriptions": "subscription",
     "ConfirmAttributes": "subscription",
@@ -35,7 +35,7 @@ _EXPORTS: Dict[str, str] = {
     "DataChangedEventAction": "_common",
     "EventMeta": "_common",
     "EventResource": "_common",
-    "Events": "_product",
+    "EventsAPI": "_product",
     "SUBSCRIPTION": "subscription",
     "Subscription": "subscription",
     "SubscriptionEndpoint": "subscription",
@@ -46,7 +46,7 @@ _EXPORTS: Dict[str, str] = {
 }
 
 __all__: List[str] = [
-    "AsyncEvents",
+    "AsyncEventsAPI",
     "AsyncSubscriptionEndpoint",
     "AsyncSubscriptions",
     "ConfirmAttributes",
@@ -55,7 +55,7 @@ __all__: List[str] = [
     "DataChangedEventAction",
     "EventMeta",
     "EventResource",
-    "Events",
+    "EventsAPI",
     "SUBSCRIPTION",
     "Subscription",
     "SubscriptionEndpoint",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .subscription import Subscriptions, AsyncSubscriptions
 
 
-class Events:
+class EventsAPI:
     """THG Connect — Events
 
     Every POST, PUT and DELETE on the platform emits a DataChangedEvent to the subscriptions of the
@@ -34,7 +34,7 @@ class Events:
         return Subscriptions(self._api, self._prefix + "/subscription")
 
 
-class AsyncEvents:
+class AsyncEventsAPI:
     """THG Connect — Events
 
     Every POST, PUT and DELETE on the platform emits a DataChangedEvent to the subscriptions of the

@@ -10,10 +10,10 @@ if TYPE_CHECKING:
     from .attribute_type import ATTRIBUTE_TYPE as ATTRIBUTE_TYPE
     from .attribute_type import AsyncAttributeTypeEndpoint as AsyncAttributeTypeEndpoint
     from .attribute_type import AsyncAttributeTypes as AsyncAttributeTypes
+    from ._product import AsyncProductAPI as AsyncProductAPI
     from .product import AsyncProductEndpoint as AsyncProductEndpoint
     from .product_model import AsyncProductModelEndpoint as AsyncProductModelEndpoint
     from .product_model import AsyncProductModels as AsyncProductModels
-    from ._product import AsyncProduct_ as AsyncProduct_
     from .product import AsyncProducts as AsyncProducts
     from ._common import AttributeConstraints as AttributeConstraints
     from .attribute_type import AttributeType as AttributeType
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .product import PRODUCT as PRODUCT
     from .product_model import PRODUCT_MODEL as PRODUCT_MODEL
     from .product import Product as Product
+    from ._product import ProductAPI as ProductAPI
     from .product import ProductEndpoint as ProductEndpoint
     from .product import ProductFilter as ProductFilter
     from .product_model import ProductModel as ProductModel
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from .product_model import ProductModelFilter as ProductModelFilter
     from .product_model import ProductModels as ProductModels
     from .product import ProductVariant as ProductVariant
-    from ._product import Product_ as Product_
     from .product import Products as Products
     from .product import VInventory as VInventory
     from .product import Variant as Variant
@@ -41,10 +41,10 @@ _EXPORTS: Dict[str, str] = {
     "ATTRIBUTE_TYPE": "attribute_type",
     "AsyncAttributeTypeEndpoint": "attribute_type",
     "AsyncAttributeTypes": "attribute_type",
+    "AsyncProductAPI": "_product",
     "AsyncProductEndpoint": "product",
     "AsyncProductModelEndpoint": "product_model",
     "AsyncProductModels": "product_model",
-    "AsyncProduct_": "_product",
     "AsyncProducts": "product",
     "AttributeConstraints": "_common",
     "AttributeType": "attribute_type",
@@ -56,6 +56,7 @@ _EXPORTS: Dict[str, str] = {
     "PRODUCT": "product",
     "PRODUCT_MODEL": "product_model",
     "Product": "product",
+    "ProductAPI": "_product",
     "ProductEndpoint": "product",
     "ProductFilter": "product",
     "ProductModel": "product_model",
@@ -63,7 +64,6 @@ _EXPORTS: Dict[str, str] = {
     "ProductModelFilter": "product_model",
     "ProductModels": "product_model",
     "ProductVariant": "product",
-    "Product_": "_product",
     "Products": "product",
     "VInventory": "product",
     "Variant": "product",
@@ -73,10 +73,10 @@ __all__: List[str] = [
     "ATTRIBUTE_TYPE",
     "AsyncAttributeTypeEndpoint",
     "AsyncAttributeTypes",
+    "AsyncProductAPI",
     "AsyncProductEndpoint",
     "AsyncProductModelEndpoint",
     "AsyncProductModels",
-    "AsyncProduct_",
     "AsyncProducts",
     "AttributeConstraints",
     "AttributeType",
@@ -88,6 +88,7 @@ __all__: List[str] = [
     "PRODUCT",
     "PRODUCT_MODEL",
     "Product",
+    "ProductAPI",
     "ProductEndpoint",
     "ProductFilter",
     "ProductModel",
@@ -95,7 +96,6 @@ __all__: List[str] = [
     "ProductModelFilter",
     "ProductModels",
     "ProductVariant",
-    "Product_",
     "Products",
     "VInventory",
     "Variant",

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .attribute_type import AttributeTypes, AsyncAttributeTypes
 
 
-class Product_:
+class ProductAPI:
     """THG Connect — Product
 
     The Product API of the THG Connect Integration Platform holds a brand's products and the
@@ -64,7 +64,7 @@ class Product_:
         return AttributeTypes(self._api, self._prefix + "/attribute-type")
 
 
-class AsyncProduct_:
+class AsyncProductAPI:
     """THG Connect — Product
 
     The Product API of the THG Connect Integration Platform holds a brand's products and the

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     )
     from .inventory_item import AsyncInventoryItemEndpoint as AsyncInventoryItemEndpoint
     from .inventory_item import AsyncInventoryItems as AsyncInventoryItems
-    from ._product import AsyncThgFulfil as AsyncThgFulfil
+    from ._product import AsyncThgFulfilAPI as AsyncThgFulfilAPI
     from .inventory_item import Barcode as Barcode
     from .inventory_item import BarcodeType as BarcodeType
     from ._common import CourierService as CourierService
@@ -128,7 +128,7 @@ if TYPE_CHECKING:
     from .asn_receipt import ReceiptReceivedWithDiscrepancies as ReceiptReceivedWithDiscrepancies
     from .asn_receipt import ReceiptRejected as ReceiptRejected
     from ._common import StockCondition as StockCondition
-    from ._product import ThgFulfil as ThgFulfil
+    from ._product import ThgFulfilAPI as ThgFulfilAPI
     from ._common import Tracking as Tracking
 
 _EXPORTS: Dict[str, str] = {
@@ -158,7 +158,7 @@ _EXPORTS: Dict[str, str] = {
     "AsyncInventoryItemApprovalEndpoint": "inventory_item_approval",
     "AsyncInventoryItemEndpoint": "inventory_item",
     "AsyncInventoryItems": "inventory_item",
-    "AsyncThgFulfil": "_product",
+    "AsyncThgFulfilAPI": "_product",
     "Barcode": "inventory_item",
     "BarcodeType": "inventory_item",
     "CourierService": "_common",
@@ -207,7 +207,7 @@ _EXPORTS: Dict[str, str] = {
     "ReceiptReceivedWithDiscrepancies": "asn_receipt",
     "ReceiptRejected": "asn_receipt",
     "StockCondition": "_common",
-    "ThgFulfil": "_product",
+    "ThgFulfilAPI": "_product",
     "Tracking": "_common",
 }
 
@@ -238,7 +238,7 @@ __all__: List[str] = [
     "AsyncInventoryItemApprovalEndpoint",
     "AsyncInventoryItemEndpoint",
     "AsyncInventoryItems",
-    "AsyncThgFulfil",
+    "AsyncThgFulfilAPI",
     "Barcode",
     "BarcodeType",
     "CourierService",
@@ -287,7 +287,7 @@ __all__: List[str] = [
     "ReceiptReceivedWithDiscrepancies",
     "ReceiptRejected",
     "StockCondition",
-    "ThgFulfil",
+    "ThgFulfilAPI",
     "Tracking",
 ]
 

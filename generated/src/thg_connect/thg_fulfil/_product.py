@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .asn import Asns, AsyncAsns
 
 
-class ThgFulfil:
+class ThgFulfilAPI:
     """THG Connect — THG Fulfil
 
     THG Fulfil is the fulfilment product of the THG Connect Integration Platform: a brand (the
@@ -68,7 +68,7 @@ class ThgFulfil:
         return Asns(self._api, self._prefix + "/asn")
 
 
-class AsyncThgFulfil:
+class AsyncThgFulfilAPI:
     """THG Connect — THG Fulfil
 
     THG Fulfil is the fulfilment product of the THG Connect Integration Platform: a brand (the

@@ -23,7 +23,7 @@ from thg_connect_core import (
 from ._registry import attributes_type
 
 if TYPE_CHECKING:
-    from .mini._product import AsyncMini, Mini
+    from .mini._product import AsyncMiniAPI, MiniAPI
 
 
 class Client:
@@ -67,11 +67,11 @@ class Client:
         return type(self)._wrap(self._api.with_owner(owner))
 
     @property
-    def mini(self) -> Mini:
+    def mini(self) -> MiniAPI:
         """Mini product"""
-        from .mini._product import Mini
+        from .mini._product import MiniAPI
 
-        return Mini(self._api)
+        return MiniAPI(self._api)
 
     def get(
         self,
@@ -158,11 +158,11 @@ class AsyncClient:
         return type(self)._wrap(self._api.with_owner(owner))
 
     @property
-    def mini(self) -> AsyncMini:
+    def mini(self) -> AsyncMiniAPI:
         """Mini product"""
-        from .mini._product import AsyncMini
+        from .mini._product import AsyncMiniAPI
 
-        return AsyncMini(self._api)
+        return AsyncMiniAPI(self._api)
 
     async def get(
         self,

@@ -7,14 +7,14 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from ._product import AsyncMini as AsyncMini
+    from ._product import AsyncMiniAPI as AsyncMiniAPI
     from .widget_check import AsyncWidgetCheckEndpoint as AsyncWidgetCheckEndpoint
     from .widget import AsyncWidgetEndpoint as AsyncWidgetEndpoint
     from .widget import AsyncWidgets as AsyncWidgets
     from .widget_check import Check as Check
     from .widget_check import CheckFailed as CheckFailed
     from .widget_check import CheckPassed as CheckPassed
-    from ._product import Mini as Mini
+    from ._product import MiniAPI as MiniAPI
     from .widget import WIDGET as WIDGET
     from .widget_check import WIDGET_CHECK as WIDGET_CHECK
     from .widget import Widget as Widget
@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     from .widget import Widgets as Widgets
 
 _EXPORTS: Dict[str, str] = {
-    "AsyncMini": "_product",
+    "AsyncMiniAPI": "_product",
     "AsyncWidgetCheckEndpoint": "widget_check",
     "AsyncWidgetEndpoint": "widget",
     "AsyncWidgets": "widget",
     "Check": "widget_check",
     "CheckFailed": "widget_check",
     "CheckPassed": "widget_check",
-    "Mini": "_product",
+    "MiniAPI": "_product",
     "WIDGET": "widget",
     "WIDGET_CHECK": "widget_check",
     "Widget": "widget",
@@ -44,14 +44,14 @@ _EXPORTS: Dict[str, str] = {
 }
 
 __all__: List[str] = [
-    "AsyncMini",
+    "AsyncMiniAPI",
     "AsyncWidgetCheckEndpoint",
     "AsyncWidgetEndpoint",
     "AsyncWidgets",
     "Check",
     "CheckFailed",
     "CheckPassed",
-    "Mini",
+    "MiniAPI",
     "WIDGET",
     "WIDGET_CHECK",
     "Widget",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .widget import Widgets, AsyncWidgets
 
 
-class Mini:
+class MiniAPI:
     """Mini product
 
     A small product that exercises every convention.
@@ -31,7 +31,7 @@ class Mini:
         return Widgets(self._api, self._prefix + "/widget")
 
 
-class AsyncMini:
+class AsyncMiniAPI:
     """Mini product
 
     A small product that exercises every convention.
