@@ -17,7 +17,8 @@ import thg_connect_core
 # Names a private module lists in its ``__all__`` for sibling modules, not for users.
 INTERNAL: Dict[str, FrozenSet[str]] = {
     "_auth": frozenset({"TokenState", "TOKEN_REQUEST_EXTENSION"}),
-    "_body": frozenset({"CHUNK_SIZE", "FileBody"}),
+    "_body": frozenset({"CHUNK_SIZE", "FileBody", "RequestStream"}),
+    "_multipart": frozenset({"MultipartBody"}),
     "_call": frozenset({"Body", "Call", "Params", "USER_AGENT", "logger"}),
     "_datetime": frozenset({"to_utc"}),
     "_filter_ast": frozenset(
@@ -196,3 +197,19 @@ def test_twins_have_same_methods_and_signatures(sync_name: str, async_name: str)
         is_async = inspect.iscoroutinefunction(twin) or inspect.isasyncgenfunction(twin)
         if name == "request" or name == "close":
             assert is_async, f"{async_name}.{name} must be async"
+
+
+def test_async_functions_have_sync_twins() -> None:
+    pairs = [
+        (name[: -len("_async")], name)
+        for name in thg_connect_core.__all__
+        if name.endswith("_async") and inspect.isfunction(getattr(thg_connect_core, name))
+    ]
+    assert ("upload_document", "upload_document_async") in pairs
+    for sync_name, async_name in pairs:
+        sync_fn = getattr(thg_connect_core, sync_name)
+        async_fn = getattr(thg_connect_core, async_name)
+        assert inspect.iscoroutinefunction(async_fn) and not inspect.iscoroutinefunction(sync_fn)
+        assert _strip_async(str(inspect.signature(sync_fn))) == _strip_async(
+            str(inspect.signature(async_fn))
+        )

@@ -64,6 +64,7 @@ from ._pagination import (
     page_params,
 )
 from ._references import InvalidReferenceError, Reference
+from ._upload import DocumentUploadError, upload_document, upload_document_async
 
 # --- end filters, references, pagination, datetimes ---
 
@@ -103,6 +104,10 @@ __all__: list[str] = [
     "ResourceMeta",
     "decode",
     "encode_resource",
+    # documents
+    "DocumentUploadError",
+    "upload_document",
+    "upload_document_async",
 ]
 
 # --- filters, references, pagination, datetimes ---

@@ -15,7 +15,7 @@ from typing import IO, AsyncIterator, Iterator, Optional
 
 import httpx
 
-__all__ = ["CHUNK_SIZE", "FileBody"]
+__all__ = ["CHUNK_SIZE", "FileBody", "RequestStream"]
 
 CHUNK_SIZE = 64 * 1024
 
@@ -33,7 +33,36 @@ def _remaining_length(file: IO[bytes], start: int) -> Optional[int]:
         return None
 
 
-class FileBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+class RequestStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A request body produced in chunks, the same bytes on every iteration when ``rewindable``.
+
+    ``length`` is the byte count when known (sent as ``Content-Length``; otherwise the body is
+    sent chunked); ``content_type`` overrides the JSON default when set.
+    """
+
+    length: Optional[int] = None
+    content_type: Optional[str] = None
+
+    @property
+    def rewindable(self) -> bool:
+        """Whether the body can be sent more than once."""
+        raise NotImplementedError
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body from its start (raises ``httpx.StreamConsumed`` if it cannot restart)."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        # Local file reads are short blocking calls of one chunk each; handing every chunk to a
+        # thread would cost more than it saves and the runtime takes no extra dependency for it.
+        for chunk in self.chunks():
+            yield chunk
+
+
+class FileBody(RequestStream):
     """A binary file as a request stream, from its current position to its end."""
 
     def __init__(self, file: IO[bytes], chunk_size: int = CHUNK_SIZE) -> None:
@@ -45,14 +74,11 @@ class FileBody(httpx.SyncByteStream, httpx.AsyncByteStream):
                 self._start = file.tell()
         except (AttributeError, OSError, ValueError):
             self._start = None
-        self.length: Optional[int] = (
-            _remaining_length(file, self._start) if self._start is not None else None
-        )
+        self.length = _remaining_length(file, self._start) if self._start is not None else None
         self._consumed = False
 
     @property
     def rewindable(self) -> bool:
-        """Whether the body can be sent more than once (the file can seek)."""
         return self._start is not None
 
     def _begin(self) -> None:
@@ -62,7 +88,7 @@ class FileBody(httpx.SyncByteStream, httpx.AsyncByteStream):
             raise httpx.StreamConsumed()
         self._consumed = True
 
-    def _chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[bytes]:
         self._begin()
         left = self.length
         while left is None or left > 0:
@@ -72,13 +98,4 @@ class FileBody(httpx.SyncByteStream, httpx.AsyncByteStream):
                 break
             if left is not None:
                 left -= len(chunk)
-            yield chunk
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self._chunks()
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        # Local file reads are short blocking calls of one chunk each; handing every chunk to a
-        # thread would cost more than it saves and the runtime takes no extra dependency for it.
-        for chunk in self._chunks():
             yield chunk

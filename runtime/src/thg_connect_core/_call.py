@@ -19,7 +19,7 @@ from typing import IO, Any, Callable, Dict, Mapping, Optional, Type, Union
 import httpx
 
 from ._auth import ClientCredentialsAuth
-from ._body import FileBody
+from ._body import FileBody, RequestStream
 from ._config import ClientConfig
 from ._errors import (
     APIConnectionError,
@@ -33,9 +33,9 @@ from ._retry import IDEMPOTENT_METHODS, next_delay, parse_retry_after, provably_
 
 __all__ = ["Body", "Call", "Params", "USER_AGENT", "logger"]
 
-Body = Union[bytes, IO[bytes], None]
+Body = Union[bytes, IO[bytes], RequestStream, None]
 """A request body: JSON bytes, or a binary file sent from its current position (rewound on
-every retry and resend when it can seek)."""
+every retry and resend when it can seek), or a runtime-built stream (a multipart upload)."""
 Params = Optional[Mapping[str, Any]]
 
 logger = logging.getLogger("thg_connect")
@@ -75,6 +75,7 @@ class Call:
         timeout: Optional[float],
         extra_headers: Optional[Mapping[str, str]],
         extra_query: Params,
+        authenticate: bool = True,
     ) -> None:
         self._config = config
         self._auth = auth
@@ -90,9 +91,14 @@ class Call:
         self._deadline = clock() + self._budget
         self.attempt = 0
         self._started = 0.0
+        self.authenticate = authenticate
+        """False for requests that must carry no token whatever their origin (presigned
+        uploads: the sandbox serves them on the API's own origin)."""
 
         headers: Dict[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        if body is not None:
+        if isinstance(body, RequestStream) and body.content_type is not None:
+            headers["Content-Type"] = body.content_type
+        elif body is not None:
             headers["Content-Type"] = "application/json"
         headers.update(extra_headers or {})
         self._headers = headers
@@ -101,9 +107,11 @@ class Call:
         query.update(extra_query or {})
         self._params = {k: v for k, v in query.items() if v is not None} or None
         self._content: Optional[bytes] = None
-        self._file: Optional[FileBody] = None
+        self._file: Optional[RequestStream] = None
         if isinstance(body, (bytes, bytearray, memoryview)):
             self._content = bytes(body)
+        elif isinstance(body, RequestStream):
+            self._file = body
         elif body is not None:
             self._file = FileBody(body)
 

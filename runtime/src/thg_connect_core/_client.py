@@ -79,6 +79,8 @@ class _BaseClient:
         timeout: Optional[float],
         extra_headers: Optional[Mapping[str, str]],
         extra_query: Params,
+        *,
+        authenticate: bool = True,
     ) -> Call:
         return Call(
             config=self._config,
@@ -94,6 +96,7 @@ class _BaseClient:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            authenticate=authenticate,
         )
 
 
@@ -167,10 +170,14 @@ class SyncAPIClient(_BaseClient):
         retries and waits included; it defaults to the configuration's.
         """
         call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
+        return self._run(call)
+
+    def _run(self, call: Call) -> Any:
+        auth = self._auth if call.authenticate else None
         while True:
             request = call.build(self._http)
             try:
-                response = self._http.send(request, auth=self._auth)
+                response = self._http.send(request, auth=auth)
             except httpx.TransportError as exc:
                 delay = call.failed(request, exc)
             else:
@@ -274,10 +281,14 @@ class AsyncAPIClient(_BaseClient):
         retries and waits included; it defaults to the configuration's.
         """
         call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
+        return await self._run(call)
+
+    async def _run(self, call: Call) -> Any:
+        auth = self._auth if call.authenticate else None
         while True:
             request = call.build(self._http)
             try:
-                response = await self._http.send(request, auth=self._auth)
+                response = await self._http.send(request, auth=auth)
             except httpx.TransportError as exc:
                 delay = call.failed(request, exc)
             else:
