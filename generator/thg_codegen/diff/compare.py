@@ -32,6 +32,10 @@ def _entity(location: Location) -> str:
     return f"`{location.product}:{location.entity}`"
 
 
+def _state(location: Location) -> str:
+    return location.field.strip("[]")
+
+
 def _removed(node: Node) -> Change:
     at = node.location
     if isinstance(node, ProductNode):
@@ -63,8 +67,8 @@ def _removed(node: Node) -> Change:
             BREAKING,
             "state-removed",
             at,
-            f"state {at.field} of {_entity(at)} was removed or renamed",
-            f"Remove code that matches or sets the state {at.field} of {_entity(at)}.",
+            f"state {_state(at)} of {_entity(at)} was removed or renamed",
+            f"Remove code that matches or sets the state {_state(at)} of {_entity(at)}.",
         )
     if isinstance(node, ModelNode):
         return Change(
@@ -93,14 +97,19 @@ def _removed(node: Node) -> Change:
     )
 
 
-_ADDED_KIND = {
-    ProductNode: "product-added",
-    EntityNode: "entity-added",
-    OperationNode: "operation-added",
-    StateNode: "state-added",
-    ModelNode: "model-added",
-    VariantNode: "variant-added",
-}
+def _added_reason(node: Node) -> tuple[str, str]:
+    at = node.location
+    if isinstance(node, ProductNode):
+        return "product-added", f"new product `{at.product}`"
+    if isinstance(node, EntityNode):
+        return "entity-added", f"new entity {_entity(at)}"
+    if isinstance(node, OperationNode):
+        return "operation-added", f"new operation {at.operation}() on {_entity(at)}"
+    if isinstance(node, StateNode):
+        return "state-added", f"new state {_state(at)} of {_entity(at)}"
+    if isinstance(node, ModelNode):
+        return "model-added", f"new model `{at.schema}`"
+    return "variant-added", f"new union member {subject_of(at)}"
 
 
 def _added(node: Node) -> Change:
@@ -112,12 +121,13 @@ def _added(node: Node) -> Change:
                 BREAKING,
                 f"{noun}-added-required",
                 at,
-                f"new required {noun} {subject_of(at)}: requests without it are rejected",
+                f"new required {noun} {subject_of(at)}: requests without it are refused",
                 f"Pass {subject_of(at)} in every call that sends it.",
             )
-        return Change(NON_BREAKING, f"{noun}-added", at, f"new optional {noun} {subject_of(at)}")
-    kind = _ADDED_KIND[type(node)]
-    return Change(NON_BREAKING, kind, at, f"{kind.split('-')[0]} {at} was added")
+        required = "required" if node.required else "optional"
+        return Change(NON_BREAKING, f"{noun}-added", at, f"new {required} {noun} {subject_of(at)}")
+    kind, reason = _added_reason(node)
+    return Change(NON_BREAKING, kind, at, reason)
 
 
 def _attribute(

@@ -83,7 +83,20 @@ class _FieldDiff:
     def by_rule(
         self, classify: Callable[[frozenset[str]], str], kind: str, reason: str, action: str
     ) -> None:
-        self.add(classify(self.directions), kind, reason, action)
+        category = classify(self.directions)
+        if classify is narrowing:
+            reason += (
+                "; it is sent in requests, so requests valid before may be refused"
+                if category == BREAKING
+                else "; it is only read from responses, so nothing breaks"
+            )
+        elif classify is widening:
+            reason += (
+                "; it is returned in responses, so code that reads it must handle more"
+                if category == BREAKING
+                else "; it is only sent in requests, so nothing breaks"
+            )
+        self.add(category, kind, reason, action)
 
     def run(self) -> list[Change]:
         self.directions_changed()
@@ -147,7 +160,7 @@ class _FieldDiff:
             self.by_rule(
                 widening,
                 f"{self.noun}-became-optional",
-                f"{s} became optional: responses may leave it out",
+                f"{s} became optional",
                 f"Handle {s} being absent (None) where you read it.",
             )
 
@@ -254,14 +267,14 @@ class _FieldDiff:
             self.by_rule(
                 narrowing,
                 "constraint-tightened",
-                f"{summary} (tightened: fewer values are allowed)",
+                f"{summary} (tightened)",
                 _SENDERS.format(subject=self.subject, new=new_text),
             )
         else:
             self.by_rule(
                 widening,
                 "constraint-loosened",
-                f"{summary} (loosened: more values are allowed)",
+                f"{summary} (loosened)",
                 _READERS.format(subject=self.subject, old=old_text),
             )
 

@@ -35,7 +35,7 @@ def as_text(changes: Sequence[Change], old: str, new: str) -> str:
         return f"No changes to the client's public surface between {old} and {new}.\n"
     counts = summary(changes)
     lines = [
-        f"{old} → {new}: {counts[BREAKING]} breaking, {counts[NON_BREAKING]} compatible, "
+        f"{old} → {new}: {counts[BREAKING]} breaking, {counts[NON_BREAKING]} non-breaking, "
         f"{counts[DOCS]} docs-only; version bump: {bump(changes)}",
     ]
     for category in CATEGORIES:
