@@ -1,0 +1,96 @@
+"""The pytest plugin: registered by the distribution's entry point, lazy until its fixture is
+used, then a running sandbox with URLs and credentials."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from thg_codegen.model import Product
+from thg_sandbox.pytest_plugin import remember_products
+
+from .conftest import SPECS
+
+pytest_plugins = ["pytester"]
+
+USES_THE_FIXTURE = """
+import httpx
+
+def test_the_fixture_serves_the_api(thg_sandbox):
+    assert thg_sandbox.base_url.startswith("http://127.0.0.1:")
+    assert thg_sandbox.token_url == thg_sandbox.base_url + "/oauth/token"
+    assert {"brandco", "thg", "sandbox"} <= set(thg_sandbox.organisations)
+    brandco = thg_sandbox.organisations["brandco"]
+    assert brandco.client_secret not in repr(thg_sandbox)
+    token = httpx.post(thg_sandbox.token_url, json={
+        "client_id": brandco.client_id, "client_secret": brandco.client_secret,
+        "grant_type": "client_credentials", "audience": thg_sandbox.audience,
+    }).json()["access_token"]
+    listed = httpx.get(
+        thg_sandbox.base_url + "/api/thg-fulfil/v1/brandco/inventory-item",
+        headers={"Authorization": "Bearer " + token},
+    )
+    assert listed.status_code == 200
+    assert listed.json()["data"] == []
+
+def test_one_sandbox_per_session(thg_sandbox):
+    assert thg_sandbox.faults is thg_sandbox.running.sandbox.faults
+"""
+
+
+@pytest.fixture(autouse=True)
+def _specs_read_once(products: list[Product]) -> None:
+    # The inner sessions run in this process: hand them the specs this session has read.
+    remember_products(SPECS, products)
+
+
+def ini(pytester: pytest.Pytester, extra: str = "") -> None:
+    # The inner sessions load this venv's plugins too; pytest-asyncio wants its loop scope set.
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n" + extra)
+
+
+def test_the_distribution_registers_the_plugin() -> None:
+    points = importlib.metadata.entry_points(group="pytest11")
+    assert "thg_sandbox.pytest_plugin" in {p.value for p in points if p.name == "thg_sandbox"}
+
+
+def test_the_fixture_with_the_specs_option(pytester: pytest.Pytester) -> None:
+    ini(pytester)
+    pytester.makepyfile(USES_THE_FIXTURE)
+    result = pytester.runpytest_inprocess(f"--thg-sandbox-specs={SPECS}")
+    result.assert_outcomes(passed=2)
+
+
+def test_the_fixture_with_default_and_ini_specs(pytester: pytest.Pytester) -> None:
+    shutil.copytree(SPECS, pytester.path / "api-specs")
+    pytester.makepyfile(USES_THE_FIXTURE)
+    ini(pytester, "thg_sandbox_specs = api-specs\n")
+    pytester.runpytest_inprocess().assert_outcomes(passed=2)
+    (pytester.path / "api-specs").rename(pytester.path / "specs")
+    ini(pytester)
+    pytester.runpytest_inprocess().assert_outcomes(passed=2)
+
+
+def test_a_missing_specs_folder_is_a_clear_error(pytester: pytest.Pytester) -> None:
+    ini(pytester)
+    pytester.makepyfile(USES_THE_FIXTURE)
+    result = pytester.runpytest_inprocess("--thg-sandbox-specs=nowhere")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*thg_sandbox: no specs folder at*nowhere*"])
+
+
+def test_loading_the_plugin_imports_nothing_of_the_sandbox() -> None:
+    # In a fresh interpreter: this one has imported the sandbox for the other tests. (That the
+    # entry point loads it is shown above: the inner sessions get the fixture without `-p`.)
+    code = (
+        "import sys, thg_sandbox.pytest_plugin\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('thg_sandbox.', 'thg_codegen',"
+        " 'uvicorn', 'starlette'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['thg_sandbox.pytest_plugin']"
