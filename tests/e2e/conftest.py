@@ -7,15 +7,23 @@ from pathlib import Path
 
 import pytest
 
+from thg_codegen.model import Product
+from thg_codegen.pipeline import load_products
 from thg_connect import AsyncClient, Client, ClientConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
+@pytest.fixture(scope="session")
+def products() -> list[Product]:
+    """The specs, read and validated once for every sandbox of the run."""
+    return load_products(SPECS)
+
+
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[RunningSandbox]:
-    with running_sandbox(SPECS) as running:
+def sandbox(products: list[Product]) -> Iterator[RunningSandbox]:
+    with running_sandbox(SPECS, products=products) as running:
         yield running
 
 
