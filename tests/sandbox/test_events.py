@@ -314,7 +314,7 @@ def test_the_webhook_secret_is_shown_once(brandco: Org) -> None:
 
 def test_pollers_sharing_a_subscription_never_get_the_same_event(brandco: Org) -> None:
     sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
-    total = 60
+    total = 40
     for n in range(total):
         new_item(brandco, f"SHARE-{n}")
     received: list[str] = []

@@ -1,4 +1,4 @@
-"""The visibility window from the config file and from `running_sandbox(event_visibility=...)`."""
+"""The visibility window from the config file and `running_sandbox(...)`; queues on disk."""
 
 from __future__ import annotations
 
@@ -47,3 +47,15 @@ def test_a_short_window_on_the_real_clock(products: list[Product]) -> None:
             [again] = poll(brandco, sub_id, wait=5)
             assert time.monotonic() - started < 2.0
             assert again["id"] == first["id"] and again["meta"]["receiveCount"] == 2
+
+
+def test_queued_events_outlive_a_restart(tmp_path: Path, products: list[Product]) -> None:
+    db = tmp_path / "events.db"
+    with running_sandbox(SPECS, products=products, db=db) as running:
+        with Org(running, "brandco") as brandco:
+            sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+            created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("KEPT-1"))
+    with running_sandbox(SPECS, products=products, db=db) as running:
+        with Org(running, "brandco") as brandco:
+            [event] = poll(brandco, sub_id)
+            assert event["attributes"]["entityId"] == created.json()["data"]["id"]

@@ -36,7 +36,7 @@ WINDOW_US = 30_000_000
 KEY = SubscriptionKey("brandco", "machine")
 OTHER = SubscriptionKey("thg", "other")  # a second queue that must never be disturbed
 POLLERS = ("a", "b")
-EXAMPLES = int(os.environ.get("THG_EVENTS_FUZZ_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("THG_EVENTS_FUZZ_EXAMPLES", "50"))
 
 
 class VirtualClock:
