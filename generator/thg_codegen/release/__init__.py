@@ -1,0 +1,4 @@
+"""The release check: build the runtime and generated distributions, check their metadata and
+contents, install them into fresh venvs on every Python 3.9-3.13 found, import everything and run
+a smoke test against the sandbox. ``scripts/release-check`` runs it; nothing here shapes
+``generated/``."""

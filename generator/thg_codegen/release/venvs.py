@@ -1,0 +1,103 @@
+"""The Pythons to check on, and one venv per Python holding the two wheels (cached).
+
+A venv is keyed by the Python's version and the wheels' content hashes: a repeat run with the
+same distributions reuses it, any change makes a new one (and removes the old). Each venv is made
+``--without-pip`` and filled by running the interpreter's own bundled pip wheel (ensurepip's), so
+nothing but the distributions and their dependencies ends up in it, and no pip is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import INSTALL_TIMEOUT
+from .commands import ReleaseCheckError, run
+from .contents import wheel_content_sha256
+
+SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
+_VERSION = "import sys, ensurepip, os; print('%d.%d.%d' % sys.version_info[:3]); print(os.path.dirname(ensurepip.__file__))"  # noqa: E501
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    minor: str  # "3.9"
+    version: str  # "3.9.18"
+    path: Path
+    bundled_pip: Path | None  # ensurepip's pip wheel, when the build kept it
+
+
+@dataclass(frozen=True)
+class Venv:
+    python: Path
+    cached: bool
+    seconds: float
+
+
+def _patch(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", name))
+
+
+def _candidates(minor: str) -> list[Path]:
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = [
+        d / "bin" / f"python{minor}"
+        for d in sorted(root.glob(f"{minor}.*"), key=lambda d: _patch(d.name), reverse=True)
+        if re.fullmatch(rf"{re.escape(minor)}\.\d+", d.name)  # no 3.13.0t, 3.12-dev, …
+    ]
+    on_path = shutil.which(f"python{minor}")
+    return [p for p in found if p.exists()] + ([Path(on_path)] if on_path else [])
+
+
+def find_interpreter(minor: str) -> Interpreter | None:
+    """The newest Python ``minor`` under pyenv's versions, else ``pythonX.Y`` on PATH."""
+    for path in _candidates(minor):
+        try:
+            out = run([path, "-I", "-c", _VERSION], what=f"python{minor} --version", timeout=30)
+        except ReleaseCheckError:
+            continue
+        version, ensurepip_dir = out.split()[:2]
+        if version.rsplit(".", 1)[0] != minor:
+            continue
+        wheels = sorted(Path(ensurepip_dir, "_bundled").glob("pip-*.whl"))
+        return Interpreter(minor, version, path, wheels[-1] if wheels else None)
+    return None
+
+
+def venv_key(interpreter: Interpreter, wheels: Sequence[Path]) -> str:
+    digest = hashlib.sha256(interpreter.version.encode())
+    for wheel in wheels:
+        digest.update(wheel.name.encode() + wheel_content_sha256(wheel).encode())
+    return digest.hexdigest()[:16]
+
+
+def ensure_venv(
+    interpreter: Interpreter, wheels: Sequence[Path], cache: Path, *, fresh: bool = False
+) -> Venv:
+    """A venv on ``interpreter`` with ``wheels`` and their dependencies installed."""
+    started = time.monotonic()
+    prefix = f"py{interpreter.minor}-"
+    home = cache / "venvs" / (prefix + venv_key(interpreter, wheels))
+    python = home / "bin" / "python"
+    if (home / ".complete").exists() and not fresh:
+        return Venv(python, True, time.monotonic() - started)
+    for stale in (cache / "venvs").glob(prefix + "*"):
+        shutil.rmtree(stale)
+    home.parent.mkdir(parents=True, exist_ok=True)
+    what = f"python{interpreter.minor}"
+    if interpreter.bundled_pip is not None:
+        run([interpreter.path, "-m", "venv", "--without-pip", home], what=what, timeout=120)
+        pip: list[str | Path] = [python, interpreter.bundled_pip / "pip"]
+    else:
+        run([interpreter.path, "-m", "venv", home], what=what, timeout=300)
+        pip = [python, "-m", "pip"]
+    install = [*pip, "install", "--quiet", "--no-input", "--disable-pip-version-check", *wheels]
+    run(install, what=f"{what}: pip install", timeout=INSTALL_TIMEOUT)
+    (home / ".complete").write_text("\n".join(w.name for w in wheels) + "\n", encoding="utf-8")
+    return Venv(python, False, time.monotonic() - started)
