@@ -19,7 +19,10 @@ from collections.abc import Iterable
 _WORD = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-RESERVED: frozenset[str] = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# Hard keywords only: soft keywords (``match``, ``case``, ``_``, and ``type`` since 3.12) are valid
+# names, and the list differs between Pythons, which would make the output depend on the one that
+# runs the generator.
+RESERVED: frozenset[str] = frozenset(keyword.kwlist)
 BUILTINS: frozenset[str] = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
@@ -56,25 +59,37 @@ def words(name: str) -> list[str]:
 
 
 def _fallback(parts: list[str], placeholder: str) -> list[str]:
-    return parts or [placeholder]
+    """The words, never empty and never starting with a digit (``3d`` -> field, 3, d).
+
+    The placeholder word rather than an underscore prefix: pydantic refuses fields named ``_3d``,
+    and ``Namespace.claim`` turning ``_3D`` into ``_3D_`` would hit Enum's reserved ``_sunder_``.
+    """
+    if not parts:
+        return [placeholder]
+    return [placeholder, *parts] if parts[0][0].isdigit() else parts
+
+
+def _not_keyword(text: str) -> str:
+    # ``class`` -> ``class_``, ``None`` -> ``None_``: the conventional spelling, and a fixed point,
+    # since the sanitisers drop the underscore again.
+    return f"{text}_" if keyword.iskeyword(text) else text
 
 
 def snake(name: str, placeholder: str = "field") -> str:
     """``countryOfOrigin`` -> ``country_of_origin``; never empty, never starting with a digit."""
-    text = "_".join(_fallback(words(name), placeholder))
-    return f"_{text}" if text[0].isdigit() else text
+    return _not_keyword("_".join(_fallback(words(name), placeholder)))
 
 
 def pascal(name: str, placeholder: str = "Model") -> str:
     """``fulfilment-request.dispatched`` -> ``FulfilmentRequestDispatched``."""
-    text = "".join(word.capitalize() for word in _fallback(words(name), placeholder.lower()))
-    return f"_{text}" if text[0].isdigit() else text
+    return _not_keyword(
+        "".join(word.capitalize() for word in _fallback(words(name), placeholder.lower()))
+    )
 
 
 def upper_snake(name: str, placeholder: str = "VALUE") -> str:
     """``not-approved`` -> ``NOT_APPROVED``; an enum member or constant name."""
-    text = "_".join(word.upper() for word in _fallback(words(name), placeholder.lower()))
-    return f"_{text}" if text[0].isdigit() else text
+    return "_".join(word.upper() for word in _fallback(words(name), placeholder.lower()))
 
 
 _IRREGULAR_PLURALS = {"status": "statuses", "person": "people", "child": "children"}

@@ -8,8 +8,10 @@ become text with exactly the spec's meaning, never code.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
 
 
@@ -28,15 +30,30 @@ def _escape_char(char: str) -> str:
     return char
 
 
+def _text(text: object) -> str:
+    """``text`` as a str UTF-8 can hold: a lone surrogate (a YAML ``"\\ud800"`` escape) cannot be
+    written to a file or be a class docstring, so it shows as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(text or ""))
+
+
+def _escape_docstring_char(value: str, index: int) -> str:
+    char = value[index]
+    if char == "\\":
+        return "\\\\"
+    if char == '"':
+        # Escaping a quote followed by a quote, and a final one, leaves no two unescaped quotes
+        # side by side, so nothing in the text can close the literal (or its closing quotes).
+        following = value[index + 1 : index + 2]
+        return '\\"' if following in ('"', "") else char
+    return _escape_char(char)
+
+
 def docstring(text: object, indent: int, fallback: str = "") -> str:
     """A triple-quoted docstring whose value is ``text`` (stripped, right-stripped lines),
     indented for its place; ``fallback`` when the text is empty."""
     value = str(text or "").strip() or fallback or "(No description in the spec.)"
-    value = "\n".join(line.rstrip() for line in value.splitlines())
-    escaped = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    escaped = "".join(_escape_char(c) for c in escaped)
-    if escaped.endswith('"'):
-        escaped = escaped[:-1] + '\\"'
+    value = "\n".join(line.rstrip() for line in _text(value).splitlines())
+    escaped = "".join(_escape_docstring_char(value, i) for i in range(len(value)))
     lines = escaped.split("\n")
     if len(lines) == 1:
         return f'"""{lines[0]}"""'
@@ -47,7 +64,7 @@ def docstring(text: object, indent: int, fallback: str = "") -> str:
 
 def markdown_inline(text: object) -> str:
     """One line of Markdown (a table cell, a list item) showing ``text`` literally."""
-    value = " ".join(str(text or "").split())
+    value = " ".join(_text(text).split())
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
         value = value.replace(char, entity)
     return value
@@ -55,7 +72,7 @@ def markdown_inline(text: object) -> str:
 
 def markdown_block(text: object) -> str:
     """Spec prose as a Markdown paragraph block; HTML is shown, never interpreted."""
-    lines = [line.rstrip() for line in str(text or "").strip().splitlines()]
+    lines = [line.rstrip() for line in _text(text).strip().splitlines()]
     return "\n".join(line.replace("&", "&amp;").replace("<", "&lt;") for line in lines)
 
 
