@@ -30,7 +30,7 @@ from thg_connect.thg_fulfil import (
     StockCondition,
     Tracking,
 )
-from thg_codegen.model import Product
+from thg_codegen.model import Product as SpecProduct
 from thg_sandbox.server import RunningSandbox, running_sandbox
 
 from .conftest import SPECS, config_for
@@ -181,7 +181,7 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
 
 
 @pytest.fixture(scope="module")
-def short_token_sandbox(products: list[Product]) -> Iterator[RunningSandbox]:
+def short_token_sandbox(products: list[SpecProduct]) -> Iterator[RunningSandbox]:
     with running_sandbox(SPECS, products=products, token_ttl=2) as running:
         yield running
 
