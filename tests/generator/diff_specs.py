@@ -295,6 +295,23 @@ CASES: tuple[DiffCase, ...] = (
         ),
     ),
     _case(
+        # a read-only field, yet a new Python type (str -> datetime) breaks its readers' code
+        "format-changes-python-type",
+        {(B, "type-changed")},
+        (
+            "createdBy: {type: string, readOnly: true,",
+            "createdBy: {type: string, format: date-time, readOnly: true,",
+        ),
+    ),
+    _case(
+        "reference-targets-widened",
+        {(B, "constraint-loosened")},
+        (
+            "x-thg-reference-to: 'mini:widget'}",
+            "x-thg-reference-to: ['mini:widget', 'mini:widget.check']}",
+        ),
+    ),
+    _case(
         "type-changed",
         {(B, "type-changed")},
         ("weight: {type: number, minimum: 0, maximum: 1000}", "weight: {type: string}"),

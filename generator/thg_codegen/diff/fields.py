@@ -17,7 +17,7 @@ from typing import Any
 
 from .changes import BREAKING, DOCS, NON_BREAKING, Change, narrowing, reshaping, widening
 from .nodes import READ, VALUE_FIELD, WRITE, FieldNode, Location
-from .shapes import LOWER_LIMITS, UPPER_LIMITS, FieldShape
+from .shapes import LOWER_LIMITS, REFERENCE_TO, TYPED_FORMATS, UPPER_LIMITS, FieldShape
 
 _SENDERS = "Make sure the values you send in {subject} satisfy the new rule ({new})."
 _READERS = "Handle values of {subject} that the old rule ({old}) excluded; upgrade older clients."
@@ -38,6 +38,8 @@ def _describe(name: str, value: Any) -> str:
         bound, exclusive = value
         sign = (">" if name == "minimum" else "<") + ("" if exclusive else "=")
         return f"{sign} {bound}"
+    if isinstance(value, tuple):
+        return f"{name} [{', '.join(map(str, value))}]"
     return f"{name} {value}"
 
 
@@ -53,6 +55,8 @@ def _tighter(name: str, old: Any, new: Any) -> bool | None:
         return bool(new > old)
     if name in UPPER_LIMITS:
         return bool(new < old)
+    if name == REFERENCE_TO:  # fewer entity types may be named: narrower
+        return True if set(new) < set(old) else False if set(new) > set(old) else None
     return None  # pattern, multipleOf: a different rule, not a comparable one
 
 
@@ -217,7 +221,15 @@ class _FieldDiff:
                 f"{s}: model changed from {old.model} to {new.model}",
                 f"Use {new.model} instead of {old.model} for {s}.",
             )
-        if old.format != new.format:
+        if old.format != new.format and {old.format, new.format} & set(TYPED_FORMATS):
+            self.by_rule(
+                reshaping,
+                "type-changed",
+                f"{s}: format {old.format or 'none'} → {new.format or 'none'} changes its Python type",
+                f"Update code that reads or sets {s} to its new Python type.",
+            )
+            reshaped = True
+        elif old.format != new.format:
             self.constraint("format", old.format or None, new.format or None)
         if old.const != new.const:
             self.constraint("const", old.const, new.const)

@@ -16,6 +16,9 @@ Docs = tuple[tuple[str, str], ...]
 Constraint = tuple[str, Any]
 
 SCHEMA_PREFIX = "#/components/schemas/"
+REFERENCE_TO = "x-thg-reference-to"  # the entity types a reference field may name
+# Formats the generated client maps to their own Python types (the rest stay `str`).
+TYPED_FORMATS = ("date-time", "date", "thg-reference")
 _DOC_KEYS = ("title", "description", "examples", "example", "deprecated")
 # Bounds whose raising narrows what is allowed; the rest narrow when lowered.
 LOWER_LIMITS = ("minLength", "minItems", "minProperties")
@@ -133,6 +136,9 @@ def _constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:
         found["uniqueItems"] = True
     if schema.get("additionalProperties") is False:
         found["additionalProperties"] = False
+    targets = schema.get(REFERENCE_TO)
+    if isinstance(targets, (str, list)):
+        found[REFERENCE_TO] = tuple(sorted([targets] if isinstance(targets, str) else targets))
     return tuple(sorted(found.items()))
 
 
