@@ -166,8 +166,9 @@ class SyncAPIClient(_BaseClient):
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
-        raises a ``ThgConnectError`` subclass. ``timeout`` (seconds) bounds the whole call,
-        retries and waits included; it defaults to the configuration's.
+        raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
+        pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
+        and waits included; it defaults to the configuration's.
         """
         call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
         return self._run(call)
@@ -277,8 +278,9 @@ class AsyncAPIClient(_BaseClient):
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
-        raises a ``ThgConnectError`` subclass. ``timeout`` (seconds) bounds the whole call,
-        retries and waits included; it defaults to the configuration's.
+        raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
+        pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
+        and waits included; it defaults to the configuration's.
         """
         call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
         return await self._run(call)
