@@ -183,3 +183,38 @@ __all__ += [
     "state_union_discriminator",
 ]
 # --- end generated-code support ---
+
+# --- events ---
+from ._consumer import AsyncEventConsumer, EventConsumer
+from ._events import ConsumerSettings, ConsumerState, Event, EventFormatError, ParkedEvent
+from ._events import event_from_resource
+from ._webhooks import (
+    SIGNATURE_HEADER,
+    Notification,
+    WebhookApp,
+    WebhookSignatureError,
+    handle_notification,
+    handle_notification_sync,
+    parse_notification,
+    verify_signature,
+)
+
+__all__ += [
+    "AsyncEventConsumer",
+    "ConsumerSettings",
+    "ConsumerState",
+    "Event",
+    "EventConsumer",
+    "EventFormatError",
+    "Notification",
+    "ParkedEvent",
+    "SIGNATURE_HEADER",
+    "WebhookApp",
+    "WebhookSignatureError",
+    "event_from_resource",
+    "handle_notification",
+    "handle_notification_sync",
+    "parse_notification",
+    "verify_signature",
+]
+# --- end events ---

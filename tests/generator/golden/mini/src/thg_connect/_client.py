@@ -4,14 +4,22 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, List, Optional, Type, Union
 
 import httpx
 
 from thg_connect_core import (
     AsyncAPIClient,
+    AsyncEventConsumer,
     AsyncResource,
     ClientConfig,
+    ConsumerSettings,
+    Event,
+    EventConsumer,
+    ParkedEvent,
+    Secret,
+    WebhookApp,
+    handle_notification_sync,
     Headers,
     Query,
     Reference,
@@ -95,6 +103,40 @@ class Client:
             extra_query=extra_query,
         )
         return result
+
+    def consumer(
+        self,
+        subscription_id: str,
+        handler: Callable[[Event], Any],
+        *,
+        settings: Optional[ConsumerSettings] = None,
+        on_parked: Optional[Callable[[ParkedEvent], Any]] = None,
+    ) -> EventConsumer:
+        """A consumer of one of this owner's event subscriptions: ``consumer.run()``.
+
+        ``handler`` is called for each event on a pool of threads; an event is confirmed once
+        it returns and delivered again if it raises. ``client.get(event.reference)`` reads the
+        changed entity as its typed resource.
+        """
+        return EventConsumer(
+            self._api, subscription_id, handler, settings=settings, on_parked=on_parked
+        )
+
+    def handle_webhook(
+        self,
+        body: bytes,
+        signature: Optional[str],
+        secret: Union[str, Secret],
+        handler: Callable[[Event], Any],
+    ) -> int:
+        """Handle one webhook notification in any framework: verify ``signature`` (the
+        ``THG-Signature`` header), call ``handler`` per event, confirm the handled ones; returns
+        the HTTP status to answer (204, or 401/400 for a bad signature or body)."""
+
+        def confirm(subscription_id: str, ids: List[str]) -> None:
+            EventConsumer(self._api, subscription_id, handler).confirm(ids)
+
+        return handle_notification_sync(body, signature, secret, handler, confirm)
 
     def close(self) -> None:
         """Close the connection pool (if the client created it)."""
@@ -186,6 +228,35 @@ class AsyncClient:
             extra_query=extra_query,
         )
         return result
+
+    def consumer(
+        self,
+        subscription_id: str,
+        handler: Callable[[Event], Awaitable[Any]],
+        *,
+        settings: Optional[ConsumerSettings] = None,
+        on_parked: Optional[Callable[[ParkedEvent], Any]] = None,
+    ) -> AsyncEventConsumer:
+        """A consumer of one of this owner's event subscriptions: ``await consumer.run()``.
+
+        ``handler`` is awaited for each event; an event is confirmed once it returns and
+        delivered again if it raises. ``await client.get(event.reference)`` reads the changed
+        entity as its typed resource.
+        """
+        return AsyncEventConsumer(
+            self._api, subscription_id, handler, settings=settings, on_parked=on_parked
+        )
+
+    def webhook_app(
+        self, secret: Union[str, Secret], handler: Callable[[Event], Awaitable[Any]]
+    ) -> WebhookApp:
+        """An ASGI app receiving a subscription's webhook notifications: it checks the
+        signature, awaits ``handler`` for each event and confirms the handled ones."""
+
+        async def confirm(subscription_id: str, ids: List[str]) -> None:
+            await AsyncEventConsumer(self._api, subscription_id, handler).confirm(ids)
+
+        return WebhookApp(secret, handler, confirm)
 
     async def close(self) -> None:
         """Close the connection pool (if the client created it)."""
