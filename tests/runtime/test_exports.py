@@ -156,6 +156,7 @@ def _strip_async(text: str) -> str:
         ("httpx.AsyncClient", "httpx.Client"),
         ("AsyncIterator", "Iterator"),
         ("Awaitable[None]", "None"),
+        ("Awaitable[Any]", "Any"),
         ("Awaitable[Page[T]]", "Page[T]"),
         ("asyncio.sleep", "time.sleep"),
     ]:
