@@ -110,3 +110,15 @@ def test_no_secret_when_token_request_fails(h: Harness, caplog: pytest.LogCaptur
         assert SECRET not in text
     lines = [r.getMessage() for r in caplog.records if r.name == "thg_connect"]
     assert lines and lines[0].startswith("POST /oauth/token (token) -> 401")
+
+
+def test_token_endpoint_failure_logged_as_such(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="thg_connect")
+    h.server.token_script = [httpx.ConnectError("auth down")]
+    h.request("GET", "/api/x")
+    lines = [r.getMessage() for r in caplog.records if r.name == "thg_connect"]
+    assert lines[0].startswith("POST /oauth/token -> ConnectError in ")
+    assert lines[0].endswith("(attempt 1)")
+    assert lines[-1].startswith("GET /api/x -> 200 in ") and lines[-1].endswith("(attempt 2)")

@@ -188,9 +188,9 @@ class Call:
     def failed(self, request: httpx.Request, exc: httpx.TransportError) -> float:
         """After a transport failure: seconds to wait before retrying; raises the typed error
         (chained to ``exc``) when there is no retry."""
-        self._log(request, type(exc).__name__)
         failed_request = _failed_request(exc)
         token_request = self._auth.is_token_request(failed_request)
+        self._log(failed_request if failed_request is not None else request, type(exc).__name__)
         # A failed token request means the API request itself was never sent.
         delay = self._delay("GET" if token_request else self.method, exc=exc)
         if delay is None:
