@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from thg_codegen.release.build import twine_check
 from thg_codegen.release.contents import (
     generated_package_files,
     sdist_problems,
@@ -46,7 +47,25 @@ def _models_param(spec: str) -> object:
 
 def test_both_distributions_pass_twine_check(distributions: Distributions) -> None:
     # Errors raise inside the build step; the generated package must not even warn.
-    assert not [w for w in distributions.warnings if w.startswith("thg_connect-")]
+    runtime = {distributions.runtime.wheel.name, distributions.runtime.sdist.name}
+    assert {w.split(": ", 1)[0] for w in distributions.warnings} <= runtime
+
+
+def test_twine_warnings_name_their_file_however_long_the_path(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    # Valid metadata without a long description: twine passes it with two warnings.
+    wheel = _wheel(
+        deep / "pkg-1-py3-none-any.whl",
+        {
+            "pkg/__init__.py": "",
+            "pkg-1.dist-info/METADATA": "Metadata-Version: 2.1\nName: pkg\nVersion: 1\n",
+            "pkg-1.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            "pkg-1.dist-info/RECORD": "",
+        },
+    )
+    warnings = twine_check([wheel])
+    assert len(warnings) == 2 and all(w.startswith(f"{wheel.name}: ") for w in warnings)
 
 
 def test_generated_wheel_holds_exactly_the_generated_files(distributions: Distributions) -> None:

@@ -94,7 +94,8 @@ def twine_check(paths: Sequence[Path]) -> list[str]:
         [sys.executable, "-m", "twine", "check", *paths],
         what="twine check",
         timeout=120,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        # Wide enough that no "Checking <path>" line wraps and loses the file name.
+        env={"NO_COLOR": "1", "COLUMNS": "10000", "PATH": "/usr/bin:/bin"},
     )
     warnings: list[str] = []
     current = ""
