@@ -85,6 +85,7 @@ _CHECK_BLOCK = """  /api/mini/v1/{owner}/widget/{widgetId}/check:
         '200': {$ref: '#/components/responses/CheckOne'}
         '404': {$ref: '#/components/responses/Error'}
 """
+_ARCHIVE = "  /api/mini/v1/{owner}/widget/{widgetId}/archive:\n"
 _CHECK_DELETE = """        '409': {$ref: '#/components/responses/Error'}
     delete:
       operationId: deleteWidgetCheck
@@ -134,6 +135,20 @@ CASES: tuple[DiffCase, ...] = (
         ("  - url: https://api.example.test", "  - url: https://api.example.test/v2"),
     ),
     _case("entity-removed", {(B, "entity-removed")}, (_CHECK_BLOCK, "")),
+    _case(
+        "entity-added",
+        {(N, "entity-added")},
+        (_ARCHIVE, _CHECK_BLOCK + _ARCHIVE),
+        before=((_CHECK_BLOCK, ""),),
+    ),
+    _case(
+        "operation-method-changed",
+        {(B, "operation-method-changed")},
+        (
+            "    post:\n      operationId: archiveWidget",
+            "    put:\n      operationId: archiveWidget",
+        ),
+    ),
     _case(
         "owner-direction-changed",
         # the widget's writer is its owner, so it moves too; the status inherits the owner

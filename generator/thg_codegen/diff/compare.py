@@ -3,7 +3,7 @@
 A location only in the old surface was removed (or renamed: a rename is a removal plus an
 addition, and is breaking); only in the new one, added. A removal or addition is reported once, at
 its top: the fields of a removed model or the operations of a removed entity are not repeated,
-nor a model that disappears only because every entity using it was removed. Field-level rules,
+nor a model that disappears (or appears) only with the entities that use it. Field-level rules,
 including which direction makes narrowing or widening breaking, are in `fields.py`.
 """
 
@@ -221,22 +221,26 @@ def _changed(old: Node, new: Node) -> list[Change]:
     return changes
 
 
-def compare_surfaces(old: Surface, new: Surface) -> list[Change]:
-    """Every classified change from `old` to `new`, breaking first, then by location."""
-    removed = old.keys() - new.keys()
-    added = new.keys() - old.keys()
-    gone_entities = {(at.product, at.entity) for at in removed if isinstance(old[at], EntityNode)}
-    changes: list[Change] = []
-    for at in removed:
-        node = old[at]
-        if node.parent in removed:
+def _reported(surface: Surface, keys: set[Location]) -> list[Location]:
+    """The keys worth reporting as removed (or added): tops only, not models of gone entities."""
+    entities = {(at.product, at.entity) for at in keys if isinstance(surface[at], EntityNode)}
+    tops = []
+    for at in keys:
+        node = surface[at]
+        if node.parent in keys:
             continue
         if isinstance(node, ModelNode) and all(
-            (at.product, user) in gone_entities for user in node.used_by
+            (at.product, user) in entities for user in node.used_by
         ):
             continue
-        changes.append(_removed(node))
-    changes.extend(_added(new[at]) for at in added if new[at].parent not in added)
+        tops.append(at)
+    return tops
+
+
+def compare_surfaces(old: Surface, new: Surface) -> list[Change]:
+    """Every classified change from `old` to `new`, breaking first, then by location."""
+    changes = [_removed(old[at]) for at in _reported(old, set(old.keys() - new.keys()))]
+    changes += [_added(new[at]) for at in _reported(new, set(new.keys() - old.keys()))]
     for at in old.keys() & new.keys():
         if type(old[at]) is type(new[at]):
             changes.extend(_changed(old[at], new[at]))
