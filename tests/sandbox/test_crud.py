@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from thg_connect_core import Reference
 
 from .conftest import FULFIL, Org, doc, errors, item
@@ -135,6 +137,9 @@ def test_document_references_use_the_short_form(brandco: Org) -> None:
         "/api/document/v1/brandco/document", json=doc("document:document", {"filename": "a.pdf"})
     ).json()["data"]
     assert created["meta"]["reference"] == f"thg:document:brandco@{created['id']}"
+    upload = created["attributes"]["upload"]  # only uploaded documents may be referenced
+    files = {"file": ("a.pdf", b"%PDF")}
+    assert httpx.post(upload["url"], data=upload["fields"], files=files).status_code == 204
     hazmat = item("CRUD-HZ", hazmat=True, hazmatDocumentation=created["meta"]["reference"])
     assert brandco.post(ITEMS, json=hazmat).status_code == 201
     dangling = item("CRUD-HZ2", hazmatDocumentation="thg:document:brandco@does-not-exist")

@@ -177,3 +177,18 @@ def _reference_members(schemas: Any, pointer: str) -> list[tuple[str, dict[str, 
             if member.get("format") == "thg-reference" and member.get("x-thg-reference-to"):
                 found.append((name, member))
     return found
+
+
+def test_a_document_awaiting_its_file_cannot_be_referenced_yet(brandco: Org) -> None:
+    created = brandco.post(
+        "/api/document/v1/brandco/document", json=doc("document:document", {"filename": "a.pdf"})
+    ).json()["data"]
+    reference = created["meta"]["reference"]
+    early = brandco.post(ITEMS, json=item("REF-EARLY", hazmatDocumentation=reference))
+    assert "has not been uploaded" in only_error(early, HAZMAT)
+    instructions = created["attributes"]["upload"]
+    with httpx.Client(timeout=TIMEOUT) as http:
+        files = {"file": ("a.pdf", b"%PDF")}
+        assert http.post(instructions["url"], data=instructions["fields"], files=files).is_success
+    later = brandco.post(ITEMS, json=item("REF-EARLY", hazmatDocumentation=reference))
+    assert later.status_code == 201, later.text

@@ -8,6 +8,7 @@
   disk, then marks the document `AVAILABLE` with its size and media type through the service's
   ordinary write path (so write hooks, e.g. events, see an UPDATED document), and answers 204.
 * Deleting a document deletes its file.
+* A reference to a document whose file has not arrived is a 422 (`availability`).
 
 GET, GET ALL and DELETE stay the generic ones.
 """
@@ -35,6 +36,7 @@ from ..hooks import RuleContext
 from ..service import ID_PATTERN, Target
 from ..store import Resource
 from ..validation import AttributesCheck, check_attributes
+from .availability import install_availability
 from .multipart import MalformedUpload, UploadTooLarge, read_upload
 from .signing import UploadRefused, UploadSigner
 from .storage import FileStore
@@ -213,6 +215,7 @@ def documents_extension(
         documents = Documents(sandbox, product, entity, upload_ttl, max_upload)
         sandbox.service.validators[DOCUMENT] = documents.validate
         sandbox.service.hooks.append(documents.forget_file)
+        install_availability(sandbox.service)
         return documents.routes()
 
     return install
