@@ -6,9 +6,11 @@ with `sandbox.faults.create(...)`) and applies only to requests that name it in 
 matching request consumes the next fault queued for its operation (by operationId, by
 `METHOD /path/{template}`, or `*` for any operation); the plan records what was consumed.
 
-Faults: `latency` (wait, then answer normally), `429` (with Retry-After), `500`, `503`,
-`reset` (the connection is closed before any response byte) and `drop-response` (the request
-is processed, e.g. a poll claims its events, but the response is lost with the connection).
+Operations: every operation of the specs, `requestToken` (the token endpoint) and
+`uploadDocumentFile` (the presigned upload). Faults: `latency` (wait, then answer normally),
+`429` (with Retry-After), `500`, `503`, `reset` (the connection is closed before any response
+byte) and `drop-response` (the request is processed, e.g. a poll claims its events, but the
+response is lost with the connection).
 Error faults answer JSON:API error documents like every other error.
 """
 
@@ -34,7 +36,12 @@ from .errors import ErrorObject, errors_document
 
 FAULT_HEADER = "x-sandbox-fault-plan"
 ABORT_EXTENSION = "thg.sandbox.abort"  # scope["extensions"] key: closes the connection at once
-TOKEN_OPERATION = ("POST", "/oauth/token", "requestToken")
+# Beside the specs' entity operations: the token endpoint (its operationId in every spec) and
+# the presigned document upload, which no spec lists as an operation of its own.
+EXTRA_OPERATIONS = (
+    ("POST", "/oauth/token", "requestToken"),
+    ("POST", "/uploads/documents/{owner}/{documentId}", "uploadDocumentFile"),
+)
 ANY_OPERATION = "*"
 KINDS = ("latency", "429", "500", "503", "reset", "drop-response")
 MAX_LATENCY = 60.0
@@ -245,17 +252,14 @@ class FaultPlans:
 
 def _compile(products: Iterable[Product]) -> list[_Operation]:
     found: dict[tuple[str, str], _Operation] = {}
-    method, path, op_id = TOKEN_OPERATION
-    found[(method, path)] = _Operation(method, re.compile(re.escape(path)), op_id, path)
+    every = [(m, p, o) for m, p, o in EXTRA_OPERATIONS]
     for product in products:
         for entity in product.entities:
-            for op in entity.operations:
-                key = (op.method.upper(), op.path)
-                if key in found:
-                    continue
-                literals = _PARAM.split(op.path)
-                pattern = "[^/]+".join(re.escape(part) for part in literals)
-                found[key] = _Operation(key[0], re.compile(pattern), op.operation_id, op.path)
+            every.extend((op.method.upper(), op.path, op.operation_id) for op in entity.operations)
+    for method, path, op_id in every:
+        if (method, path) not in found:
+            pattern = "[^/]+".join(re.escape(part) for part in _PARAM.split(path))
+            found[(method, path)] = _Operation(method, re.compile(pattern), op_id, path)
     # Fewer parameters first, so `/x/{id}` never shadows a literal `/x/special`.
     return sorted(found.values(), key=lambda o: o.template.count("{"))
 

@@ -24,7 +24,7 @@ PLANS_PATH = "/_sandbox/fault-plans"
 MAX_BODY = 256 * 1024
 
 
-def _local_only(request: Request) -> None:
+def require_local(request: Request) -> None:
     host = request.client.host if request.client else ""
     try:
         local = ipaddress.ip_address(host).is_loopback
@@ -35,7 +35,7 @@ def _local_only(request: Request) -> None:
 
 
 async def _create(plans: FaultPlans, request: Request) -> Response:
-    _local_only(request)
+    require_local(request)
     raw = await read_limited(request, MAX_BODY)
     if raw is None:
         raise ApiError.one(413, "RequestTooLarge", f"The body is larger than {MAX_BODY} bytes.")
@@ -63,7 +63,7 @@ def fault_plan_routes(plans: FaultPlans) -> list[BaseRoute]:
         return await _create(plans, request)
 
     async def item(request: Request) -> Response:
-        _local_only(request)
+        require_local(request)
         plan_id = str(request.path_params["plan_id"])
         if request.method == "DELETE":
             if not plans.delete(plan_id):

@@ -7,12 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.requests import Request
 
 from thg_sandbox.clock import ManualClock
+from thg_sandbox.errors import ApiError
 from thg_sandbox.faults import FAULT_HEADER, Fault, FaultPlanError
+from thg_sandbox.faults_admin import require_local
 from thg_sandbox.server import RunningSandbox
 
-from .conftest import FULFIL, TIMEOUT, Org, errors, item
+from .conftest import FULFIL, TIMEOUT, Org, doc, errors, item
 from .events_helpers import poll, subscribe, subscription_path
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
@@ -226,3 +229,39 @@ def test_a_dropped_poll_response_hides_the_claimed_events_until_the_window_ends(
     events = poll(brandco, sub_id)
     assert [e["attributes"]["action"] for e in events] == ["CREATED"]
     assert [c.operation for c in sandbox.faults.consumed(plan.id)] == ["pollEvents"]
+
+
+def test_the_document_upload_takes_faults_too(brandco: Org, sandbox: RunningSandbox) -> None:
+    created = brandco.post(
+        "/api/document/v1/brandco/document", json=doc("document:document", {"filename": "a"})
+    ).json()["data"]
+    instructions = created["attributes"]["upload"]
+    plan = sandbox.faults.create({"uploadDocumentFile": [Fault.unavailable(retry_after=1)]})
+    with httpx.Client(timeout=TIMEOUT) as http:
+
+        def send() -> httpx.Response:
+            files = {"file": ("a", b"1")}
+            return http.post(
+                instructions["url"],
+                data=instructions["fields"],
+                files=files,
+                headers=planned(plan.id),
+            )
+
+        assert send().status_code == 503
+        assert send().status_code == 204
+    assert [c.path for c in sandbox.faults.consumed(plan.id)] == [
+        f"/uploads/documents/brandco/{created['id']}"
+    ]
+
+
+def test_plans_are_managed_from_loopback_only() -> None:
+    def scope(host: str) -> dict[str, Any]:
+        return {"type": "http", "method": "GET", "path": "/", "headers": [], "client": (host, 1)}
+
+    for host in ("127.0.0.1", "::1"):
+        require_local(Request(scope(host)))
+    for host in ("10.0.0.7", "192.168.1.2", "example.org"):
+        with pytest.raises(ApiError) as refused:
+            require_local(Request(scope(host)))
+        assert refused.value.status == 403
