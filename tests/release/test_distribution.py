@@ -8,13 +8,16 @@ CI checks Python 3.11; ``THG_FULL_MATRIX=1`` checks every Python 3.9-3.13 found.
 from __future__ import annotations
 
 import io
+import os
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from thg_codegen.release.build import twine_check
+from thg_codegen.release.cache import is_ready, mark_ready, prune
 from thg_codegen.release.contents import (
     generated_package_files,
     sdist_problems,
@@ -176,3 +179,24 @@ def test_builds_each_products_model_from_the_specs_example(python_row: Row, spec
 def test_smoke_against_the_sandbox(python_row: Row) -> None:
     assert python_row.smoke == "ok", python_row.failure
     assert str(python_row.details["reference"]).startswith("thg:thg-fulfil:inventory-item#brandco@")
+
+
+def test_cache_prune_keeps_recent_entries_and_drops_stale_or_half_made(tmp_path: Path) -> None:
+    def entry(name: str, *, complete: bool, age: float) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        if complete:
+            mark_ready(path, "")
+            os.utime(path / ".complete", (time.time() - age,) * 2)
+        os.utime(path, (time.time() - age,) * 2)
+        return path
+
+    keep = entry("py3.11-keep", complete=False, age=0)
+    recent = entry("py3.11-recent", complete=True, age=60)
+    stale = entry("py3.11-stale", complete=True, age=2 * 3600)
+    abandoned = entry("py3.11-abandoned", complete=False, age=2 * 3600)
+    other = entry("py3.9-stale", complete=True, age=2 * 3600)
+    prune(tmp_path, "py3.11-*", keep=keep)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["py3.11-recent", "py3.9-stale"]
+    assert not keep.exists() and recent.exists() and not stale.exists() and not abandoned.exists()
+    assert other.exists() and is_ready(recent) and not is_ready(keep)

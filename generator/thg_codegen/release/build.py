@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, run
 
 BUILD_TIMEOUT = 300.0
@@ -51,16 +52,17 @@ def ensure_build_env(cache: Path, requirements: Sequence[str]) -> Path:
     key = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()[:16]
     env = cache / f"build-env-{key}"
     python = env / "bin" / "python"
-    if (env / ".complete").exists():
+    if is_ready(env):
         return python
-    for stale in cache.glob("build-env-*"):
-        shutil.rmtree(stale)
-    cache.mkdir(parents=True, exist_ok=True)
-    run([sys.executable, "-m", "venv", "--without-pip", env], what="build env", timeout=60)
-    # This interpreter's pip installs into the new environment, so it needs no pip of its own.
-    command: list[str | Path] = [sys.executable, "-m", "pip", "--python", python, "install", "-q"]
-    run([*command, *requirements], what="build env: pip install", timeout=INSTALL_TIMEOUT)
-    (env / ".complete").write_text("\n".join(requirements) + "\n", encoding="utf-8")
+    with cache_lock(cache):
+        if is_ready(env):  # made by a concurrent run while we waited
+            return python
+        prune(cache, "build-env-*", keep=env)
+        run([sys.executable, "-m", "venv", "--without-pip", env], what="build env", timeout=60)
+        # This interpreter's pip installs into the new environment, so it needs no pip of its own.
+        pip: list[str | Path] = [sys.executable, "-m", "pip", "--python", python, "install"]
+        run([*pip, "-q", *requirements], what="build env: pip install", timeout=INSTALL_TIMEOUT)
+        mark_ready(env, "\n".join(requirements) + "\n")
     return python
 
 

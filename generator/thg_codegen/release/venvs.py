@@ -1,7 +1,7 @@
 """The Pythons to check on, and one venv per Python holding the two wheels (cached).
 
 A venv is keyed by the Python's version and the wheels' content hashes: a repeat run with the
-same distributions reuses it, any change makes a new one (and removes the old). Each venv is made
+same distributions reuses it, any change makes a new one (old ones go after an hour unused). Each venv is made
 ``--without-pip`` and filled by running the interpreter's own bundled pip wheel (ensurepip's), so
 nothing but the distributions and their dependencies ends up in it, and no pip is downloaded.
 """
@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import INSTALL_TIMEOUT
+from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, run
 from .contents import wheel_content_sha256
 
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
-_VERSION = "import sys, ensurepip, os; print('%d.%d.%d' % sys.version_info[:3]); print(os.path.dirname(ensurepip.__file__))"  # noqa: E501
+# Runs on the candidate Python: its version, and where its bundled pip wheel would be.
+_VERSION = (
+    "import sys, ensurepip, os; print('%d.%d.%d' % sys.version_info[:3]); "
+    "print(os.path.dirname(ensurepip.__file__))"
+)
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,21 @@ def ensure_venv(
     prefix = f"py{interpreter.minor}-"
     home = cache / "venvs" / (prefix + venv_key(interpreter, wheels))
     python = home / "bin" / "python"
-    if (home / ".complete").exists() and not fresh:
+    if is_ready(home) and not fresh:
         return Venv(python, True, time.monotonic() - started)
-    for stale in (cache / "venvs").glob(prefix + "*"):
-        shutil.rmtree(stale)
+    with cache_lock(cache):
+        if is_ready(home) and not fresh:  # made by a concurrent run while we waited
+            return Venv(python, True, time.monotonic() - started)
+        if fresh:
+            shutil.rmtree(home, ignore_errors=True)
+        prune(cache / "venvs", prefix + "*", keep=home)
+        _create(interpreter, home, wheels)
+        mark_ready(home, "\n".join(w.name for w in wheels) + "\n")
+    return Venv(python, False, time.monotonic() - started)
+
+
+def _create(interpreter: Interpreter, home: Path, wheels: Sequence[Path]) -> None:
+    python = home / "bin" / "python"
     home.parent.mkdir(parents=True, exist_ok=True)
     what = f"python{interpreter.minor}"
     if interpreter.bundled_pip is not None:
@@ -99,5 +115,3 @@ def ensure_venv(
         pip = [python, "-m", "pip"]
     install = [*pip, "install", "--quiet", "--no-input", "--disable-pip-version-check", *wheels]
     run(install, what=f"{what}: pip install", timeout=INSTALL_TIMEOUT)
-    (home / ".complete").write_text("\n".join(w.name for w in wheels) + "\n", encoding="utf-8")
-    return Venv(python, False, time.monotonic() - started)
