@@ -3,7 +3,8 @@
 `EventEmitter` is a `WriteHook`: after every committed POST, PUT and DELETE (each child of a
 cascade included) it builds one event and queues it, in one transaction, on every subscription
 of the owner organisation and of the owner's partners in that product whose `entityTypes` admit
-it. Then it tells the `Notifier` so long polls wake and webhooks go out.
+it, numbered in the write's commit order (`changes.py`). Then it tells the `Notifier` so long
+polls wake and webhooks go out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..clock import Clock
 from ..config import SandboxConfig
 from ..jsonapi import reference_of
 from ..store import Database, Resource
+from . import changes
 from .queue import EventQueue, SubscriptionKey
 
 log = logging.getLogger("thg_sandbox.events")
@@ -96,36 +98,61 @@ class EventEmitter:
         products: dict[str, Product],
         config: SandboxConfig,
         clock: Clock,
-        announce: Callable[[list[Recipient]], None],
+        announce: Callable[[list[Recipient], bool], None],
     ) -> None:
         self.db = db
         self.queue = queue
         self.products = products
         self.config = config
         self.clock = clock
-        self.announce = announce
+        self.announce = announce  # (recipients, wake every poller)
+        self._newest = 0  # the highest commit number queued so far (under the database lock)
 
     def __call__(self, entity: Entity, action: str, resource: Resource, actor: str) -> None:
-        if entity.type_string == SUBSCRIPTION:
-            self._subscription_changed(action, resource)
-        product = self.products.get(resource.product)
-        if product is None:
-            return
+        try:
+            if entity.type_string == SUBSCRIPTION:
+                self._subscription_changed(action, resource)
+            recipients, held_back = self._queue(entity, action, resource, actor)
+        except BaseException:
+            # This write's log row must not hold every later event back.
+            with self.db.transaction() as conn:
+                changes.take(
+                    conn, entity.type_string, resource.owner, resource.id, action, resource.version
+                )
+            raise
+        if recipients or held_back:
+            self.announce(recipients, held_back)
+
+    def _queue(
+        self, entity: Entity, action: str, resource: Resource, actor: str
+    ) -> tuple[list[Recipient], bool]:
+        """Queue the event on its subscriptions: who got it, and whether a later write's events
+        were waiting behind this one (their pollers need waking too)."""
         occurred = self.clock.now().isoformat()
-        attributes = data_changed(product, entity, action, resource, actor, occurred)
-        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        product = self.products.get(resource.product)
         event_id = str(uuid.uuid4())
         orgs = audience(self.config, resource.product, resource.owner)
         marks = ", ".join("?" for _ in orgs)
+        recipients: list[Recipient] = []
         # Reading the subscriptions and queueing on them in one transaction: a subscription
         # deleted concurrently is either fully served or not at all.
         with self.db.transaction() as conn:
+            logged = changes.take(
+                conn, entity.type_string, resource.owner, resource.id, action, resource.version
+            )
+            order = changes.latest(conn) if logged is None else logged
+            held_back = order < self._newest
+            self._newest = max(self._newest, order)
+            changes.forget_stale(conn)
+            if product is None:
+                return [], held_back
+            attributes = data_changed(product, entity, action, resource, actor, occurred)
+            body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
             rows = conn.execute(
                 f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "
                 "ORDER BY owner, created_at, id",
                 (SUBSCRIPTION, *orgs),
             ).fetchall()
-            recipients: list[Recipient] = []
             for row in rows:
                 sub = json.loads(row["attributes"])
                 if admits(sub, entity.type_string):
@@ -134,9 +161,10 @@ class EventEmitter:
                     recipients.append(
                         Recipient(key, url if isinstance(url, str) else None, event_id)
                     )
-            EventQueue.push_in(conn, [(r.key.owner, r.key.id, event_id, body) for r in recipients])
-        if recipients:
-            self.announce(recipients)
+            EventQueue.push_in(
+                conn, [(r.key.owner, r.key.id, event_id, body, order) for r in recipients]
+            )
+        return recipients, held_back
 
     def _subscription_changed(self, action: str, resource: Resource) -> None:
         key = SubscriptionKey(resource.owner, resource.id)

@@ -19,10 +19,12 @@ from typing import Any
 
 from ..clock import Clock
 from ..store import Database
+from . import changes
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS event_queue (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- arrival order: events come out in this order
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_seq INTEGER NOT NULL,            -- the write's commit order: events come out in it
     owner TEXT NOT NULL,                    -- the subscription's organisation
     subscription TEXT NOT NULL,             -- the subscription's id
     event_id TEXT NOT NULL,
@@ -31,8 +33,8 @@ CREATE TABLE IF NOT EXISTS event_queue (
     hidden_until INTEGER NOT NULL DEFAULT 0, -- microseconds since the epoch; visible once <= now
     UNIQUE (owner, subscription, event_id)
 );
-CREATE INDEX IF NOT EXISTS event_queue_visible
-    ON event_queue (owner, subscription, hidden_until, seq);
+CREATE INDEX IF NOT EXISTS event_queue_order
+    ON event_queue (owner, subscription, change_seq, seq);
 CREATE TABLE IF NOT EXISTS event_webhook_secrets (
     owner TEXT NOT NULL,
     subscription TEXT NOT NULL,
@@ -77,7 +79,7 @@ class EventQueue:
         self.clock = clock
         self.window_micros = round(visibility_seconds * 1_000_000)
         with db.reading() as conn:  # no transaction open: executescript manages its own
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + changes.SCHEMA)
 
     def _now(self) -> int:
         return to_micros(self.clock.now())
@@ -87,20 +89,20 @@ class EventQueue:
     def push(
         self, keys: Iterable[SubscriptionKey], event_id: str, attributes: dict[str, Any]
     ) -> None:
-        """Queue one event on each subscription, visible at once, in one transaction."""
+        """Queue one event on each subscription, visible at once, after everything queued."""
         body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
-        rows = [(k.owner, k.id, event_id, body) for k in keys]
-        if not rows:
-            return
         with self.db.transaction() as conn:
-            self.push_in(conn, rows)
+            row = conn.execute("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM event_queue")
+            order = int(row.fetchone()[0])
+            self.push_in(conn, [(k.owner, k.id, event_id, body, order) for k in keys])
 
     @staticmethod
-    def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]) -> None:
-        """`rows` of (owner, subscription, event id, JSON attributes) inside the caller's write."""
+    def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str, int]]) -> None:
+        """`rows` of (owner, subscription, event id, JSON attributes, the write's commit
+        number) inside the caller's transaction."""
         conn.executemany(
-            "INSERT OR IGNORE INTO event_queue (owner, subscription, event_id, event) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO event_queue (owner, subscription, event_id, event, change_seq) "
+            "VALUES (?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -123,9 +125,9 @@ class EventQueue:
             now = self._now()
             rows = conn.execute(
                 "SELECT seq, event_id, event, receive_count FROM event_queue "
-                "WHERE owner = ? AND subscription = ? AND hidden_until <= ? "
-                "ORDER BY seq LIMIT ?",
-                (key.owner, key.id, now, max_events),
+                "WHERE owner = ? AND subscription = ? AND hidden_until <= ? AND change_seq < ? "
+                "ORDER BY change_seq, seq LIMIT ?",
+                (key.owner, key.id, now, changes.watermark(conn), max_events),
             ).fetchall()
             until = now + self.window_micros
             conn.executemany(
@@ -181,7 +183,7 @@ class EventQueue:
             now = self._now()
             rows = conn.execute(
                 "SELECT event_id, event, receive_count, hidden_until FROM event_queue "
-                "WHERE owner = ? AND subscription = ? ORDER BY seq",
+                "WHERE owner = ? AND subscription = ? ORDER BY change_seq, seq",
                 (key.owner, key.id),
             ).fetchall()
         wanted = None if event_ids is None else set(event_ids)

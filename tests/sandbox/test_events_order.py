@@ -1,0 +1,87 @@
+"""Events follow the order writes committed in, even when their hooks run the other way round."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from starlette.routing import BaseRoute
+
+from thg_codegen.model import Entity, Product
+from thg_sandbox.app import Sandbox
+from thg_sandbox.behaviours import BUILTIN
+from thg_sandbox.clock import ManualClock
+from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_sandbox.store import Resource
+
+from .conftest import FULFIL, SPECS, Org, item
+from .events_helpers import poll, subscribe
+
+ITEMS = f"{FULFIL}/brandco/inventory-item"
+HELD = "hold this write's hooks"
+
+
+@dataclass
+class Gate:
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture(scope="module")
+def gate() -> Gate:
+    return Gate()
+
+
+@pytest.fixture(scope="module")
+def sandbox(clock: ManualClock, products: list[Product], gate: Gate) -> Iterator[RunningSandbox]:
+    def install_gate(sandbox: Sandbox) -> Sequence[BaseRoute]:
+        # Installed first, so it runs before the events hook: it holds one committed write's
+        # announcement back while a later write goes all the way through.
+        def hold(entity: Entity, action: str, resource: Resource, actor: str) -> None:
+            if resource.attributes.get("name") == HELD:
+                gate.entered.set()
+                gate.release.wait(10)
+
+        sandbox.service.hooks.append(hold)
+        return ()
+
+    extensions = (install_gate, *BUILTIN)
+    with running_sandbox(SPECS, clock=clock, products=products, extensions=extensions) as s:
+        yield s
+
+
+def test_a_later_write_waits_for_an_earlier_announcement(brandco: Org, gate: Gate) -> None:
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    created = brandco.post(ITEMS, json=item("ORDERED-1")).json()["data"]
+    path = f"{ITEMS}/{created['id']}"
+    assert [e["attributes"]["version"] for e in poll(brandco, sub_id)] == ["1"]
+    confirmed: dict[str, Any] = {}
+
+    def slow_write() -> None:
+        with Org(brandco.running, "brandco") as org:
+            confirmed["held"] = org.put(path, json=item("ORDERED-1", name=HELD)).status_code
+
+    writer = threading.Thread(target=slow_write)
+    writer.start()
+    try:
+        assert gate.entered.wait(10)  # version 2 is committed; its hooks are held
+        later = brandco.put(path, json=item("ORDERED-1", name="later"))
+        assert later.json()["data"]["version"] == "3"
+        # Version 3 is queued, but handing it out now would put it before version 2.
+        assert poll(brandco, sub_id) == []
+        result: dict[str, list[dict[str, Any]]] = {}
+        poller = threading.Thread(
+            target=lambda: result.setdefault("events", poll(brandco, sub_id, wait=10))
+        )
+        poller.start()
+        gate.release.set()
+        poller.join(10)
+    finally:
+        gate.release.set()
+        writer.join(10)
+    assert confirmed["held"] == 200
+    events = result["events"] + poll(brandco, sub_id)
+    assert [e["attributes"]["version"] for e in events] == ["2", "3"]
