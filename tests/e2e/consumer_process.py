@@ -1,0 +1,35 @@
+"""One consumer process for the scale-out workflow: consume a subscription until SIGTERM,
+appending each handled event id to a file (one per line, flushed as it goes).
+
+    python -m tests.e2e.consumer_process BASE_URL ORG SUBSCRIPTION OUTFILE WINDOW_SECONDS
+"""
+
+from __future__ import annotations
+
+import sys
+
+from thg_connect import Client, ClientConfig
+from thg_connect_core import ConsumerSettings, Event
+
+
+def main() -> None:
+    base_url, org, subscription, outfile, window = sys.argv[1:6]
+    config = ClientConfig(
+        client_id=org, client_secret=f"{org}-sandbox-secret", owner=org, base_url=base_url,
+        token_url=f"{base_url}/oauth/token", audience=base_url,
+    )  # fmt: skip
+    with Client(config) as client, open(outfile, "a", encoding="utf-8") as out:
+
+        def handle(event: Event) -> None:
+            out.write(event.entity_id + "\n")
+            out.flush()
+
+        settings = ConsumerSettings(
+            concurrency=4, max_in_flight=40, max_events=20, wait_time_seconds=1
+        )
+        state = client.consumer(subscription, handle, settings=settings).run()
+        print(f"handled={state.handled} failed={state.failed}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""Event-driven workflows of issue 6: consumers and webhooks against the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from thg_connect import AsyncClient, Client
+from thg_connect.events import Subscription
+from thg_connect.thg_fulfil import (
+    ApprovalApproved,
+    ApprovalNotApproved,
+    InventoryItem,
+)
+from thg_connect_core import ConsumerSettings, Event
+from thg_codegen.model import Product as SpecProduct
+from thg_sandbox.server import RunningSandbox, running_sandbox
+
+from .conftest import SPECS, config_for
+
+REPO = Path(__file__).resolve().parents[2]
+WINDOW = 5.0  # this module's sandbox hides polled events for 5 s, so "confirmed" can be checked
+QUICK = ConsumerSettings(wait_time_seconds=1, max_events=10, visibility_window=WINDOW,
+                         safety_margin=1.0)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sandbox(products: list[SpecProduct]) -> Iterator[RunningSandbox]:
+    with running_sandbox(SPECS, products=products, event_visibility=WINDOW) as running:
+        yield running
+
+
+def assert_all_confirmed(*subscriptions: tuple[Client, str]) -> None:
+    """Claimed but unconfirmed events would be visible again once the window has passed."""
+    time.sleep(WINDOW + 0.5)
+    for client, subscription in subscriptions:
+        assert client.events.subscriptions(subscription).poll(wait_time_seconds=0) == []
+
+
+def subscribe(client: Client, **attributes: Any) -> str:
+    name = f"sub-{uuid.uuid4().hex[:10]}"
+    client.events.subscriptions.create(name, Subscription(**attributes))
+    return name
+
+
+def run_until(consumer: Any, done: threading.Event, timeout: float = 30.0) -> None:
+    thread = threading.Thread(target=consumer.run, kwargs={"handle_signals": False})
+    thread.start()
+    finished = done.wait(timeout)
+    consumer.stop()
+    thread.join(timeout)
+    assert finished, "the consumer did not see what it waited for"
+    assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("verdict", ["approve", "reject"])
+def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
+    client: Callable[[str], Client], verdict: str
+) -> None:
+    """Workflow 1."""
+    brand, thg = client("brandco"), client("thg")
+    brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item.approval"])
+    thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory-item"])
+    item = brand.thg_fulfil.inventory_items.create(
+        InventoryItem(sku=f"W1-{uuid.uuid4().hex[:8]}", name="Amber Dusk")
+    )
+    reviewed = threading.Event()
+
+    def review(event: Event) -> None:
+        if event.action != "CREATED" or event.entity_id != item.id:
+            return
+        seen = thg.get(event.reference)  # the typed entity behind the event
+        assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
+        approval = thg.for_owner(event.owner).thg_fulfil.inventory_items(event.entity_id).approval
+        approval.create(
+            ApprovalApproved() if verdict == "approve" else ApprovalNotApproved(reason="No SDS")
+        )
+        reviewed.set()
+
+    run_until(thg.consumer(thg_sub, review, settings=QUICK), reviewed)
+    verdicts: list[Any] = []
+    received = threading.Event()
+
+    def read_verdict(event: Event) -> None:
+        if event.parent.get("thg-fulfil:inventory-item") == item.id:
+            verdicts.append((event.state, brand.get(event.reference).attributes))
+            received.set()
+
+    run_until(brand.consumer(brand_sub, read_verdict, settings=QUICK), received)
+    state, attributes = verdicts[0]
+    if verdict == "approve":
+        assert state == "APPROVED" and isinstance(attributes, ApprovalApproved)
+    else:
+        assert state == "NOT_APPROVED" and isinstance(attributes, ApprovalNotApproved)
+        assert attributes.reason == "No SDS"
+    assert_all_confirmed((brand, brand_sub), (thg, thg_sub))
+
+
+def test_two_consumer_processes_split_a_thousand_events(
+    sandbox: RunningSandbox, client: Callable[[str], Client], tmp_path: Path
+) -> None:
+    """Workflow 6: none lost, none handled twice (no faults injected)."""
+    brand = client("brandco")
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    tag = uuid.uuid4().hex[:6]
+    with ThreadPoolExecutor(8) as pool:
+        created = list(
+            pool.map(
+                lambda i: brand.thg_fulfil.inventory_items.create(
+                    InventoryItem(sku=f"W6-{tag}-{i}")
+                ).id,
+                range(1000),
+            )
+        )
+    outputs = [tmp_path / f"consumer-{n}.txt" for n in (1, 2)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.consumer_process", sandbox.base_url, "brandco",
+             sub, str(out), str(WINDOW)],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for out in outputs
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            seen = [l for out in outputs if out.exists() for l in out.read_text().split()]
+            if len(set(seen)) >= 1000:
+                break
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)  # graceful: finish, confirm, exit
+        results = [process.communicate(timeout=60) for process in processes]
+    assert [p.returncode for p in processes] == [0, 0], results
+    handled = [out.read_text().split() for out in outputs]
+    both = handled[0] + handled[1]
+    assert sorted(both) == sorted(created), "every event handled exactly once"
+    assert all(len(h) > 50 for h in handled), [len(h) for h in handled]
+    assert_all_confirmed((brand, sub))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def webhook_receiver(
+    sandbox: RunningSandbox,
+) -> Iterator[tuple[str, list[Event], threading.Event, Callable[[str], None]]]:
+    """A WebhookApp under uvicorn on 127.0.0.1; the secret is set once the subscription exists."""
+    received: list[Event] = []
+    arrived = threading.Event()
+    secret: dict[str, str] = {}
+    async_client = AsyncClient(config_for(sandbox, "brandco"))
+
+    async def handler(event: Event) -> None:
+        received.append(event)
+        arrived.set()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await async_client.webhook_app(secret["value"], handler)(scope, receive, send)
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}/hook", received, arrived, lambda s: secret.update(value=s)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_webhook_notification_is_verified_handled_and_confirmed(
+    client: Callable[[str], Client],
+    webhook_receiver: tuple[str, list[Event], threading.Event, Callable[[str], None]],
+) -> None:
+    url, received, arrived, set_secret = webhook_receiver
+    brand = client("brandco")
+    name = f"hook-{uuid.uuid4().hex[:8]}"
+    created = brand.events.subscriptions.create(
+        name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory-item"])
+    )
+    assert created.attributes.webhook_secret
+    set_secret(created.attributes.webhook_secret)
+    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"WH-{uuid.uuid4().hex[:8]}"))
+    assert arrived.wait(20), "no notification arrived"
+    assert [e.entity_id for e in received] == [item.id]
+    time.sleep(1.0)  # the app confirms right after the handler, before it answers
+    assert brand.events.subscriptions(name).poll(wait_time_seconds=0) == []
+
+
+def test_a_failing_event_is_redelivered_then_parked_and_stops_looping(
+    client: Callable[[str], Client],
+) -> None:
+    brand = client("brandco")
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"P-{uuid.uuid4().hex[:8]}"))
+    attempts: list[int] = []
+    parked = threading.Event()
+
+    def always_fails(event: Event) -> None:
+        attempts.append(event.receive_count)
+        raise RuntimeError("downstream is down")
+
+    settings = dataclasses.replace(QUICK, max_deliveries=2)
+    consumer = brand.consumer(
+        sub, always_fails, settings=settings, on_parked=lambda p: parked.set()
+    )
+    run_until(consumer, parked, timeout=30)
+    assert attempts == [1, 2]
+    assert [p.event.entity_id for p in consumer.state.parked] == [item.id]
+    assert_all_confirmed((brand, sub))
+
+
+async def test_the_async_consumer_stops_gracefully(
+    async_client: Callable[[str], AsyncClient], client: Callable[[str], Client]
+) -> None:
+    brand = client("brandco")
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    for _ in range(3):
+        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"A-{uuid.uuid4().hex[:8]}"))
+    handled: list[str] = []
+    async with async_client("brandco") as aclient:
+        settings = dataclasses.replace(QUICK, concurrency=1, max_in_flight=3)
+
+        async def slow(event: Event) -> None:
+            if not handled:
+                consumer.stop()  # stop while this handler runs: it finishes and is confirmed
+            await asyncio.sleep(0.2)
+            handled.append(event.entity_id)
+
+        consumer = aclient.consumer(sub, slow, settings=settings)
+        state = await asyncio.wait_for(consumer.run(handle_signals=False), 30)
+    assert len(handled) == 1 and state.handled == 1
+    time.sleep(WINDOW + 0.5)  # the two not started come back; the handled one does not
+    again = brand.events.subscriptions(sub).poll(wait_time_seconds=0)
+    assert len(again) == 2 and handled[0] not in {e.attributes.entity_id for e in again}
