@@ -4,6 +4,7 @@ streamed to disk rather than held in memory."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,3 +120,32 @@ def test_a_large_upload_is_streamed_not_buffered(products: list[Product]) -> Non
         assert got["size"] == size
         assert got["status"] == "AVAILABLE"
     assert digest.digest()  # the generator really ran to the end
+
+
+def test_racing_uploads_leave_the_file_and_its_size_in_step(
+    tmp_path: Path, products: list[Product]
+) -> None:
+    db = tmp_path / "sandbox.db"
+    contents = [bytes([n]) * (1000 + n * 37) for n in range(8)]
+    with (
+        running_sandbox(SPECS, db=db, products=products, extensions=ONLY_DOCUMENTS) as running,
+        Org(running, "brandco") as org,
+    ):
+        created = _create(org)
+        attributes = created["attributes"]
+        assert isinstance(attributes, dict)
+        instructions = attributes["upload"]
+
+        def send(content: bytes) -> int:
+            with httpx.Client(timeout=TIMEOUT) as http:
+                files = {"file": ("f", content)}
+                response = http.post(instructions["url"], data=instructions["fields"], files=files)
+                return response.status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert list(pool.map(send, contents)) == [204] * 8
+        got = org.get(f"{DOCUMENTS}/{created['id']}").json()["data"]
+    assert got["version"] == str(1 + len(contents))
+    on_disk = (tmp_path / "sandbox.db.files" / "brandco" / str(created["id"])).read_bytes()
+    assert on_disk in contents
+    assert got["attributes"]["size"] == len(on_disk)

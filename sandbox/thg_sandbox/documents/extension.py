@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from starlette.concurrency import run_in_threadpool
@@ -70,9 +71,10 @@ class Documents:
         self.files = FileStore(sandbox.db.path)
         self.signer = UploadSigner(sandbox.db.signing_key(), ttl)
         self.max_upload = max_upload
-        # Uploads finishing now, by (owner, id): the validator's only way to learn that this
-        # write (and no client's) may set the read-only status and size.
-        self._completed: dict[tuple[str, str], _Completed] = {}
+        # The upload finishing on this thread: the validator's only way to learn that this
+        # write (and no client's) may set the read-only status and size. The lock keeps the
+        # file on disk and the recorded size from two racing uploads of one document in step.
+        self._finishing = threading.local()
         self._lock = threading.Lock()
 
     # -- the attributes stored (replaces the generic check for document:document) ----------
@@ -82,8 +84,7 @@ class Documents:
         if ctx.resource_id is not None:
             found = self.sandbox.service.store.get(ctx.conn, DOCUMENT, ctx.owner, ctx.resource_id)
             stored = found.attributes if found is not None else None
-            with self._lock:
-                done = self._completed.pop((ctx.owner, ctx.resource_id), None)
+            done: _Completed | None = getattr(self._finishing, "done", None)
             if done is not None and stored is not None:
                 media = stored.get("contentType") or done.content_type or DEFAULT_CONTENT_TYPE
                 completed = {
@@ -173,21 +174,19 @@ class Documents:
             raise ApiError.one(400, "MalformedUpload", "The upload was cut short.") from None
         return file.size, file.content_type
 
-    def _complete(self, partial: Any, owner: str, document_id: str, size: int, media: str) -> None:
-        self.files.commit(partial, owner, document_id)
-        key = (owner, document_id)
-        with self._lock:
-            self._completed[key] = _Completed(size, media)
+    def _complete(self, partial: Path, owner: str, document_id: str, size: int, media: str) -> None:
         target = Target(self.product, self.entity, owner, (), document_id)
-        try:
-            self.sandbox.service.replace(Caller(owner, UPLOADER), target, {"type": DOCUMENT})
-        except ApiError:
-            # Deleted while the file was on its way: the file goes too.
-            self.files.remove(owner, document_id)
-            raise
-        finally:
-            with self._lock:
-                self._completed.pop(key, None)
+        with self._lock:
+            self.files.commit(partial, owner, document_id)
+            self._finishing.done = _Completed(size, media)
+            try:
+                self.sandbox.service.replace(Caller(owner, UPLOADER), target, {"type": DOCUMENT})
+            except ApiError:
+                # Deleted while the file was on its way: the file goes too.
+                self.files.remove(owner, document_id)
+                raise
+            finally:
+                self._finishing.done = None
 
     # -- delete ------------------------------------------------------------------------------
 
