@@ -203,7 +203,8 @@ def main(argv: list[str] | None = None) -> None:
         for clients in args.clients:
             send = post(f"c{clients}")
             cells.append(measure(base, bearer, "POST", send, clients, args.duration))
-    print(f"sandbox on loopback, {args.duration:g} s per cell, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"sandbox on loopback, {args.duration:g} s per cell, {os.cpu_count()} CPUs, load {load}")
     print("| request | clients | requests | req/s    | p50 ms  | p99 ms  |")
     print("|---------|---------|----------|----------|---------|---------|")
     for cell in cells:
