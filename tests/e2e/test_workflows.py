@@ -7,10 +7,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from thg_connect import Client, UnprocessableEntityError
+from thg_connect import Client, Reference, UnprocessableEntityError
 from thg_connect.product import (
     Product,
     ProductModel,
@@ -198,3 +199,31 @@ def test_tokens_expiring_mid_run_never_fail_a_call(short_token_sandbox: RunningS
             calls += 2
             time.sleep(0.05)
         assert calls > 20
+
+
+def test_upload_a_document_and_reference_it_as_hazmat_documentation(
+    client: Callable[[str], Client], tmp_path: Path
+) -> None:
+    """Workflow 5: upload, reference it, and an unknown document reference is refused."""
+    brand = client("brandco")
+    sds = tmp_path / "amber-dusk-sds.pdf"
+    sds.write_bytes(b"%PDF-1.7 safety data sheet\n" * 1000)
+    reference = brand.document.upload(sds)
+    assert reference.entity_type == "document:document" and reference.owner == "brandco"
+    document = brand.get(str(reference))
+    assert document.attributes.filename == "amber-dusk-sds.pdf"
+    assert str(document.attributes.status) == "AVAILABLE"
+    from_bytes = brand.document.upload(b"second sheet", filename="sds-2.txt")
+    assert from_bytes != reference
+    item = brand.thg_fulfil.inventory_items.create(
+        InventoryItem(sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, un_number="UN1266",
+                      hazmat_documentation=reference)  # fmt: skip
+    )
+    assert item.attributes.hazmat_documentation == reference
+    unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
+    with pytest.raises(UnprocessableEntityError) as caught:
+        brand.thg_fulfil.inventory_items.create(
+            InventoryItem(sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True,
+                          hazmat_documentation=unknown)  # fmt: skip
+        )
+    assert "hazmatDocumentation" in str(caught.value)

@@ -18,6 +18,7 @@ from .entities import Entity, Operation, Product
 from .schemas import SchemaTyper, TypeDef, literal
 
 COMMON_MODULE = "_common"
+DOCUMENT_TYPE = "document:document"
 _FREE = "\0free"  # the pseudo-user of component schemas that no operation reaches
 
 # Every name a generated module imports; definitions never take one of them.
@@ -28,7 +29,7 @@ MODULE_IMPORTS = frozenset(
      "EntityType", "SyncResource", "AsyncResource", "Resource", "Document", "ListDocument",
      "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
      "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
-     "annotations"}
+     "annotations", "FrozenSet", "require_id"}
 )  # fmt: skip
 _METHOD_NAMES = ("get", "list", "create", "update", "delete")
 
@@ -118,6 +119,7 @@ class ProductPackage:
     entities: tuple[EntityModule, ...]
     top_level: tuple[Child, ...]
     exports: tuple[tuple[str, str], ...]  # (public name, module)
+    uploads: bool = False  # the documents API (CONVENTIONS §12): the product can upload files
 
     def module_of(self, entity: Entity) -> EntityModule:
         return next(m for m in self.entities if m.entity.name == entity.name)
@@ -430,7 +432,9 @@ class _Resources:
 
     def _action(self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace) -> Method:
         request, request_type, response, response_type = self.b.action_types(entity, op)
-        params = _query_params(self.b.typer, op, naming.Namespace({"attributes", *_CALL_OPTIONS}))
+        # "self" too: a query parameter named self would be a duplicate argument of the method.
+        taken_params = naming.Namespace({"self", "attributes", *_CALL_OPTIONS})
+        params = _query_params(self.b.typer, op, taken_params)
         if response is None:
             result, document = "None", "None"
         elif response.is_list:
@@ -516,4 +520,5 @@ def build_package(product: Product, package: str) -> ProductPackage:
         entities=tuple(modules),
         top_level=top_level,
         exports=tuple(sorted(exports)),
+        uploads=any(e.type_string == DOCUMENT_TYPE for e in product.entities),
     )

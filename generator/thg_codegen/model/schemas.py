@@ -85,6 +85,9 @@ _MODEL_MEMBERS = frozenset(
      "parse_raw", "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
      "update_forward_refs", "fields", "register"}
 )  # fmt: skip
+# Names the annotations of a model print; a field of that name would shadow the type for pydantic,
+# which resolves annotations in the class namespace (``str: Optional[str]`` fails to build).
+_TYPE_NAMES = frozenset({"str", "int", "float", "bool", "date"})
 _ENUM_MEMBERS = frozenset({"name", "value", "is_known", "mro"})
 
 
@@ -212,11 +215,11 @@ class SchemaTyper:
 
     def _model(self, name: str, schema: dict[str, Any], pointer: str, description: str) -> TypeDef:
         building = _Building(name)
-        names = naming.Namespace(_MODEL_MEMBERS)
         fields, constants = [], []
         properties, required = self._properties(schema, pointer)
+        python_names = self._field_names([wire for wire, _, _ in properties])
         for wire, sub, at in properties:
-            python = names.claim(naming.snake(wire))
+            python = python_names[wire]
             resolved = resolve(self.document, sub)
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) and "$ref" not in sub else {}
@@ -255,6 +258,18 @@ class SchemaTyper:
         )
 
     @staticmethod
+    def _field_names(wires: list[str]) -> dict[str, str]:
+        """The attribute of each wire name. Never another field's wire name: with
+        ``populate_by_name`` the payload key ``mass_g`` would also fill a ``massG`` field named
+        ``mass_g``. A wire name that is already a plain attribute keeps it, whatever the order."""
+        plain = {w for w in wires if naming.is_identifier(w)}
+        names = naming.Namespace(_MODEL_MEMBERS | _TYPE_NAMES | plain)
+        kept = {
+            w: w for w in plain if naming.snake(w) == w and w not in _MODEL_MEMBERS | _TYPE_NAMES
+        }
+        return {w: kept[w] if w in kept else names.claim(naming.snake(w)) for w in wires}
+
+    @staticmethod
     def _constraints(schema: dict[str, Any]) -> list[str]:
         kinds = schema.get("type")
         types = set(kinds) if isinstance(kinds, list) else {kinds}
@@ -271,7 +286,10 @@ class SchemaTyper:
                 value = schema.get(key)
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     arguments.append(f"{argument}={literal(value)}")
-        if "string" in types and "const" not in schema and "enum" not in schema:
+        # A reference (format thg-reference) is a ``Reference``, which checks its own syntax;
+        # string length and pattern constraints do not apply to it.
+        reference = schema.get("format") == "thg-reference"
+        if "string" in types and "const" not in schema and "enum" not in schema and not reference:
             for key, argument in (("minLength", "min_length"), ("maxLength", "max_length")):
                 if isinstance(schema.get(key), int):
                     arguments.append(f"{argument}={schema[key]}")

@@ -64,7 +64,7 @@ from ._pagination import (
     page_params,
 )
 from ._references import InvalidReferenceError, Reference
-from ._upload import DocumentUploadError, upload_document, upload_document_async
+from ._upload import DocumentUploadError, FileSource, upload_document, upload_document_async
 
 # --- end filters, references, pagination, datetimes ---
 
@@ -106,6 +106,7 @@ __all__: list[str] = [
     "encode_resource",
     # documents
     "DocumentUploadError",
+    "FileSource",
     "upload_document",
     "upload_document_async",
 ]

@@ -11,6 +11,7 @@ sandbox serves it on the API's own origin), streams the file in chunks with a kn
 from __future__ import annotations
 
 import contextlib
+import io
 import mimetypes
 import os
 from typing import IO, Any, Dict, Iterator, Optional, Tuple, Union
@@ -24,9 +25,10 @@ from ._jsonapi import Document, encode_resource
 from ._multipart import MultipartBody
 from ._references import Reference
 
-__all__ = ["DocumentUploadError", "upload_document", "upload_document_async"]
+__all__ = ["DocumentUploadError", "FileSource", "upload_document", "upload_document_async"]
 
-FileSource = Union[str, "os.PathLike[str]", IO[bytes]]
+FileSource = Union[str, "os.PathLike[str]", IO[bytes], bytes]
+"""A path, a binary file (read from its current position) or the content itself."""
 
 _DOCUMENT_TYPE = "document:document"
 
@@ -54,6 +56,8 @@ class _DocumentAttributes(BaseModel):
 def _filename(source: FileSource, filename: Optional[str]) -> str:
     if filename:
         return filename
+    if isinstance(source, bytes):
+        raise ValueError("filename= is required when uploading bytes")
     name = source if isinstance(source, (str, os.PathLike)) else getattr(source, "name", None)
     if isinstance(name, (str, os.PathLike)) and os.path.basename(os.fspath(name)):
         return os.path.basename(os.fspath(name))
@@ -65,6 +69,8 @@ def _opened(source: FileSource) -> Iterator[IO[bytes]]:
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as file:
             yield file
+    elif isinstance(source, bytes):
+        yield io.BytesIO(source)
     else:
         yield source  # the caller's file: left open, read from its current position
 

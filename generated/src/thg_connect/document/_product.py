@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Optional
 
 from thg_connect_core import AsyncAPIClient, SyncAPIClient, path_id
+from thg_connect_core import FileSource, Reference, upload_document, upload_document_async
 
 if TYPE_CHECKING:
     from .document import Documents, AsyncDocuments
@@ -34,6 +36,25 @@ class DocumentAPI:
 
         return Documents(self._api, self._prefix + "/document")
 
+    def upload(
+        self,
+        file: FileSource,
+        *,
+        filename: Optional[str] = None,
+        content_type: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> Reference:
+        """Create a document and upload ``file`` to it; returns the document's reference.
+
+        ``file`` is a path, a binary file (read from its position, streamed: never whole in
+        memory) or bytes. The file goes to the presigned upload URL with its signed form fields
+        and no Authorization header. Use the returned reference wherever a field takes one
+        (``str(reference)``), e.g. an inventory item's ``hazmat_documentation``.
+        """
+        return upload_document(
+            self._api, file, filename=filename, content_type=content_type, timeout=timeout
+        )
+
 
 class AsyncDocumentAPI:
     """THG Connect — Documents
@@ -57,3 +78,22 @@ class AsyncDocumentAPI:
         from .document import AsyncDocuments
 
         return AsyncDocuments(self._api, self._prefix + "/document")
+
+    async def upload(
+        self,
+        file: FileSource,
+        *,
+        filename: Optional[str] = None,
+        content_type: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> Reference:
+        """Create a document and upload ``file`` to it; returns the document's reference.
+
+        ``file`` is a path, a binary file (read from its position, streamed: never whole in
+        memory) or bytes. The file goes to the presigned upload URL with its signed form fields
+        and no Authorization header. Use the returned reference wherever a field takes one
+        (``str(reference)``), e.g. an inventory item's ``hazmat_documentation``.
+        """
+        return await upload_document_async(
+            self._api, file, filename=filename, content_type=content_type, timeout=timeout
+        )

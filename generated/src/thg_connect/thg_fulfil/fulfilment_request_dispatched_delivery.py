@@ -107,11 +107,7 @@ class DeliveryDelivered(ApiModel):
     """Where the parcel was left, e.g. a neighbour or safe place."""
 
     proof_of_delivery: Optional[Reference] = Field(
-        default=None,
-        validation_alias="proofOfDelivery",
-        serialization_alias="proofOfDelivery",
-        max_length=512,
-        pattern="^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$",
+        default=None, validation_alias="proofOfDelivery", serialization_alias="proofOfDelivery"
     )
     """The courier's proof-of-delivery image or PDF, uploaded with the Document API."""
 

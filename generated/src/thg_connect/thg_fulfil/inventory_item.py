@@ -153,8 +153,6 @@ class InventoryItem(ApiModel):
         default=None,
         validation_alias="hazmatDocumentation",
         serialization_alias="hazmatDocumentation",
-        max_length=512,
-        pattern="^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$",
     )
     """The item's safety data sheet or dangerous-goods declaration, uploaded with the Document
     API first (`POST /api/document/v1/{owner}/document`) and referenced here by its reference
