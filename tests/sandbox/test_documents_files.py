@@ -67,6 +67,8 @@ def test_files_sit_beside_the_database_and_outlive_a_restart(
         assert stored.read_bytes() == b"v2"
         assert org.delete(f"{DOCUMENTS}/{data['id']}").status_code == 204
         assert not stored.exists()
+        assert org.get(f"{DOCUMENTS}/{data['id']}").status_code == 404
+        assert org.get(DOCUMENTS).json()["data"] == []
 
 
 def test_a_large_upload_is_streamed_not_buffered(products: list[Product]) -> None:
