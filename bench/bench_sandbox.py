@@ -10,6 +10,8 @@ threads, each with its own keep-alive httpx client, for the given duration and c
   GET ALL  GET  /api/thg-fulfil/v1/brandco/inventory-item?page[size]=100  (a full page of 100)
   POST     POST /api/thg-fulfil/v1/brandco/inventory-item                  (a new sku each time)
 Any answer other than the expected 200/201 aborts the run: a figure is only printed for successes.
+Besides requests per second and client-side latency, "server CPU ms/req" is the sandbox process's
+user+system CPU time per answer (from /proc): the steadier figure when the machine is shared.
 """
 
 from __future__ import annotations
@@ -52,8 +54,19 @@ def serve(db: Path) -> None:
     uvicorn.Server(uvicorn_config(app, sock.getsockname()[1])).run(sockets=[sock])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the sandbox process so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def sandbox_process() -> Iterator[str]:
+def sandbox_process() -> Iterator[Server]:
     with tempfile.TemporaryDirectory(prefix="thg-bench-") as folder:
         child = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(Path(folder) / "sandbox.db")],
@@ -74,7 +87,7 @@ def sandbox_process() -> Iterator[str]:
                     if time.monotonic() > deadline or child.poll() is not None:
                         raise RuntimeError("the sandbox did not start") from None
                     time.sleep(0.05)
-            yield base
+            yield Server(base, child.pid)
         finally:
             child.terminate()
             child.wait(10)
@@ -110,6 +123,7 @@ class Cell:
     requests: int
     seconds: float
     latencies_ms: list[float]
+    server_cpu_seconds: float
 
     @property
     def per_second(self) -> float:
@@ -121,7 +135,7 @@ class Cell:
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         return (
             f"| {self.name:<7} | {self.clients:>7} | {self.requests:>8} | {self.per_second:>8.0f} "
-            f"| {p50:>7.1f} | {p99:>7.1f} |"
+            f"| {p50:>7.1f} | {p99:>7.1f} | {self.server_cpu_seconds / self.requests * 1000:>17.2f} |"
         )
 
 
@@ -143,7 +157,10 @@ def post(run: str) -> Send:
     return send
 
 
-def measure(base: str, bearer: str, name: str, send: Send, clients: int, duration: float) -> Cell:
+def measure(
+    server: Server, bearer: str, name: str, send: Send, clients: int, duration: float
+) -> Cell:
+    base = server.base
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[BaseException] = []
     ready = threading.Barrier(clients + 1)
@@ -171,16 +188,18 @@ def measure(base: str, bearer: str, name: str, send: Send, clients: int, duratio
     for thread in threads:
         thread.start()
     ready.wait()
+    cpu_before = server.cpu_seconds()
     began = time.perf_counter()
     stop.wait(duration)
     stop.set()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began  # includes the last answers in flight, as counted
+    cpu = server.cpu_seconds() - cpu_before
     if errors:
         raise errors[0]
     flat = [x for per in latencies for x in per]
-    return Cell(name, clients, len(flat), elapsed, flat)
+    return Cell(name, clients, len(flat), elapsed, flat, cpu)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,21 +211,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.serve is not None:
         serve(args.serve)
         return
-    with sandbox_process() as base:
-        bearer = token(base)
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {bearer}"}) as c:
+    with sandbox_process() as server:
+        bearer = token(server.base)
+        with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {bearer}"}) as c:
             for i in range(SEED):
                 c.post(ITEMS, json=item(f"SEED-{i}")).raise_for_status()
         cells = []
         for clients in args.clients:
-            cells.append(measure(base, bearer, "GET ALL", get_all, clients, args.duration))
+            cells.append(measure(server, bearer, "GET ALL", get_all, clients, args.duration))
         for clients in args.clients:
             send = post(f"c{clients}")
-            cells.append(measure(base, bearer, "POST", send, clients, args.duration))
+            cells.append(measure(server, bearer, "POST", send, clients, args.duration))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"sandbox on loopback, {args.duration:g} s per cell, {os.cpu_count()} CPUs, load {load}")
-    print("| request | clients | requests | req/s    | p50 ms  | p99 ms  |")
-    print("|---------|---------|----------|----------|---------|---------|")
+    print("| request | clients | requests | req/s    | p50 ms  | p99 ms  | server CPU ms/req |")
+    print("|---------|---------|----------|----------|---------|---------|-------------------|")
     for cell in cells:
         print(cell.row())
 
