@@ -59,16 +59,25 @@ def validate(specs: tuple[Path, ...]) -> None:
 @click.argument("new")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--fail-on", type=click.Choice(["breaking", "none"]), default="breaking")
-def diff(old: str, new: str, output_format: str, fail_on: str) -> None:
+@click.option(
+    "--acknowledged",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A Markdown file of intended breaking changes (e.g. specs/BREAKING.md), one per line: "
+    "- `KIND` at `WHERE`: why.",
+)
+def diff(old: str, new: str, output_format: str, fail_on: str, acknowledged: Path | None) -> None:
     """Classify the changes from OLD to NEW specs (files, folders or git revisions like HEAD~1).
 
     Every change of the generated client's public surface is breaking, non-breaking or docs-only,
     with the reason and, for breaking ones, what to change in your code. Exit status 1 when a
-    breaking change is found (unless --fail-on none) or when a spec is invalid.
+    breaking change is found (unless --fail-on none) or when a spec is invalid. With
+    --acknowledged FILE, breaking changes FILE lists are marked acknowledged and do not fail;
+    entries matching no change are reported as stale.
     """
     from .diff.command import run_diff  # the diff package loads only for this command
 
-    sys.exit(run_diff(old, new, output_format, fail_on))
+    sys.exit(run_diff(old, new, output_format, fail_on, acknowledged))
 
 
 _output_option = click.option(
