@@ -171,3 +171,23 @@ def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None
         )
         sys.exit(1)
     click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@_output_option
+@_templates_option
+def release(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+    """Record the current generation as released: OUTPUT/released/ keeps its version, specs and
+    changelog, and later generations compute their version and changelog from it."""
+    from .formatting import FormattingError
+    from .generate import TemplateError, release as run
+    from .pipeline import SpecError
+
+    paths = _spec_paths(specs)
+    try:
+        version = run(paths, output, templates)
+    except (SpecError, TemplateError, FormattingError) as error:
+        _report_failure(error)
+        sys.exit(1)
+    click.echo(f"recorded {version} as released in {output / 'released'}", err=True)

@@ -21,14 +21,14 @@ from .manifest import (
     template_sources,
     templates_sha256,
 )
-from .model import build_product
+from .model import Product, build_product
 from .model.package import ProductPackage, build_package
-from .pipeline import SpecError
+from .pipeline import SpecError, load_products
 from .render import render_files, template_environment
 from .validation import validate_paths
+from .versioning import Release, Versioning, plan_version, read_release, record_release
 from .writer import tree_differences, write_tree
 
-DEFAULT_VERSION = "0.1.0"
 # Attributes of the generated Client a product attribute must not take.
 _CLIENT_MEMBERS = {"get", "owner", "api", "for_owner", "close", "from_env"}
 
@@ -42,6 +42,15 @@ class Plan:
     files: list[FormattedFile]
     manifest: Manifest
     previous: Manifest | None
+    versioning: Versioning
+
+
+def load_released(output: Path) -> tuple[Release | None, list[Product]]:
+    """The release recorded in ``output`` and its products (none recorded: None, [])."""
+    release = read_release(output)
+    if release is None:
+        return None, []
+    return release, load_products(release.specs)
 
 
 def plan_packages(specs: Sequence[Path]) -> list[ProductPackage]:
@@ -61,10 +70,12 @@ def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> 
     """The complete new tree in memory, formatted, with its manifest."""
     previous = Manifest.read(output)
     packages = plan_packages(specs)
+    release, released_products = load_released(output)
+    versioning = plan_version([p.product for p in packages], release, released_products)
+    version = versioning.version
     env = template_environment(templates)
-    version = previous.version if previous else DEFAULT_VERSION
     try:
-        rendered = render_files(env, packages, version)
+        rendered = render_files(env, packages, version, versioning.changelog)
     except jinja2.TemplateError as error:
         where = (
             f"{error.filename}:{error.lineno}"
@@ -76,11 +87,11 @@ def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> 
     manifest = Manifest(
         generator_sha256=generator_sha256(),
         templates_sha256=templates_sha256(template_sources(templates)),
-        specs=spec_hashes(specs),
+        specs=spec_hashes(specs, output),
         version=version,
         files={f.path: (f.raw_sha256, sha256(f.data)) for f in files},
     )
-    return Plan(files, manifest, previous)
+    return Plan(files, manifest, previous, versioning)
 
 
 def generate(
@@ -105,3 +116,12 @@ def check(specs: Sequence[Path], output: Path, templates: Path | None = None) ->
         if not result.previous.inputs_equal(result.manifest):
             problems.append(f"outdated {MANIFEST} (specs, templates or generator changed)")
     return problems
+
+
+def release(specs: Sequence[Path], output: Path, templates: Path | None = None) -> str:
+    """Record the current generation as released (version, specs, changelog) and regenerate
+    so the changelog shows it released; returns the version."""
+    result = plan(specs, output, templates)
+    record_release(output, specs, result.versioning.version, result.versioning.changelog)
+    generate(specs, output, templates)
+    return result.versioning.version

@@ -30,8 +30,16 @@ def template_sources(overrides: Path | None = None) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def spec_hashes(paths: Sequence[Path]) -> dict[str, str]:
-    return {display_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+def spec_hashes(paths: Sequence[Path], output: Path | None = None) -> dict[str, str]:
+    """The generation's inputs besides code: the specs, and the release recorded in
+    ``output/released/`` (its version, specs and changelog decide the version and changelog)."""
+    hashes = {display_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    released = output / "released" if output is not None else None
+    if released is not None and released.is_dir():
+        for path in sorted(p for p in released.rglob("*") if p.is_file()):
+            key = "released/" + path.relative_to(released).as_posix()
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
 
 
 # The modules whose code decides the output; the validator, the CLI and ``diff`` do not.
@@ -115,7 +123,7 @@ def output_is_current(specs: Sequence[Path], output: Path, templates: Path | Non
         return False
     current = Manifest(
         generator_sha256(), templates_sha256(template_sources(templates)),
-        spec_hashes(specs), previous.version,
+        spec_hashes(specs, output), previous.version,
     )  # fmt: skip
     if not previous.inputs_equal(current):
         return False

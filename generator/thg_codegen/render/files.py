@@ -29,7 +29,7 @@ def _header(comment: str, source: str, sha256: str) -> str:
 
 
 def render_files(
-    env: jinja2.Environment, packages: Sequence[ProductPackage], version: str
+    env: jinja2.Environment, packages: Sequence[ProductPackage], version: str, changelog: str
 ) -> list[RenderedFile]:
     """Every file of the distribution, rendered (not yet formatted), in a stable order."""
     combined = hashlib.sha256(
@@ -49,6 +49,7 @@ def render_files(
     shared = dict(packages=packages, version=version, generator_version=GENERATOR_VERSION)
     add("pyproject.toml", "pyproject.toml.j2", all_specs, combined, **shared)
     add("README.md", "README.md.j2", all_specs, combined, **shared)
+    add("CHANGELOG.md", "CHANGELOG.md.j2", all_specs, combined, changelog=changelog)
     add(f"{src}/__init__.py", "package_init.py.j2", all_specs, combined, **shared)
     add(f"{src}/_version.py", "version.py.j2", all_specs, combined, **shared)
     add(f"{src}/_client.py", "client.py.j2", all_specs, combined, **shared)

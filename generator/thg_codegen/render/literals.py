@@ -15,18 +15,22 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
 
 
+def _code_escape(char: str) -> str:
+    code = ord(char)
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    )
+
+
 def _escape_char(char: str) -> str:
     if char == "\n":
         return char
     if char == "\t":
         return "\\t"
     if unicodedata.category(char) in _INVISIBLE:
-        code = ord(char)
-        return (
-            f"\\x{code:02x}"
-            if code <= 0xFF
-            else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-        )
+        return _code_escape(char)
     return char
 
 
@@ -41,10 +45,16 @@ def _escape_docstring_char(value: str, index: int) -> str:
     if char == "\\":
         return "\\\\"
     if char == '"':
-        # Escaping a quote followed by a quote, and a final one, leaves no two unescaped quotes
-        # side by side, so nothing in the text can close the literal (or its closing quotes).
-        following = value[index + 1 : index + 2]
-        return '\\"' if following in ('"', "") else char
+        # black pads a docstring that starts or ends with a quote with a space (changing its
+        # value), so those become \x22. Escaping a quote followed by a quote leaves no two
+        # unescaped quotes side by side: nothing in the text can close the literal.
+        if index == 0 or index == len(value) - 1:
+            return _code_escape(char)
+        return '\\"' if value[index + 1] == '"' else char
+    if index > 0 and value[index - 1] == "\n" and char.isspace() and char != "\n":
+        # black removes the indentation all the source lines share: a line's own leading
+        # space, escaped, is never taken for indentation.
+        return _code_escape(char)
     return _escape_char(char)
 
 

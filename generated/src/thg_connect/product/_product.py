@@ -20,16 +20,16 @@ class ProductAPI:
     models they conform to.
 
     - **Product models** (owned by the consumer) define what a product may carry: its
-      `availableAttributes` (attribute key -> attribute type, whether it is required, and
-      constraints) and the `variantTypes` its variants are told apart by (e.g. `colour`, `size`).
-      A model is identified by its `name` and `version` (e.g. `dress`, `0.1`).
+    \x20 `availableAttributes` (attribute key -> attribute type, whether it is required, and
+    \x20 constraints) and the `variantTypes` its variants are told apart by (e.g. `colour`, `size`).
+    \x20 A model is identified by its `name` and `version` (e.g. `dress`, `0.1`).
     - **Products** (owned by the consumer) name their model with `modelName` and `modelVersion` and
-      are validated against it when created or replaced. A product has content variants (each
-      validated against its own model, e.g. a colour of a dress) and, at the leaves, non-content
-      **vInventory** items: the sellable SKUs with barcode, prices by region and currency, physical
-      dimensions and customs attributes.
+    \x20 are validated against it when created or replaced. A product has content variants (each
+    \x20 validated against its own model, e.g. a colour of a dress) and, at the leaves, non-content
+    \x20 **vInventory** items: the sellable SKUs with barcode, prices by region and currency, physical
+    \x20 dimensions and customs attributes.
     - **Attribute types** (owned by the provider) are THG's reference data: the kinds of value an
-      attribute may hold (`string`, `number`, `integer`, `boolean`, `enum`) with default constraints.
+    \x20 attribute may hold (`string`, `number`, `integer`, `boolean`, `enum`) with default constraints.
 
     Every path starts `/api/product/v1/{owner}/`. Validation failures are 422s with one error
     object per failing field; the Product API's validator names the bare field
@@ -71,16 +71,16 @@ class AsyncProductAPI:
     models they conform to.
 
     - **Product models** (owned by the consumer) define what a product may carry: its
-      `availableAttributes` (attribute key -> attribute type, whether it is required, and
-      constraints) and the `variantTypes` its variants are told apart by (e.g. `colour`, `size`).
-      A model is identified by its `name` and `version` (e.g. `dress`, `0.1`).
+    \x20 `availableAttributes` (attribute key -> attribute type, whether it is required, and
+    \x20 constraints) and the `variantTypes` its variants are told apart by (e.g. `colour`, `size`).
+    \x20 A model is identified by its `name` and `version` (e.g. `dress`, `0.1`).
     - **Products** (owned by the consumer) name their model with `modelName` and `modelVersion` and
-      are validated against it when created or replaced. A product has content variants (each
-      validated against its own model, e.g. a colour of a dress) and, at the leaves, non-content
-      **vInventory** items: the sellable SKUs with barcode, prices by region and currency, physical
-      dimensions and customs attributes.
+    \x20 are validated against it when created or replaced. A product has content variants (each
+    \x20 validated against its own model, e.g. a colour of a dress) and, at the leaves, non-content
+    \x20 **vInventory** items: the sellable SKUs with barcode, prices by region and currency, physical
+    \x20 dimensions and customs attributes.
     - **Attribute types** (owned by the provider) are THG's reference data: the kinds of value an
-      attribute may hold (`string`, `number`, `integer`, `boolean`, `enum`) with default constraints.
+    \x20 attribute may hold (`string`, `number`, `integer`, `boolean`, `enum`) with default constraints.
 
     Every path starts `/api/product/v1/{owner}/`. Validation failures are 422s with one error
     object per failing field; the Product API's validator names the bare field

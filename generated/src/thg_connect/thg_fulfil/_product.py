@@ -21,12 +21,12 @@ class ThgFulfilAPI:
     or another provider it is partnered with), and the provider reports back what it did.
 
     - **Inventory items** (consumer → provider) describe each SKU the provider will hold. The
-      provider answers with the item's `approval` status.
+    \x20 provider answers with the item's `approval` status.
     - **Fulfilment requests** (consumer → provider) are customer orders to pick, pack and
-      ship. The provider reports progress in the request's `fulfilment-status`, one
-      `dispatched` entity per parcel handed to a courier, and each parcel's `delivery` status.
+    \x20 ship. The provider reports progress in the request's `fulfilment-status`, one
+    \x20 `dispatched` entity per parcel handed to a courier, and each parcel's `delivery` status.
     - **Advance shipping notices** (provider → consumer) announce stock leaving the provider's
-      warehouse for a consumer location; the consumer answers with the ASN's `receipt` status.
+    \x20 warehouse for a consumer location; the consumer answers with the ASN's `receipt` status.
 
     Every path starts `/api/thg-fulfil/v1/{owner}/`, where `{owner}` is the organisation that
     owns the top-level entity: the consumer for inventory items and fulfilment requests, the
@@ -76,12 +76,12 @@ class AsyncThgFulfilAPI:
     or another provider it is partnered with), and the provider reports back what it did.
 
     - **Inventory items** (consumer → provider) describe each SKU the provider will hold. The
-      provider answers with the item's `approval` status.
+    \x20 provider answers with the item's `approval` status.
     - **Fulfilment requests** (consumer → provider) are customer orders to pick, pack and
-      ship. The provider reports progress in the request's `fulfilment-status`, one
-      `dispatched` entity per parcel handed to a courier, and each parcel's `delivery` status.
+    \x20 ship. The provider reports progress in the request's `fulfilment-status`, one
+    \x20 `dispatched` entity per parcel handed to a courier, and each parcel's `delivery` status.
     - **Advance shipping notices** (provider → consumer) announce stock leaving the provider's
-      warehouse for a consumer location; the consumer answers with the ASN's `receipt` status.
+    \x20 warehouse for a consumer location; the consumer answers with the ASN's `receipt` status.
 
     Every path starts `/api/thg-fulfil/v1/{owner}/`, where `{owner}` is the organisation that
     owns the top-level entity: the consumer for inventory items and fulfilment requests, the
