@@ -29,7 +29,8 @@ def run_diff(
     """Print the classified changes from OLD to NEW; the exit status the command should have.
 
     With `acknowledged` (an acknowledgement file), only breaking changes it does not list make
-    `--fail-on breaking` fail; entries that match no change are warned about on stderr.
+    `--fail-on breaking` fail; entries that match no breaking change are warned about, in the
+    text report or, next to the JSON one, on stderr.
     """
     entries: list[Acknowledgement] = []
     try:
@@ -48,8 +49,9 @@ def run_diff(
     acks: Acknowledgements | None = None
     if acknowledged is not None:
         acks = match_acknowledgements(entries, changes, str(acknowledged))
-        for line in stale_lines(acks, old, new):
-            click.echo(f"warning: {line}", err=True)
+        if output_format == "json":  # the text report has them in a section of its own
+            for line in stale_lines(acks, old, new):
+                click.echo(f"warning: {line}", err=True)
     render = as_json if output_format == "json" else as_text
     click.echo(render(changes, old, new, acks), nl=False)
     failing = (
