@@ -70,7 +70,7 @@ def events_extension(
         service.validators[SUBSCRIPTION] = SubscriptionCheck(
             service.schemas[product.name], entity.schema
         )
-        endpoints = EventEndpoints(sandbox.api, product, entity, queue, notifier, sandbox.clock)
+        endpoints = EventEndpoints(sandbox.api, product, entity, queue, notifier)
         return endpoints.routes()
 
     return install_events

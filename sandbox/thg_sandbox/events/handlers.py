@@ -18,7 +18,6 @@ from thg_codegen.model import Entity, Product
 from .. import access, jsonapi
 from ..access import Caller
 from ..auth import read_limited
-from ..clock import Clock
 from ..config import SLUG
 from ..endpoints import MAX_BODY, Api, json_response
 from ..errors import ApiError, bad_request, not_found
@@ -58,7 +57,6 @@ class EventEndpoints:
     entity: Entity  # events:subscription
     queue: EventQueue
     notifier: Notifier
-    clock: Clock
 
     def routes(self) -> list[BaseRoute]:
         item = self.entity.item_path or ""
