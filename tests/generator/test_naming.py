@@ -9,6 +9,7 @@ import keyword
 import math
 from typing import Any
 
+import black
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -216,7 +217,8 @@ def _intended(text: str) -> str:
 
 
 def _doc_value(printed: str, indent: int) -> str:
-    """The value Python gives the docstring ``printed`` at ``indent`` (module, class or method)."""
+    """The value Python gives the docstring ``printed`` at ``indent`` (module, class or method),
+    after black has formatted the module as the generator does."""
     pad = " " * indent
     if indent == 0:
         source = f"{printed}\n"
@@ -224,20 +226,14 @@ def _doc_value(printed: str, indent: int) -> str:
         source = f"class C:\n{pad}{printed}\n"
     else:
         source = f"class C:\n    def f(self):\n{pad}{printed}\n"
-    tree = ast.parse(source)
-    node: Any = tree if indent == 0 else tree.body[0]
-    if indent == 8:
-        node = node.body[0]
-    value = ast.get_docstring(node, clean=False)
-    assert value is not None, source
-    # Compile for real too: what ast accepts, the compiler must accept and agree with.
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<docstring>", "exec"), namespace)  # noqa: S102 - the property itself
-    runtime = namespace["__doc__"] if indent == 0 else namespace["C"].__doc__
-    if indent == 8:
-        runtime = namespace["C"].f.__doc__
-    assert runtime == value
-    return value
+    values: set[str] = set()
+    for text in (source, black.format_str(source, mode=black.Mode(line_length=100))):
+        namespace: dict[str, Any] = {}
+        exec(compile(text, "<docstring>", "exec"), namespace)  # noqa: S102 - the property itself
+        value = namespace["__doc__"] if indent == 0 else namespace["C"].__doc__
+        values.add(value if indent < 8 else namespace["C"].f.__doc__)
+    assert len(values) == 1, f"black changed the value: {values}"
+    return values.pop()
 
 
 def _undo_indent(value: str, indent: int) -> str:
@@ -276,6 +272,8 @@ def test_docstring_means_the_text(text: str, indent: int) -> None:
         "\ud800 lone surrogate",
         '"',
         "\\",
+        "shared\n  indent\n  on every later line",
+        "nbsp\n\u00a0indent",
     ],
 )
 def test_docstring_examples(text: str) -> None:
