@@ -14,11 +14,28 @@ from typing import Any
 
 import pytest
 
-from .conftest import FULFIL, Org, doc, item
+from thg_codegen.model import Product
+from thg_sandbox.behaviours import BUILTIN
+from thg_sandbox.clock import ManualClock
+from thg_sandbox.events import WebhookSettings, events_extension, install_events
+from thg_sandbox.server import RunningSandbox, running_sandbox
+
+from .conftest import FULFIL, SPECS, Org, doc, item
 from .events_helpers import EVENTS, confirm, drain, poll, subscription_path
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 DEADLINE = 10.0
+ATTEMPTS = 3
+FAST = WebhookSettings(attempts=ATTEMPTS, backoff_seconds=0.05)
+
+
+@pytest.fixture(scope="module")
+def sandbox(clock: ManualClock, products: list[Product]) -> Iterator[RunningSandbox]:
+    """The built-in extensions, with quicker and fewer webhook retries."""
+    extensions = tuple(events_extension(FAST) if e is install_events else e for e in BUILTIN)
+    assert len(extensions) == len(BUILTIN) and install_events not in extensions
+    with running_sandbox(SPECS, clock=clock, products=products, extensions=extensions) as running:
+        yield running
 
 
 @dataclass
@@ -137,7 +154,23 @@ def test_a_tampered_body_fails_the_signature(brandco: Org, receiver: tuple[Recei
     assert brandco.delete(subscription_path(brandco, "tamper")).status_code == 204
 
 
-def test_a_dead_receiver_costs_bounded_attempts_and_polling_still_works(brandco: Org) -> None:
+def test_a_failing_receiver_gets_a_bounded_number_of_attempts(
+    brandco: Org, receiver: tuple[Receiver, str]
+) -> None:
+    state, url = receiver
+    state.failures = 1000  # always 500
+    secret = hook_subscription(brandco, url, "failing")
+    brandco.post(ITEMS, json=item("HOOK-4"))
+    notes = [verified(secret, h, b) for h, b in state.wait_for(ATTEMPTS)]
+    time.sleep(FAST.backoff_seconds * 2**ATTEMPTS + 0.3)  # longer than another retry would take
+    assert len(state.received) == ATTEMPTS
+    assert [n["meta"]["attempt"] for n in notes] == list(range(1, ATTEMPTS + 1))
+    assert len({n["meta"]["deliveryId"] for n in notes}) == 1
+    assert len(drain(brandco, "failing")) == 1  # still queued: polling is the safety net
+    assert brandco.delete(subscription_path(brandco, "failing")).status_code == 204
+
+
+def test_a_dead_receiver_does_not_stop_polling(brandco: Org) -> None:
     # Port 9 on loopback: nothing listens, every attempt is a connection error.
     hook_subscription(brandco, "http://127.0.0.1:9/hook", "dead")
     created = brandco.post(ITEMS, json=item("HOOK-3")).json()["data"]
