@@ -176,7 +176,10 @@ def webhook_receiver(
         received.append(event)
         arrived.set()
 
+    loops: list[asyncio.AbstractEventLoop] = []
+
     async def app(scope: Any, receive: Any, send: Any) -> None:
+        loops[:] = [asyncio.get_running_loop()]
         await async_client.webhook_app(secret["value"], handler)(scope, receive, send)
 
     port = _free_port()
@@ -190,6 +193,8 @@ def webhook_receiver(
     try:
         yield f"http://127.0.0.1:{port}/hook", received, arrived, lambda s: secret.update(value=s)
     finally:
+        if loops:  # the client's connections live on the server's loop: close them there
+            asyncio.run_coroutine_threadsafe(async_client.close(), loops[0]).result(10)
         server.should_exit = True
         thread.join(10)
 
@@ -259,3 +264,35 @@ async def test_the_async_consumer_stops_gracefully(
     time.sleep(WINDOW + 0.5)  # the two not started come back; the handled one does not
     again = brand.events.subscriptions(sub).poll(wait_time_seconds=0)
     assert len(again) == 2 and handled[0] not in {e.attributes.entity_id for e in again}
+
+
+def test_a_subscription_per_consumer_gives_each_every_event(
+    client: Callable[[str], Client],
+) -> None:
+    brand = client("brandco")
+    subs = [subscribe(brand, entity_types=["thg-fulfil:inventory-item"]) for _ in range(2)]
+    created = {
+        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"E-{uuid.uuid4().hex[:8]}")).id
+        for _ in range(20)
+    }
+    seen: list[set[str]] = [set(), set()]
+    done = [threading.Event(), threading.Event()]
+
+    def handler(n: int) -> Callable[[Event], None]:
+        def handle(event: Event) -> None:
+            seen[n].add(event.entity_id)
+            if seen[n] >= created:
+                done[n].set()
+
+        return handle
+
+    consumers = [brand.consumer(sub, handler(n), settings=QUICK) for n, sub in enumerate(subs)]
+    threads = [threading.Thread(target=c.run, kwargs={"handle_signals": False}) for c in consumers]
+    for thread in threads:
+        thread.start()
+    finished = [d.wait(30) for d in done]
+    for consumer in consumers:
+        consumer.stop()
+    for thread in threads:
+        thread.join(30)
+    assert finished == [True, True] and seen[0] == seen[1] == created
