@@ -23,6 +23,18 @@ PROVIDER = "thg"  # not `sandbox`: its test_sku behaviour writes statuses on its
 WRITES = {"create", "replace", "delete", "action"}
 SEED_ROUNDS = 4  # examples that name other seeded entities succeed in a later round
 _PATH_PARAM = re.compile(r"{([^}]+)}")
+WEBHOOK = "webhookUrl"
+UNREACHABLE_WEBHOOK = "http://127.0.0.1:9/thg-events"  # discard port: refused at once
+
+
+def keep_webhooks_local(body: Any) -> None:
+    """Point a request's webhook URL at this machine: tests use no network, not even DNS."""
+    data = body.get("data") if isinstance(body, dict) else None
+    attributes = data.get("attributes") if isinstance(data, dict) else None
+    if isinstance(attributes, dict) and isinstance(attributes.get(WEBHOOK), str):
+        attributes[WEBHOOK] = UNREACHABLE_WEBHOOK
+
+
 # CONVENTIONS §7: meta timestamps are sent without a zone (2026-02-11T13:09:43.710356), as the
 # platform documents, but the specs declare them `format: date-time`, which RFC 3339 reads as
 # requiring an offset. The spec is what is wrong; until it changes, check the documented shape.
@@ -194,8 +206,10 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
                 reasons[id(example)] = "a parent was not created"
                 still.append((call, example))
                 continue
+            body = copy.deepcopy(example)
+            keep_webhooks_local(body)
             response = http.post(
-                _fill(call.path, params), json=example, headers=tokens.header(call.caller)
+                _fill(call.path, params), json=body, headers=tokens.header(call.caller)
             )
             if response.status_code == 201:
                 seeded.ids.setdefault(call.entity.id_param, str(response.json()["data"]["id"]))

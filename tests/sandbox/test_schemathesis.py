@@ -35,7 +35,15 @@ from thg_codegen.model import Product
 from thg_codegen.pipeline import load_products
 from thg_sandbox.server import RunningSandbox
 
-from .conformance import Call, Seeded, Tokens, by_label, seed, with_known_gaps
+from .conformance import (
+    Call,
+    Seeded,
+    Tokens,
+    by_label,
+    keep_webhooks_local,
+    seed,
+    with_known_gaps,
+)
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 EXAMPLES = int(os.environ.get("THG_SCHEMATHESIS_EXAMPLES", "6"))
@@ -53,8 +61,6 @@ CHECKS = [
     negative_data_rejection,  # what the spec forbids is refused with a 4xx
 ]
 LONG_POLL = "waitTimeSeconds"
-WEBHOOK = "webhookUrl"
-UNREACHABLE_WEBHOOK = "http://127.0.0.1:9/thg-events"  # discard port: refused at once
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
@@ -154,10 +160,7 @@ def _stay_local_and_quick(case: schemathesis.Case) -> None:
     wait = case.query.get(LONG_POLL) if isinstance(case.query, dict) else None
     if isinstance(wait, int) and not isinstance(wait, bool) and wait > 0:
         case.query[LONG_POLL] = 0
-    data = case.body.get("data") if isinstance(case.body, dict) else None
-    attributes = data.get("attributes") if isinstance(data, dict) else None
-    if isinstance(attributes, dict) and isinstance(attributes.get(WEBHOOK), str):
-        attributes[WEBHOOK] = UNREACHABLE_WEBHOOK
+    keep_webhooks_local(case.body)
 
 
 @pytest.mark.parametrize("call", [c for _, c in _CALLS], ids=[label for label, _ in _CALLS])
