@@ -7,7 +7,8 @@
 The sandbox starts on a free 127.0.0.1 port with an in-memory database the first time a test
 asks for the fixture, once per session, and stops at the end of the session. Specs come from
 `--thg-sandbox-specs DIR`, else the `thg_sandbox_specs` ini option (relative to the ini file),
-else `./specs`. Loading this plugin imports nothing of the sandbox: sessions that never use the
+else `./specs`; organisations and partnerships from `--thg-sandbox-config FILE` (or the
+`thg_sandbox_config` ini option), else the built-in brandco/thg/sandbox. Loading this plugin imports nothing of the sandbox: sessions that never use the
 fixture pay nothing.
 """
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 SPECS_OPTION = "--thg-sandbox-specs"
 SPECS_INI = "thg_sandbox_specs"
 DEFAULT_SPECS = "specs"
+CONFIG_OPTION = "--thg-sandbox-config"
+CONFIG_INI = "thg_sandbox_config"
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the specs folder the thg_sandbox fixture serves (default: ./specs)",
     )
     parser.addini(SPECS_INI, "the specs folder the thg_sandbox fixture serves", default="")
+    group.addoption(
+        CONFIG_OPTION,
+        dest="thg_sandbox_config",
+        default=None,
+        metavar="FILE",
+        help="organisations and partnerships (TOML or YAML) for the thg_sandbox fixture",
+    )
+    parser.addini(CONFIG_INI, "organisations and partnerships file for thg_sandbox", default="")
 
 
-def specs_folder(config: pytest.Config) -> Path:
-    given = config.getoption("thg_sandbox_specs")
+def _path_setting(config: pytest.Config, dest: str, ini: str, default: str | None) -> Path | None:
+    """A command-line path (relative to where pytest runs), else an ini one (relative to the
+    ini file), else the default (relative to where pytest runs)."""
+    given = config.getoption(dest)
     if given:
         return (config.invocation_params.dir / str(given)).resolve()
-    from_ini = str(config.getini(SPECS_INI) or "")
+    from_ini = str(config.getini(ini) or "")
     if from_ini:
         base = config.inipath.parent if config.inipath else config.rootpath
         return (base / from_ini).resolve()
-    return (config.invocation_params.dir / DEFAULT_SPECS).resolve()
+    return None if default is None else (config.invocation_params.dir / default).resolve()
+
+
+def specs_folder(config: pytest.Config) -> Path:
+    found = _path_setting(config, "thg_sandbox_specs", SPECS_INI, DEFAULT_SPECS)
+    assert found is not None
+    return found
 
 
 # Reading the specs is most of a start-up (seconds); a process that starts several sessions
@@ -116,7 +135,16 @@ def thg_sandbox(pytestconfig: pytest.Config) -> Iterator[SandboxUnderTest]:
             f"thg_sandbox: no specs folder at {specs}; pass {SPECS_OPTION} or set {SPECS_INI}",
             pytrace=False,
         )
-    with running_sandbox(specs, products=_products(specs)) as running:
+    config = None
+    config_file = _path_setting(pytestconfig, "thg_sandbox_config", CONFIG_INI, None)
+    if config_file is not None:
+        from .config import ConfigError, load_config
+
+        try:
+            config = load_config(config_file)
+        except ConfigError as exc:
+            pytest.fail(f"thg_sandbox: {exc}", pytrace=False)
+    with running_sandbox(specs, config, products=_products(specs)) as running:
         yield SandboxUnderTest(
             base_url=running.base_url,
             token_url=running.token_url,

@@ -219,3 +219,28 @@ def test_invalid_documents_are_422s(brandco: Org) -> None:
     response = brandco.post(DOCUMENTS, json=doc("document:document", {"filename": "a/b.pdf"}))
     assert response.status_code == 422
     assert errors(response)[0]["source"]["pointer"] == "/data/attributes/filename"
+
+
+def test_the_file_before_the_fields_is_refused(brandco: Org, sandbox: RunningSandbox) -> None:
+    created = create(brandco)
+    instructions = created["attributes"]["upload"]
+    boundary = "b0undary"
+    parts = [
+        ("file", 'filename="a.pdf"', "%PDF"),
+        *((name, "", value) for name, value in instructions["fields"].items()),
+    ]
+    body = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+        + (f"; {extra}" if extra else "")
+        + f"\r\n\r\n{value}\r\n"
+        for name, extra, value in parts
+    )
+    body += f"--{boundary}--\r\n"
+    with httpx.Client(timeout=TIMEOUT) as http:
+        response = http.post(
+            instructions["url"],
+            content=body.encode(),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+    assert response.status_code == 403
+    assert "signed fields" in errors(response)[0]["detail"]

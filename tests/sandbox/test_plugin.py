@@ -75,6 +75,34 @@ def test_the_fixture_with_default_and_ini_specs(pytester: pytest.Pytester) -> No
     pytester.runpytest_inprocess().assert_outcomes(passed=2)
 
 
+OWN_ORGANISATIONS = """
+def test_the_configured_organisations(thg_sandbox):
+    assert set(thg_sandbox.organisations) == {"shopco", "wareco"}
+    assert thg_sandbox.organisations["shopco"].client_id == "shop-1"
+"""
+
+ORGANISATIONS = """
+[[organisations]]
+slug = "shopco"
+clients = [{client_id = "shop-1", client_secret = "s3cret"}]
+
+[[organisations]]
+slug = "wareco"
+clients = [{client_id = "ware-1", client_secret = "w4re"}]
+"""
+
+
+def test_the_fixture_with_a_config_file(pytester: pytest.Pytester) -> None:
+    ini(pytester, f"thg_sandbox_specs = {SPECS}\nthg_sandbox_config = orgs.toml\n")
+    (pytester.path / "orgs.toml").write_text(ORGANISATIONS)
+    pytester.makepyfile(OWN_ORGANISATIONS)
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+    (pytester.path / "broken.toml").write_text("organisations = 3\n")
+    broken = pytester.runpytest_inprocess("--thg-sandbox-config=broken.toml")
+    broken.assert_outcomes(errors=1)
+    broken.stdout.fnmatch_lines(["*thg_sandbox: *broken.toml*"])
+
+
 def test_a_missing_specs_folder_is_a_clear_error(pytester: pytest.Pytester) -> None:
     ini(pytester)
     pytester.makepyfile(USES_THE_FIXTURE)
