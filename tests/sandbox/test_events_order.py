@@ -85,3 +85,25 @@ def test_a_later_write_waits_for_an_earlier_announcement(brandco: Org, gate: Gat
     assert confirmed["held"] == 200
     events = result["events"] + poll(brandco, sub_id)
     assert [e["attributes"]["version"] for e in events] == ["2", "3"]
+
+
+def test_concurrent_replaces_arrive_in_version_order(brandco: Org) -> None:
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    created = brandco.post(ITEMS, json=item("RACE-1")).json()["data"]
+    path = f"{ITEMS}/{created['id']}"
+    writers, rounds = 4, 8
+    statuses: list[int] = []
+
+    def replace_repeatedly(n: int) -> None:
+        with Org(brandco.running, "brandco") as org:
+            for r in range(rounds):
+                statuses.append(org.put(path, json=item("RACE-1", name=f"w{n}r{r}")).status_code)
+
+    threads = [threading.Thread(target=replace_repeatedly, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * writers * rounds
+    versions = [int(e["attributes"]["version"]) for e in poll(brandco, sub_id)]
+    assert versions == list(range(1, writers * rounds + 2))
