@@ -4,6 +4,7 @@ the import probe and the smoke test against one shared sandbox; a row of results
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -64,7 +65,9 @@ def build_distributions(root: Path, work: Path, cache: Path) -> Distributions:
     started = time.monotonic()
     projects = [root / "runtime", root / "generated"]
     python = ensure_build_env(cache, build_requirements(projects))
-    runtime, generated = (build(project, work, python) for project in projects)
+    # The builds wait on subprocesses, so two threads overlap them.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runtime, generated = pool.map(lambda project: build(project, work, python), projects)
     warnings = twine_check([runtime.wheel, runtime.sdist, generated.wheel, generated.sdist])
     runtime_files = source_package_files(root / "runtime" / "src")
     generated_files = generated_package_files(root / "generated")
