@@ -334,6 +334,12 @@ def test_absolute_foreign_url_gets_no_token(h: Harness) -> None:
     assert h.server.token_calls == 0
 
 
+def test_text_body_refused(h: Harness) -> None:
+    with pytest.raises(TypeError, match="bytes"):
+        h.request("POST", PATH, body="{}")  # type: ignore[arg-type]
+    assert h.api_calls == 0
+
+
 def test_timeout_must_be_positive(h: Harness) -> None:
     with pytest.raises(ValueError):
         h.request("GET", PATH, timeout=0)

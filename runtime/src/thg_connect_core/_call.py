@@ -112,6 +112,8 @@ class Call:
             self._content = bytes(body)
         elif isinstance(body, RequestStream):
             self._file = body
+        elif isinstance(body, str):
+            raise TypeError("body must be bytes or a binary file, not str (encode it first)")
         elif body is not None:
             self._file = FileBody(body)
 
