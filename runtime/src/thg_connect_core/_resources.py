@@ -89,6 +89,8 @@ def _list_params(number: int, size: int, filter: FilterArg) -> Dict[str, str]:
 
 
 class _ResourceBase:
+    """Every request a generated method makes, decided once: the shells below only send it."""
+
     __slots__ = ("_path", "_id")
 
     _path: str
@@ -99,6 +101,46 @@ class _ResourceBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._path!r})"
+
+    def _get_request(self, attributes: Any, path: Optional[str], **options: Any) -> _Request:
+        return _Request("GET", path or self._path, Document[attributes], options)
+
+    def _page_request(
+        self, document_type: Any, number: int, size: int, filter: FilterArg, **options: Any
+    ) -> _Request:
+        params = _list_params(number, size, filter)
+        return _Request("GET", self._path, document_type, options, params=params)
+
+    def _write_request(
+        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes,
+        id: Optional[str], **options: Any,
+    ) -> _Request:  # fmt: skip
+        body = _body(type_string, attributes, id)
+        return _Request(method, self._path, Document[attributes_type], options, body=body)
+
+    def _action_request(
+        self, method: str, segment: str, result: Any, params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]], **options: Any,
+    ) -> _Request:  # fmt: skip
+        encoded = None if body is None else _body(body[0], body[1], None)
+        return _Request(method, self._child(segment), result, options, params=params, body=encoded)
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    path: str
+    cast_to: Any
+    options: Mapping[str, Any]  # timeout, extra_headers, extra_query
+    params: Optional[Mapping[str, Any]] = None
+    body: Optional[bytes] = None
+
+    def arguments(self) -> Dict[str, Any]:
+        return dict(params=self.params, body=self.body, cast_to=self.cast_to, **self.options)
+
+
+def _data(document: Any) -> Any:
+    return None if document is None else document.data
 
 
 class SyncResource(_ResourceBase):
@@ -111,51 +153,33 @@ class SyncResource(_ResourceBase):
         self._path = path
         self._id = id
 
-    def _get(
-        self,
-        attributes: Any,
-        *,
-        timeout: Optional[float],
-        extra_headers: Headers,
-        extra_query: Query,
-        path: Optional[str] = None,
-    ) -> Any:
+    def _send(self, request: _Request) -> Any:
         with lenient_enums():
-            document = self._api.request(
-                "GET",
-                path or self._path,
-                cast_to=Document[attributes],
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-            )
-        return document.data
+            return _data(self._api.request(request.method, request.path, **request.arguments()))
+
+    def _get(
+        self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
+        extra_query: Query, path: Optional[str] = None,
+    ) -> Any:  # fmt: skip
+        return self._send(
+            self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
+                              extra_query=extra_query)  # fmt: skip
+        )
 
     def _list(
-        self,
-        attributes: Any,
-        *,
-        filter: FilterArg,
-        page_size: int,
-        start_page: int,
-        max_items: Optional[int],
-        timeout: Optional[float],
-        extra_headers: Headers,
+        self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
+        max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query,
-    ) -> Paginator[Any]:
+    ) -> Paginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         def fetch(number: int, size: int) -> Page[Resource[Any]]:
+            request = self._page_request(
+                document_type, number, size, filter, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
+            )  # fmt: skip
             with lenient_enums():
-                document = self._api.request(
-                    "GET",
-                    self._path,
-                    params=_list_params(number, size, filter),
-                    cast_to=document_type,
-                    timeout=timeout,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                )
+                document = self._api.request(request.method, request.path, **request.arguments())
             return _page(document, number, size)
 
         return Paginator(
@@ -164,64 +188,35 @@ class SyncResource(_ResourceBase):
         )  # fmt: skip
 
     def _write(
-        self,
-        method: str,
-        type_string: str,
-        attributes_type: Any,
-        attributes: Attributes,
-        *,
-        id: Optional[str],
-        timeout: Optional[float],
-        extra_headers: Headers,
-        extra_query: Query,
-    ) -> Any:
-        with lenient_enums():
-            document = self._api.request(
-                method,
-                self._path,
-                body=_body(type_string, attributes, id),
-                cast_to=Document[attributes_type],
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
+        id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+    ) -> Any:  # fmt: skip
+        return self._send(
+            self._write_request(
+                method, type_string, attributes_type, attributes, id, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
             )
-        return document.data
+        )  # fmt: skip
 
     def _delete(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
     ) -> None:
         self._api.request(
-            "DELETE",
-            self._path,
-            timeout=timeout,
-            extra_headers=extra_headers,
+            "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
             extra_query=extra_query,
-        )
+        )  # fmt: skip
 
     def _action(
-        self,
-        method: str,
-        segment: str,
-        result: Any,
-        *,
-        params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]],
-        timeout: Optional[float],
-        extra_headers: Headers,
+        self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query,
-    ) -> Any:
-        with lenient_enums():
-            document = self._api.request(
-                method,
-                self._child(segment),
-                params=params,
-                body=None if body is None else _body(body[0], body[1], None),
-                cast_to=result,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+    ) -> Any:  # fmt: skip
+        return self._send(
+            self._action_request(
+                method, segment, result, params, body, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
             )
-        return None if document is None else document.data
+        )  # fmt: skip
 
 
 class AsyncResource(_ResourceBase):
@@ -234,50 +229,36 @@ class AsyncResource(_ResourceBase):
         self._path = path
         self._id = id
 
-    async def _get(
-        self,
-        attributes: Any,
-        *,
-        timeout: Optional[float],
-        extra_headers: Headers,
-        extra_query: Query,
-        path: Optional[str] = None,
-    ) -> Any:
+    async def _send(self, request: _Request) -> Any:
         with lenient_enums():
-            document = await self._api.request(
-                "GET",
-                path or self._path,
-                cast_to=Document[attributes],
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+            return _data(
+                await self._api.request(request.method, request.path, **request.arguments())
             )
-        return document.data
+
+    async def _get(
+        self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
+        extra_query: Query, path: Optional[str] = None,
+    ) -> Any:  # fmt: skip
+        return await self._send(
+            self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
+                              extra_query=extra_query)  # fmt: skip
+        )
 
     def _list(
-        self,
-        attributes: Any,
-        *,
-        filter: FilterArg,
-        page_size: int,
-        start_page: int,
-        max_items: Optional[int],
-        timeout: Optional[float],
-        extra_headers: Headers,
+        self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
+        max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query,
-    ) -> AsyncPaginator[Any]:
+    ) -> AsyncPaginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         async def fetch(number: int, size: int) -> Page[Resource[Any]]:
+            request = self._page_request(
+                document_type, number, size, filter, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
+            )  # fmt: skip
             with lenient_enums():
                 document = await self._api.request(
-                    "GET",
-                    self._path,
-                    params=_list_params(number, size, filter),
-                    cast_to=document_type,
-                    timeout=timeout,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
+                    request.method, request.path, **request.arguments()
                 )
             return _page(document, number, size)
 
@@ -287,64 +268,35 @@ class AsyncResource(_ResourceBase):
         )  # fmt: skip
 
     async def _write(
-        self,
-        method: str,
-        type_string: str,
-        attributes_type: Any,
-        attributes: Attributes,
-        *,
-        id: Optional[str],
-        timeout: Optional[float],
-        extra_headers: Headers,
-        extra_query: Query,
-    ) -> Any:
-        with lenient_enums():
-            document = await self._api.request(
-                method,
-                self._path,
-                body=_body(type_string, attributes, id),
-                cast_to=Document[attributes_type],
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
+        id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+    ) -> Any:  # fmt: skip
+        return await self._send(
+            self._write_request(
+                method, type_string, attributes_type, attributes, id, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
             )
-        return document.data
+        )  # fmt: skip
 
     async def _delete(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
     ) -> None:
         await self._api.request(
-            "DELETE",
-            self._path,
-            timeout=timeout,
-            extra_headers=extra_headers,
+            "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
             extra_query=extra_query,
-        )
+        )  # fmt: skip
 
     async def _action(
-        self,
-        method: str,
-        segment: str,
-        result: Any,
-        *,
-        params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]],
-        timeout: Optional[float],
-        extra_headers: Headers,
+        self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query,
-    ) -> Any:
-        with lenient_enums():
-            document = await self._api.request(
-                method,
-                self._child(segment),
-                params=params,
-                body=None if body is None else _body(body[0], body[1], None),
-                cast_to=result,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+    ) -> Any:  # fmt: skip
+        return await self._send(
+            self._action_request(
+                method, segment, result, params, body, timeout=timeout,
+                extra_headers=extra_headers, extra_query=extra_query,
             )
-        return None if document is None else document.data
+        )  # fmt: skip
 
 
 def require_id(value: object, name: str) -> str:
