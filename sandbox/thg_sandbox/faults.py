@@ -45,6 +45,7 @@ EXTRA_OPERATIONS = (
 ANY_OPERATION = "*"
 KINDS = ("latency", "429", "500", "503", "reset", "drop-response")
 MAX_LATENCY = 60.0
+_NUMBER_MEMBER = {"latency": "seconds", "429": "retryAfter", "503": "retryAfter"}
 MAX_FAULTS = 1000
 PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,99}")
 _PARAM = re.compile(r"\{[^{}/]+\}")
@@ -97,16 +98,14 @@ class Fault:
         kind = str(raw.get("fault", ""))
         if kind not in KINDS:
             raise FaultPlanError(where + "/fault", "fault must be one of " + ", ".join(KINDS))
-        extra = set(raw) - {"fault", "seconds", "retryAfter"}
+        name = _NUMBER_MEMBER.get(kind)
+        extra = set(raw) - {"fault"} - ({name} if name else set())
         if extra:
-            raise FaultPlanError(where, f"unknown member(s): {', '.join(sorted(extra))}")
-        name = "seconds" if kind == "latency" else "retryAfter"
-        value = raw.get(name)
+            raise FaultPlanError(where, f"a {kind} fault takes no {', '.join(sorted(extra))}")
+        value = raw.get(name) if name else None
         if kind == "latency" and value is None:
             raise FaultPlanError(where + "/seconds", "a latency fault needs seconds")
         if value is not None:
-            if kind not in ("latency", "429", "503") or name not in raw:
-                raise FaultPlanError(where, f"a {kind} fault takes no {name}")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise FaultPlanError(f"{where}/{name}", f"{name} must be a number")
             if not 0 <= value <= MAX_LATENCY:

@@ -196,6 +196,14 @@ def test_plans_over_http(brandco: Org, sandbox: RunningSandbox) -> None:
             "/operations/createInventoryItem/0/seconds",
         ),
         ({"createInventoryItem": {"fault": "500"}}, "/operations/createInventoryItem"),
+        (
+            {"createInventoryItem": [{"fault": "429", "seconds": 2}]},
+            "/operations/createInventoryItem/0",
+        ),
+        (
+            {"createInventoryItem": [{"fault": "reset", "seconds": 2}]},
+            "/operations/createInventoryItem/0",
+        ),
         ({}, "/operations"),
     ],
 )
