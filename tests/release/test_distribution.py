@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from thg_codegen.release.build import twine_check
+from thg_codegen.release.build import Built, twine_check
 from thg_codegen.release.cache import is_ready, mark_ready, prune
 from thg_codegen.release.contents import (
     generated_package_files,
@@ -25,7 +25,7 @@ from thg_codegen.release.contents import (
     wheel_content_sha256,
     wheel_problems,
 )
-from thg_codegen.release.matrix import Distributions, Row
+from thg_codegen.release.matrix import Distributions, Row, format_table
 
 from .conftest import ROOT
 
@@ -194,3 +194,25 @@ def test_cache_prune_keeps_recent_entries_and_drops_stale_or_half_made(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["py3.11-recent", "py3.9-stale"]
     assert not keep.exists() and recent.exists() and not stale.exists() and not abandoned.exists()
     assert other.exists() and is_ready(recent) and not is_ready(keep)
+
+
+def test_table_shows_each_python_and_each_failure_in_full(tmp_path: Path) -> None:
+    built = Built(tmp_path, tmp_path / "a.whl", tmp_path / "a.tar.gz")
+    dists = Distributions(built, built, ["a.tar.gz: `long_description` missing."], 12.34)
+    rows = [
+        Row("3.9", "3.9.18", "ok", "ok", "FAIL", "ok", 20.0, "python3.9 models: x: TypeError"),
+        Row("3.10"),
+        Row("3.11", "3.11.7", "cached", "ok", "ok", "ok", 3.25),
+    ]
+    assert format_table(dists, rows).splitlines() == [
+        "build + twine check + contents: ok (12.3 s)",
+        "  twine warning: a.tar.gz: `long_description` missing.",
+        "",
+        "python     build  install  import  models  smoke  seconds",
+        "3.9.18     ok     ok       ok      FAIL    ok        20.0",
+        "3.10       not found on this machine: skipped",
+        "3.11.7     ok     cached   ok      ok      ok         3.2",
+        "",
+        "python3.9.18: python3.9 models: x: TypeError",
+    ]
+    assert [row.ok for row in rows] == [False, True, True]
