@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Built, build, build_requirements, ensure_build_env, twine_check
-from .commands import ReleaseCheckError, clean_env, run
+from .commands import ReleaseCheckError, clean_env, run, tail
 from .contents import (
     generated_package_files,
     sdist_problems,
@@ -107,7 +107,12 @@ def _probe(
 ) -> dict[str, object]:
     # -I: neither the working directory nor PYTHON* variables reach sys.path.
     out = run([python, "-I", PROBE, *args], what=what, timeout=PROBE_TIMEOUT, cwd=work, env=env)
-    summary: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    try:
+        summary = json.loads(out.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise ReleaseCheckError(f"{what}: no JSON summary in its output:\n{tail(out)}") from None
+    if not isinstance(summary, dict):
+        raise ReleaseCheckError(f"{what}: summary is not an object: {summary!r}")
     return summary
 
 
@@ -142,8 +147,9 @@ def check_python(
         failures.append(str(exc))
     try:
         args = ["models", str(examples)]
-        verdicts = _probe(venv.python, args, f"{label} models", work, clean_env())["models"]
-        assert isinstance(verdicts, dict)
+        verdicts = _probe(venv.python, args, f"{label} models", work, clean_env()).get("models")
+        if not isinstance(verdicts, dict):
+            raise ReleaseCheckError(f"{label} models: no verdicts: {verdicts!r}")
         row.models = {str(spec): str(verdict) for spec, verdict in verdicts.items()}
         broken = {spec: v for spec, v in row.models.items() if v != "ok"}
         row.models_ok = "FAIL" if broken else "ok"
