@@ -395,3 +395,23 @@ if problems:
     sys.exit(1)
 print("ok")
 '''
+
+
+def kitchen_sink() -> Mutation:
+    """Every hostile name and piece of text at once: the example every run starts with."""
+    text = "".join(TEXT_PIECES)
+    value = "".join(c for c in text if c not in _NOT_IN_VALUES)
+    components = tuple((name, f"{name}: {text}") for name in COMPONENT_NAMES if name != "Widget")
+    properties = [
+        Property(name, "string", description=f"{name} {text}", title=text, example=value)
+        for name in PROPERTY_NAMES
+        if name not in ("name", "related")
+    ]
+    values = tuple(
+        dict.fromkeys(p for p in TEXT_PIECES + PROPERTY_NAMES if p not in _NOT_IN_VALUES)
+    )
+    properties.append(Property("kind", "enum", text, text, "", values=values))
+    properties.extend(
+        Property(f"ref {name}", "ref", "", "", "", component=name) for name, _ in components
+    )
+    return Mutation(tuple(properties), components, tuple(QUERY_NAMES), text, text, text, text, text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from thg_codegen.diagnostics import has_errors
 from thg_codegen.generate import generate
@@ -33,6 +33,7 @@ from .hostile import (
     dump,
     expectations,
     hostile_mutations,
+    kitchen_sink,
     mini,
     prose,
 )
@@ -137,6 +138,7 @@ def _run_child(work: Path, out: Path, mutation: Mutation) -> subprocess.Complete
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(mutation=hostile_mutations())
+@example(mutation=kitchen_sink())
 def test_hostile_spec_generates_code_that_means_the_spec(
     tmp_path_factory: pytest.TempPathFactory, mutation: Mutation
 ) -> None:
