@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,21 @@ def _field_docstrings(cls: ast.ClassDef) -> dict[str, str]:
     return docs
 
 
+def _check_markdown(out: Path) -> None:
+    """Spec text in README and reference pages is shown, never markup: no HTML tag opens after
+    the header comment, and the README's product row keeps its four cells."""
+    for page in [out / "README.md", *sorted((out / "docs").glob("*.md"))]:
+        header, _, body = page.read_text(encoding="utf-8").partition("\n")
+        assert header.startswith("<!-- ") and header.endswith(" -->")
+        assert re.search(r"<[A-Za-z/!?]", body) is None, page.name
+    rows = [
+        line
+        for line in (out / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `client.")
+    ]
+    assert len(rows) == 1 and rows[0].count("|") == 5, rows
+
+
 def _expected_field_doc(mutation: Mutation, index: int) -> str | None:
     p = mutation.properties[index]
     text = p.description if p.kind != "ref" else dict(mutation.components)[p.component]
@@ -156,6 +172,7 @@ def test_hostile_spec_generates_code_that_means_the_spec(
     for path in sorted(out.rglob("*.py")):
         compile(path.read_bytes(), str(path), "exec")  # SyntaxError names the file and line
 
+    _check_markdown(out)
     _, cls = _attributes_class(out / "src")
     docs = _field_docstrings(cls)
     for index, p in enumerate(mutation.properties):
