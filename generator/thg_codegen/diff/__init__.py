@@ -2,7 +2,8 @@
 
 `surface` extracts what a user of the generated client can observe, `compare` classifies every
 difference (breaking / non-breaking / docs; the direction rule is in `fields`), `report` prints
-them, and `bump` turns them into the semver part to raise. `diff_products` is the call the
+them, `acknowledge` reads the reviewer's list of intended breaking changes (`--acknowledged`)
+and `bump` turns the changes into the semver part to raise. `diff_products` is the call the
 generator uses for versioning and the changelog.
 """
 
