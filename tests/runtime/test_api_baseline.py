@@ -17,7 +17,7 @@ import pytest
 
 import thg_connect_core
 
-from .api_baseline import BASELINE, REFRESH, Entry, compare, describe, explain, render
+from .api_baseline import BASELINE, REFRESH, Entry, compare, describe, explain, main, render
 
 
 def test_runtime_matches_the_baseline() -> None:
@@ -158,3 +158,10 @@ def test_message_classifies_and_names_the_refresh_command() -> None:
     assert "Additions (1): old callers keep working\n  - g: new function" in message
     assert message.endswith(f"refresh the baseline: {REFRESH}")
     assert REFRESH == ".venv/bin/python -m tests.runtime.api_baseline --update"
+
+
+def test_command_line_checks_without_update(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0  # the committed baseline matches, and nothing is written
+    assert "public names match" in capsys.readouterr().out
+    assert main(["--bogus"]) == 2
+    assert REFRESH in capsys.readouterr().err
