@@ -28,6 +28,17 @@ def roles_on(
     return config.roles(product, caller, owner)
 
 
+def path_owner_fits(
+    config: SandboxConfig, caller: str, product: str, owner: str, entity: Entity
+) -> bool:
+    """Whether ``owner``'s path can hold this entity for ``caller``: a consumer-owned entity
+    (an inventory item) lives on the consumer's path, a provider-owned one (an ASN) on the
+    provider's; self-owned entities (documents, subscriptions) on their organisation's."""
+    if caller == owner or entity.owner_role not in ("consumer", "provider"):
+        return True
+    return entity.owner_role in config.roles(product, owner, caller)
+
+
 def check(
     config: SandboxConfig, caller: Caller, product: str, owner: str, entity: Entity, *, write: bool
 ) -> None:
@@ -36,6 +47,11 @@ def check(
     if not roles:
         # Not partnered: do not disclose whether the owner path exists.
         raise not_found()
+    if write and not path_owner_fits(config, caller.organisation, product, owner, entity):
+        raise forbidden(
+            f"{entity.type_string} lives on the {entity.owner_role}'s path; {owner} is not "
+            f"{caller.organisation}'s {entity.owner_role} in {product}"
+        )
     if write and entity.writer_role not in roles:
         raise forbidden(
             f"{caller.organisation} may read {entity.type_string} on {owner}'s path but only the "
@@ -44,7 +60,9 @@ def check(
 
 
 def may_write(config: SandboxConfig, caller: str, product: str, owner: str, entity: Entity) -> bool:
-    return entity.writer_role in roles_on(config, caller, product, owner, entity)
+    return entity.writer_role in roles_on(
+        config, caller, product, owner, entity
+    ) and path_owner_fits(config, caller, product, owner, entity)
 
 
-__all__ = ["Caller", "check", "may_write", "roles_on"]
+__all__ = ["Caller", "check", "may_write", "path_owner_fits", "roles_on"]

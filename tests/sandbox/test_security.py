@@ -214,12 +214,6 @@ def test_self_owned_products_are_written_by_their_owner_alone(
     assert brandco.get(f"{subscriptions}/sec-sub").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.roles_on lets a consumer write consumer-owned entities on its provider's "
-    "owner path (brandco creates inventory items under thg); CONVENTIONS §3 says the {owner} "
-    "of an inventory item is the consumer. Reported; access.py is not this change's.",
-)
 def test_a_consumer_cannot_create_items_under_its_provider(brandco: Org) -> None:
     response = brandco.post(f"{FULFIL}/thg/inventory-item", json=item("SEC-WRONG-OWNER"))
     assert response.status_code in (403, 404)
