@@ -170,7 +170,9 @@ class Service:
             current = self._existing(conn, target)
             sent_id = data.get("id")
             if sent_id is not None and sent_id != current.id:
-                raise conflict(f"data.id {sent_id!r} is not the id of the resource at this path.")
+                raise unprocessable(
+                    [field_error("/data/id", f"data.id {sent_id!r} is not the id in the path.")]
+                )
             attributes = self._checked(conn, caller, target, current.id, data)
             updated = replace(
                 current,

@@ -44,7 +44,8 @@ def test_put_replaces_everything_and_bumps_the_version(brandco: Org) -> None:
     assert brandco.get(path).json()["data"]["version"] == "3"
     wrong = item("CRUD-2")
     wrong["data"]["id"] = "someone-else"
-    assert brandco.put(path, json=wrong).status_code == 409
+    mismatch = brandco.put(path, json=wrong)
+    assert mismatch.status_code == 422 and errors(mismatch)[0]["source"]["pointer"] == "/data/id"
 
 
 def test_delete_takes_children_along(brandco: Org, thg: Org) -> None:

@@ -144,7 +144,7 @@ def _strategy(call: Call, seeded: Seeded) -> st.SearchStrategy[Any]:
 def _same_id_as_path(body: dict[str, Any], call: Call, path: dict[str, Any]) -> None:
     """A PUT body's string `data.id` names the resource at the path (or is left out for a status).
 
-    The sandbox answers another id with a 409 that PUT does not document (pinned on its own in
+    Another id is a 422 on /data/id (pinned on its own in
     test_put_with_another_id_answers_a_documented_status); the rest of the body stays generated.
     """
     data = body.get("data")
@@ -202,11 +202,6 @@ def test_operation_conforms(
     run()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=FailureGroup,
-    reason="sandbox answers a PUT whose data.id is not the path's id with 409; PUT documents 422",
-)
 def test_put_with_another_id_answers_a_documented_status(
     sandbox: RunningSandbox, tokens: Tokens, session: requests.Session
 ) -> None:
