@@ -271,6 +271,7 @@ class AsyncEventConsumer:
                 await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
                 if not polling.done():  # stopping: the claimed events come back after the window
                     polling.cancel()
+                    await asyncio.wait({polling})  # let the request close its connection now
                     break
                 received = polling.result()
                 self.state.received(received, self._clock())
@@ -282,6 +283,7 @@ class AsyncEventConsumer:
                 await asyncio.gather(*tasks)
         finally:
             stopping.cancel()
+            await asyncio.wait({stopping})
             if restore is not None:
                 restore()
             await self._flush(final=True)
