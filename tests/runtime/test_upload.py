@@ -302,3 +302,14 @@ def test_large_file_streams_in_constant_memory(mode: str, tmp_path: Path) -> Non
     assert sink.digest.hexdigest() == expected
     assert auth_headers == [None]
     assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while uploading {size / 1e6:.0f} MB"
+
+
+def test_bytes_content(h: Harness) -> None:
+    with pytest.raises(ValueError, match="filename"):
+        run_upload(h, b"raw")
+    h.server.script = [created(FOREIGN_UPLOAD), httpx.Response(204)]
+    run_upload(h, b"raw content", filename="r.txt")
+    request = h.server.api_requests[1]
+    assert request.headers["content-length"] == str(len(h.server.api_bodies[1]))
+    part = parse_form(request, h.server.api_bodies[1])[-1]
+    assert (part["filename"], part["type"], part["data"]) == ("r.txt", "text/plain", b"raw content")
