@@ -169,7 +169,9 @@ def test_reference_from_id_when_meta_has_none(h: Harness) -> None:
 
 
 def test_missing_upload_instructions(h: Harness) -> None:
-    h.server.script = [ok({"data": {"id": DOC_ID, "attributes": {}}}, status=201)]
+    h.server.script = [
+        ok({"data": {"id": DOC_ID, "type": "document:document", "attributes": {}}}, status=201)
+    ]
     with pytest.raises(DocumentUploadError):
         run_upload(h, io.BytesIO(b"x"), filename="x.bin")
 
