@@ -100,7 +100,7 @@ def test_meta_and_links_construct() -> None:
     assert ResourceMeta().created_at is None
     assert Links(self_="a").self_ == "a"
     assert Links.model_validate({"self": "b"}).self_ == "b"
-    assert Resource[Dict[str, Any]](attributes={}).meta is None
+    assert Resource[Dict[str, Any]](id="x", type="t", attributes={}).meta is None
 
 
 def test_encode_model_by_alias_exclude_unset() -> None:

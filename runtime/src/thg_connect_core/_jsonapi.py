@@ -77,10 +77,11 @@ class Links(_Model):
 
 
 class Resource(_Model, Generic[A]):
-    """A resource object whose ``attributes`` are of type ``A``."""
+    """A resource object whose ``attributes`` are of type ``A``, as the server sends it: the
+    server always gives ``id`` and ``type``, so they are plain ``str`` for callers."""
 
-    id: Optional[str] = None
-    type: Optional[str] = None
+    id: str
+    type: str
     attributes: A
     meta: Optional[ResourceMeta] = None
     version: Optional[str] = None

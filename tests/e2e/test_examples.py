@@ -1,0 +1,76 @@
+"""Every script in examples/ runs against the sandbox, as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from thg_connect import Client
+from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+from thg_sandbox.server import RunningSandbox
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def environment(sandbox: RunningSandbox, org: str) -> dict[str, str]:
+    credentials = sandbox.credentials[org]
+    return {
+        **os.environ,
+        "THG_BASE_URL": sandbox.base_url,
+        "THG_TOKEN_URL": sandbox.token_url,
+        "THG_AUDIENCE": sandbox.base_url,
+        "THG_CLIENT_ID": credentials.client_id,
+        "THG_CLIENT_SECRET": credentials.client_secret,
+        "THG_OWNER": org,
+    }
+
+
+def run(sandbox: RunningSandbox, script: str, org: str = "brandco") -> str:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)], env=environment(sandbox, org),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "secret" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_inventory_items(sandbox: RunningSandbox) -> None:
+    out = run(sandbox, "inventory_items.py")
+    assert "created thg:thg-fulfil:inventory-item#brandco@" in out
+    assert "approved" in out and "deleted" in out  # test_sku: the sandbox organisation approves
+
+
+def test_hazmat_document(sandbox: RunningSandbox) -> None:
+    out = run(sandbox, "hazmat_document.py")
+    assert "uploaded thg:document:brandco@" in out and "documented by" in out
+
+
+def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, str(EXAMPLES / "approve_items.py"), "--once"],
+        env=environment(sandbox, "thg"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("listening on")
+        brand = client("brandco")
+        item = brand.thg_fulfil.inventory_items.create(
+            InventoryItem(sku=f"EX-{uuid.uuid4().hex[:8]}", name="Candle")
+        )
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert f"reviewed thg:thg-fulfil:inventory-item#brandco@{item.id}" in out
+    deadline = time.monotonic() + 5
+    approval = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    assert isinstance(approval.attributes, ApprovalApproved) and time.monotonic() < deadline
