@@ -62,6 +62,7 @@ def ours_incremental(specs: Path, n: int, out: Path, repeat: int) -> Run:
         if one.returncode:
             return one
         run.times += one.times
+        run.cpu += one.cpu
     return run
 
 
@@ -81,7 +82,7 @@ def peer_runs(spec: Path, n: int, repeat: int) -> Dict[str, Run]:
             [*opc, "--meta", "none"],
             repeat,
             env=peers_env(),
-            before=[opc_out],
+            before=[opc_out.parent],
             log=OUT / "logs" / f"opc-{n}.log",
         ),
         "oag": timed(
@@ -147,7 +148,7 @@ def main() -> None:
         if have_ours:
             runs["ours"] = ours_generate(specs, out, args.repeat)
             if runs["ours"].returncode == 0:
-                runs["incremental"] = ours_incremental(specs, n, out, max(args.repeat, 2))
+                runs["incremental"] = ours_incremental(specs, n, out, args.repeat)
                 if have_check:
                     runs["check"] = ours_check(specs, out, max(args.repeat, 5))
             write_specs(specs, n)  # leave the original spec for the peers and bench_import
@@ -159,7 +160,11 @@ def main() -> None:
             folder = {"ours": out, "opc": OUT / f"opc-{n}", "oag": OUT / f"oag-{n}"}.get(key)
             if folder is not None and folder.exists() and run.returncode == 0:
                 sizes_note = f" -> {tree_size(folder)}"
-            status = seconds(run.median) if run.returncode == 0 else f"FAILED ({run.note})"
+            status = (
+                f"{seconds(run.median)} (CPU {seconds(run.cpu_median)})"
+                if run.returncode == 0
+                else f"FAILED ({run.note})"
+            )
             print(f"N={n:>4} {run.label:<24} {status}{sizes_note}", flush=True)
         rows.append(_row(str(n), spec_lines(specs), runs))
     if have_ours:
@@ -171,7 +176,10 @@ def main() -> None:
         rows.append(_row("all of specs/", spec_lines(ROOT / "specs"), runs))
     _print_table(rows, results, sizes)
     dump = {
-        label: {k: {"times": r.times, "rc": r.returncode, "note": r.note} for k, r in runs.items()}
+        label: {
+            k: {"times": r.times, "cpu": r.cpu, "rc": r.returncode, "note": r.note}
+            for k, r in runs.items()
+        }
         for label, runs in results.items()
     }
     (OUT / "generate-results.json").write_text(json.dumps(dump, indent=1), encoding="utf-8")
@@ -188,7 +196,18 @@ def _cell(runs: Dict[str, Run], key: str) -> str:
     run = runs.get(key)
     if run is None:
         return "n/a"
-    return seconds(run.median) if run.returncode == 0 else f"failed (exit {run.returncode})"
+    if run.returncode:
+        return f"failed (exit {run.returncode})"
+    return f"{seconds(run.median)} ({seconds(run.cpu_median)} CPU)"
+
+
+def _ratios(runs: Dict[str, Run], peer: str) -> str:
+    """Peer / ours in wall time, and in CPU time (the steadier figure on a loaded machine)."""
+    peer_run, ours = runs.get(peer), runs.get("ours")
+    if peer_run is None or ours is None:
+        return "n/a"
+    wall = ratio(peer_run.median, ours.median)
+    return f"{wall} ({ratio(peer_run.cpu_median, ours.cpu_median)} CPU)"
 
 
 def _row(label: str, lines: int, runs: Dict[str, Run]) -> str:
@@ -199,8 +218,8 @@ def _row(label: str, lines: int, runs: Dict[str, Run]) -> str:
         _cell(runs, "ours"),
         _cell(runs, "opc"),
         _cell(runs, "oag"),
-        ratio(_median(runs, "opc"), ours),
-        ratio(_median(runs, "oag"), ours),
+        _ratios(runs, "opc"),
+        _ratios(runs, "oag"),
         _cell(runs, "incremental"),
         _cell(runs, "check"),
     ]

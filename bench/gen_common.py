@@ -7,6 +7,7 @@ perf_counter around subprocess.run, as a user or CI would pay it.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,12 +37,17 @@ class Run:
 
     label: str
     times: List[float] = field(default_factory=list)
+    cpu: List[float] = field(default_factory=list)  # user + system seconds of the process tree
     returncode: int = 0
     note: str = ""
 
     @property
     def median(self) -> Optional[float]:
         return statistics.median(self.times) if self.times and self.returncode == 0 else None
+
+    @property
+    def cpu_median(self) -> Optional[float]:
+        return statistics.median(self.cpu) if self.cpu and self.returncode == 0 else None
 
 
 def timed(
@@ -59,9 +65,14 @@ def timed(
     for _ in range(repeat):
         for path in before or ():
             shutil.rmtree(path, ignore_errors=True)
+        before_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(list(argv), env=full_env, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
+        after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after_cpu.ru_utime - before_cpu.ru_utime) + (
+            after_cpu.ru_stime - before_cpu.ru_stime
+        )
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(f"$ {' '.join(argv)}\n{done.stdout}\n{done.stderr}", encoding="utf-8")
@@ -71,6 +82,7 @@ def timed(
             run.note = " | ".join(tail)[:300]
             return run
         run.times.append(elapsed)
+        run.cpu.append(cpu)
     return run
 
 
