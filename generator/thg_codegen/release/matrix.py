@@ -26,6 +26,10 @@ from .venvs import SUPPORTED, Interpreter, ensure_venv, find_interpreter
 PROBE = Path(__file__).with_name("probe.py")
 PROBE_TIMEOUT = 120.0
 SMOKE_CLIENT = "brandco"  # the sandbox's built-in consumer organisation
+# The user-facing examples that run as the consumer alone (approve_items.py needs a second actor
+# and is run by tests/e2e/test_examples.py instead).
+EXAMPLE_SCRIPTS = ("inventory_items.py", "hazmat_document.py")
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 
 
 @dataclass
@@ -161,6 +165,9 @@ def check_python(
         sandbox.wait_ready()
         env = smoke_env(sandbox)
         row.details.update(_probe(venv.python, ["smoke"], f"{label} smoke", work, env))
+        for script in EXAMPLE_SCRIPTS:
+            run([venv.python, "-I", EXAMPLES_DIR / script], what=f"{label} examples/{script}",
+                timeout=PROBE_TIMEOUT, cwd=work, env=env)  # fmt: skip
         row.smoke = "ok"
     except ReleaseCheckError as exc:
         row.smoke = "FAIL"
