@@ -71,24 +71,30 @@ def _id(value: Any) -> str:
     return value
 
 
-def _page_param(request: Request, name: str, default: int, top: int) -> int:
+def _page_param(
+    request: Request, name: str, default: int, top: int, *, past_end_ok: bool = False
+) -> int:
+    """A positive integer parameter. With ``past_end_ok`` (page[number]) any number above
+    ``top`` means "past the end" (an empty page, as the spec promises) instead of a 400."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:12]) <= top:
+    digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+    value = int(digits) if digits and len(digits) <= len(str(top)) else (top + 1 if digits else 0)
+    if value < 1 or (value > top and not past_end_ok):
         raise bad_request(
             "InvalidPageParameter",
-            f"{name} must be an integer from 1 to {top}.",
+            f"{name} must be an integer from 1{'' if past_end_ok else f' to {top}'}.",
             parameter=name,
         )
-    return int(raw)
+    return min(value, top + 1)
 
 
 def _list(api: Api, product: Product, entity: Entity) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         caller = api.caller(request)
         target = api.target(request, product, entity, item=False)
-        number = _page_param(request, "page[number]", 1, MAX_PAGE_NUMBER)
+        number = _page_param(request, "page[number]", 1, MAX_PAGE_NUMBER, past_end_ok=True)
         size = _page_param(request, "page[size]", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         text = request.query_params.get("filter")
         rows, more = await run_in_threadpool(

@@ -134,3 +134,15 @@ def test_bad_page_parameters_are_400(brandco: Org, name: str, value: str) -> Non
     response = brandco.get(ITEMS, params={name: value})
     assert response.status_code == 400
     assert errors(response)[0]["source"] == {"parameter": name}
+
+
+@pytest.mark.parametrize("value", ["1000001", "99999999999999999999999", "0000000000005000000"])
+def test_a_page_past_the_end_is_empty_however_far(brandco: Org, value: str) -> None:
+    response = brandco.get(ITEMS, params={"page[number]": value})
+    assert response.status_code == 200 and response.json()["data"] == []
+
+
+def test_leading_zeros_are_the_same_number(brandco: Org) -> None:
+    plain = brandco.get(ITEMS, params={"page[number]": "1", "page[size]": "2"}).json()["data"]
+    padded = brandco.get(ITEMS, params={"page[number]": "0000000000001", "page[size]": "02"})
+    assert padded.status_code == 200 and padded.json()["data"] == plain
