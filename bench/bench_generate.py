@@ -109,7 +109,11 @@ def profile_ours(specs: Path, n: int) -> None:
     total = max(v[3] for v in stats.stats.values())
     formatters = ("format_str", "format_file_contents")
     black = max(
-        (v[3] for k, v in stats.stats.items() if "black" in k[0] and k[2] in formatters),
+        (
+            v[3]
+            for k, v in stats.stats.items()
+            if "black" in k[0] + k[2] and any(f in k[2] for f in formatters)
+        ),
         default=0.0,
     )
     print(

@@ -114,7 +114,9 @@ def seconds(value: Optional[float]) -> str:
 
 
 def ratio(slow: Optional[float], fast: Optional[float]) -> str:
-    return "n/a" if slow is None or fast is None or fast == 0 else f"{slow / fast:.1f}x"
+    if slow is None or fast is None or fast == 0:
+        return "n/a"
+    return f"{slow / fast:.1f}x" if slow >= fast else f"{slow / fast:.2f}x"
 
 
 def synthetic_specs(n_entities: int, changed: bool = False) -> Path:
