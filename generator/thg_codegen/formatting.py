@@ -53,7 +53,11 @@ def format_python(text: str) -> str:
 def _format_one(item: tuple[str, str]) -> tuple[str, str | None, str]:
     path, text = item
     try:
-        return path, format_python(text), ""
+        formatted = format_python(text)
+        # black's grammar accepts some code Python refuses (a duplicate argument name):
+        # compiling here turns such a generator bug into a clean error before anything is written.
+        compile(formatted, path, "exec", dont_inherit=True)
+        return path, formatted, ""
     except Exception as error:  # black reports syntax errors with several exception types
         return path, None, str(error)
 
