@@ -151,7 +151,22 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return spec, [Diagnostic(name, 1, 1, "", "THG000", f"cannot read the file: {reason}", "")]
-    loader = yaml.SafeLoader(spec.text)
+    try:
+        return _compose(spec, _FAST_LOADER)
+    except yaml.YAMLError:
+        # The pure-Python parser words and places YAML errors as the diagnostics always have.
+        return _compose(spec, yaml.SafeLoader)
+
+
+# LibYAML's parser builds the same node tree (with the same marks) about five times faster.
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(
+    spec: LoadedSpec, loader_class: type[yaml.SafeLoader]
+) -> tuple[LoadedSpec, list[Diagnostic]]:
+    name = spec.display_name
+    loader = loader_class(spec.text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -162,6 +177,8 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
         spec.data = builder.build(node, "")
         return spec, builder.problems
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not yaml.SafeLoader:
+            raise
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
@@ -171,6 +188,8 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
             )
         ]
     except yaml.YAMLError as exc:
+        if loader_class is not yaml.SafeLoader:
+            raise
         return spec, [Diagnostic(name, 1, 1, "", "THG000", f"invalid YAML: {exc}", "")]
     finally:
         loader.dispose()

@@ -225,7 +225,8 @@ class _Builder:
             module = self.modules[entity.name]
             hint = naming.pascal("-".join(entity.name))
             self.attributes[entity.name] = self.root(module, entity.schema, hint)
-        free = [p for p in self._component_pointers() if p not in _operation_refs(self.document)]
+        reached = _operation_refs(self.document)
+        free = [p for p in self._component_pointers() if p not in reached]
         for pointer in free:
             self.root(_FREE, pointer, pointer.rsplit("/", 1)[-1])
 

@@ -85,9 +85,13 @@ def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
             )
         ]
     problems = []
-    validator = _JsonschemaV31Validator(without_dangling_refs(spec.data))
+    document = without_dangling_refs(spec.data)
     try:
-        errors = list(validator.iter_errors())
+        # The default validator uses jsonschema-rs when it is installed, 2-3x faster on a large
+        # spec; only a spec it finds fault with is checked again for the stable wording.
+        if next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:
+            return []
+        errors = list(_JsonschemaV31Validator(document).iter_errors())
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
         return [spec.diagnostic("", "THG003", f"OpenAPI validation stopped: {_shorten(str(exc))}")]
     for error in errors:
