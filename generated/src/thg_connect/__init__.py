@@ -2,44 +2,67 @@
 """Typed Python client of the THG Connect Integration Platform.
 
 ``Client`` (blocking) and ``AsyncClient`` (asyncio) have one attribute per product
-(``document``, ``events``, ``product``, ``thg_fulfil``); a product's
-subpackage is imported the first time it is used.
+(``document``, ``events``, ``product``, ``thg_fulfil``). Importing this package
+loads nothing else: each name below, and each product's subpackage, is imported the first time
+it is used (as pydantic does), so a script that needs one product pays for that one only.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
-from thg_connect_core import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientConfig,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    Reference,
-    RequestMaybeSentError,
-    Resource,
-    ThgConnectError,
-    TokenError,
-    UnprocessableEntityError,
-)
-
-from ._client import AsyncClient, Client
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from thg_connect_core import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ClientConfig,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        Reference,
+        RequestMaybeSentError,
+        Resource,
+        ThgConnectError,
+        TokenError,
+        UnprocessableEntityError,
+    )
+
+    from ._client import AsyncClient, Client
     from . import document as document
     from . import events as events
     from . import product as product
     from . import thg_fulfil as thg_fulfil
 
+_RUNTIME = "thg_connect_core"
+_LAZY: Dict[str, str] = {
+    "APIConnectionError": _RUNTIME,
+    "APIStatusError": _RUNTIME,
+    "APITimeoutError": _RUNTIME,
+    "AsyncClient": "thg_connect._client",
+    "AuthenticationError": _RUNTIME,
+    "BadRequestError": _RUNTIME,
+    "Client": "thg_connect._client",
+    "ClientConfig": _RUNTIME,
+    "ConflictError": _RUNTIME,
+    "InternalServerError": _RUNTIME,
+    "NotFoundError": _RUNTIME,
+    "PermissionDeniedError": _RUNTIME,
+    "RateLimitError": _RUNTIME,
+    "Reference": _RUNTIME,
+    "RequestMaybeSentError": _RUNTIME,
+    "Resource": _RUNTIME,
+    "ThgConnectError": _RUNTIME,
+    "TokenError": _RUNTIME,
+    "UnprocessableEntityError": _RUNTIME,
+}
 _PRODUCTS = (
     "document",
     "events",
@@ -47,35 +70,19 @@ _PRODUCTS = (
     "thg_fulfil",
 )
 
-__all__: List[str] = [
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AsyncClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "Client",
-    "ClientConfig",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "Reference",
-    "RequestMaybeSentError",
-    "Resource",
-    "ThgConnectError",
-    "TokenError",
-    "UnprocessableEntityError",
-    "__version__",
-    "document",
-    "events",
-    "product",
-    "thg_fulfil",
-]
+__all__: List[str] = sorted([*_LAZY, "__version__", *_PRODUCTS])
 
 
 def __getattr__(name: str) -> Any:
     if name in _PRODUCTS:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value: Any = importlib.import_module(f"{__name__}.{name}")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -10,16 +10,9 @@ import httpx
 
 from thg_connect_core import (
     AsyncAPIClient,
-    AsyncEventConsumer,
     AsyncResource,
     ClientConfig,
-    ConsumerSettings,
-    Event,
-    EventConsumer,
-    ParkedEvent,
     Secret,
-    WebhookApp,
-    handle_notification_sync,
     Headers,
     Query,
     Reference,
@@ -31,6 +24,14 @@ from thg_connect_core import (
 from ._registry import attributes_type
 
 if TYPE_CHECKING:
+    from thg_connect_core import (
+        AsyncEventConsumer,
+        ConsumerSettings,
+        Event,
+        EventConsumer,
+        ParkedEvent,
+        WebhookApp,
+    )
     from .document._product import AsyncDocumentAPI, DocumentAPI
     from .events._product import AsyncEventsAPI, EventsAPI
     from .product._product import AsyncProductAPI, ProductAPI
@@ -142,6 +143,8 @@ class Client:
         it returns and delivered again if it raises. ``client.get(event.reference)`` reads the
         changed entity as its typed resource.
         """
+        from thg_connect_core import EventConsumer
+
         return EventConsumer(
             self._api, subscription_id, handler, settings=settings, on_parked=on_parked
         )
@@ -156,6 +159,7 @@ class Client:
         """Handle one webhook notification in any framework: verify ``signature`` (the
         ``THG-Signature`` header), call ``handler`` per event, confirm the handled ones; returns
         the HTTP status to answer (204, or 401/400 for a bad signature or body)."""
+        from thg_connect_core import EventConsumer, handle_notification_sync
 
         def confirm(subscription_id: str, ids: List[str]) -> None:
             EventConsumer(self._api, subscription_id, handler).confirm(ids)
@@ -288,6 +292,8 @@ class AsyncClient:
         delivered again if it raises. ``await client.get(event.reference)`` reads the changed
         entity as its typed resource.
         """
+        from thg_connect_core import AsyncEventConsumer
+
         return AsyncEventConsumer(
             self._api, subscription_id, handler, settings=settings, on_parked=on_parked
         )
@@ -297,6 +303,7 @@ class AsyncClient:
     ) -> WebhookApp:
         """An ASGI app receiving a subscription's webhook notifications: it checks the
         signature, awaits ``handler`` for each event and confirms the handled ones."""
+        from thg_connect_core import AsyncEventConsumer, WebhookApp
 
         async def confirm(subscription_id: str, ids: List[str]) -> None:
             await AsyncEventConsumer(self._api, subscription_id, handler).confirm(ids)

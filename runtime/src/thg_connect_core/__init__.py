@@ -6,6 +6,11 @@ part of the API. ``tests/runtime/test_exports.py`` checks that ``__all__`` is co
 
 from __future__ import annotations
 
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+from typing import List as _List
+
 from ._auth import ClientCredentialsAuth
 from ._client import AsyncAPIClient, SyncAPIClient
 from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, Secret
@@ -64,7 +69,6 @@ from ._pagination import (
     page_params,
 )
 from ._references import InvalidReferenceError, Reference
-from ._upload import DocumentUploadError, FileSource, upload_document, upload_document_async
 
 # --- end filters, references, pagination, datetimes ---
 
@@ -186,20 +190,6 @@ __all__ += [
 # --- end generated-code support ---
 
 # --- events ---
-from ._consumer import AsyncEventConsumer, EventConsumer
-from ._events import ConsumerSettings, ConsumerState, Event, EventFormatError, ParkedEvent
-from ._events import event_from_resource
-from ._webhooks import (
-    SIGNATURE_HEADER,
-    Notification,
-    WebhookApp,
-    WebhookSignatureError,
-    handle_notification,
-    handle_notification_sync,
-    parse_notification,
-    verify_signature,
-)
-
 __all__ += [
     "AsyncEventConsumer",
     "ConsumerSettings",
@@ -219,3 +209,63 @@ __all__ += [
     "verify_signature",
 ]
 # --- end events ---
+
+# Events, webhooks and uploads are imported on first use: a client that never consumes events
+# or uploads a file does not pay for asyncio's and the multipart encoder's import.
+_LAZY_MODULES = {
+    "AsyncEventConsumer": "._consumer",
+    "EventConsumer": "._consumer",
+    "ConsumerSettings": "._events",
+    "ConsumerState": "._events",
+    "Event": "._events",
+    "EventFormatError": "._events",
+    "ParkedEvent": "._events",
+    "event_from_resource": "._events",
+    "SIGNATURE_HEADER": "._webhooks",
+    "Notification": "._webhooks",
+    "WebhookApp": "._webhooks",
+    "WebhookSignatureError": "._webhooks",
+    "handle_notification": "._webhooks",
+    "handle_notification_sync": "._webhooks",
+    "parse_notification": "._webhooks",
+    "verify_signature": "._webhooks",
+    "DocumentUploadError": "._upload",
+    "FileSource": "._upload",
+    "upload_document": "._upload",
+    "upload_document_async": "._upload",
+}
+
+if _TYPE_CHECKING:
+    from ._consumer import AsyncEventConsumer, EventConsumer
+    from ._events import (
+        ConsumerSettings,
+        ConsumerState,
+        Event,
+        EventFormatError,
+        ParkedEvent,
+        event_from_resource,
+    )
+    from ._upload import DocumentUploadError, FileSource, upload_document, upload_document_async
+    from ._webhooks import (
+        SIGNATURE_HEADER,
+        Notification,
+        WebhookApp,
+        WebhookSignatureError,
+        handle_notification,
+        handle_notification_sync,
+        parse_notification,
+        verify_signature,
+    )
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> _List[str]:
+    return sorted(set(globals()) | set(__all__))
