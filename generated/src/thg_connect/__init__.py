@@ -15,27 +15,27 @@ from typing import TYPE_CHECKING, Any, Dict, List
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from thg_connect_core import (
-        APIConnectionError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ClientConfig,
-        ConflictError,
-        InternalServerError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        Reference,
-        RequestMaybeSentError,
-        Resource,
-        ThgConnectError,
-        TokenError,
-        UnprocessableEntityError,
-    )
+    # `X as X`: names re-exported for type checkers (the runtime loads them lazily below).
+    from thg_connect_core import APIConnectionError as APIConnectionError
+    from thg_connect_core import APIStatusError as APIStatusError
+    from thg_connect_core import APITimeoutError as APITimeoutError
+    from thg_connect_core import AuthenticationError as AuthenticationError
+    from thg_connect_core import BadRequestError as BadRequestError
+    from thg_connect_core import ClientConfig as ClientConfig
+    from thg_connect_core import ConflictError as ConflictError
+    from thg_connect_core import InternalServerError as InternalServerError
+    from thg_connect_core import NotFoundError as NotFoundError
+    from thg_connect_core import PermissionDeniedError as PermissionDeniedError
+    from thg_connect_core import RateLimitError as RateLimitError
+    from thg_connect_core import Reference as Reference
+    from thg_connect_core import RequestMaybeSentError as RequestMaybeSentError
+    from thg_connect_core import Resource as Resource
+    from thg_connect_core import ThgConnectError as ThgConnectError
+    from thg_connect_core import TokenError as TokenError
+    from thg_connect_core import UnprocessableEntityError as UnprocessableEntityError
 
-    from ._client import AsyncClient, Client
+    from ._client import AsyncClient as AsyncClient
+    from ._client import Client as Client
     from . import document as document
     from . import events as events
     from . import product as product
