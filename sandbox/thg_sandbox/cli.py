@@ -47,6 +47,11 @@ def main() -> None:
     help="Organisations, API clients and partnerships (TOML or YAML); default: built in.",
 )
 @click.option("--token-ttl", type=click.IntRange(min=1), help="Access token lifetime in seconds.")
+@click.option(
+    "--event-visibility",
+    type=click.FloatRange(min=0.1),
+    help="Seconds a polled event stays hidden before it is delivered again (default 30).",
+)
 def serve(
     specs: Path,
     db_path: Path,
@@ -54,6 +59,7 @@ def serve(
     port: int,
     config_path: Path | None,
     token_ttl: int | None,
+    event_visibility: float | None,
 ) -> None:
     """Serve every product in SPECS on http://127.0.0.1:PORT."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -63,6 +69,8 @@ def serve(
         raise click.ClickException(str(exc)) from None
     if token_ttl is not None:
         config = config.with_token_ttl(token_ttl)
+    if event_visibility is not None:
+        config = config.with_event_visibility(event_visibility)
     try:
         sandbox, app = build(specs, config, None if memory else db_path)
     except SpecError as exc:

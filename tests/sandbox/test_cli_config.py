@@ -67,7 +67,7 @@ def test_serve_command(tmp_path: Path) -> None:
     config.write_text(CONFIG)
     port = _free_port()
     command = [sys.executable, "-m", "thg_sandbox.cli", "serve", "--memory", "--port", str(port)]
-    command += ["--config", str(config), "--token-ttl", "5"]
+    command += ["--config", str(config), "--token-ttl", "5", "--event-visibility", "1.5"]
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -90,6 +90,7 @@ def test_serve_command(tmp_path: Path) -> None:
                 time.sleep(0.1)
         assert response is not None and response.status_code == 200
         assert response.json()["expires_in"] == 5
+        _polled_event_comes_back_after(base, response.json()["access_token"], 1.5)
     finally:
         proc.terminate()
         try:
@@ -98,3 +99,23 @@ def test_serve_command(tmp_path: Path) -> None:
             proc.kill()
             _, err = proc.communicate(timeout=5)
     assert "client_id=shop-1" in err
+
+
+def _polled_event_comes_back_after(base: str, token: str, window: float) -> None:
+    """--event-visibility: an unconfirmed event is hidden for exactly that long."""
+    headers = {"Authorization": f"Bearer {token}"}
+    events = f"{base}/api/events/v1/shopco/subscription"
+    only_items = {"entityTypes": ["thg-fulfil:inventory-item"]}
+    body = {"data": {"type": "events:subscription", "id": "cli-sub", "attributes": only_items}}
+    assert httpx.post(events, json=body, headers=headers).status_code == 201
+    item = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "CLI-1"}}}
+    created = httpx.post(
+        f"{base}/api/thg-fulfil/v1/shopco/inventory-item", json=item, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    poll = f"{events}/cli-sub/events"
+    first = httpx.get(poll, headers=headers).json()["data"]
+    assert len(first) == 1 and httpx.get(poll, headers=headers).json()["data"] == []
+    time.sleep(window + 0.3)
+    again = httpx.get(poll, headers=headers).json()["data"]
+    assert [e["id"] for e in again] == [first[0]["id"]]
