@@ -144,7 +144,7 @@ def _payload(document: Any, body_pointer: str) -> _Payload | None:
     data = (body.get("properties") or {}).get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         return None
-    at = _target(document, jp.child(_holder(document, at), "properties", "data"))
+    at = _target(document, jp.child(_target(document, at), "properties", "data"))
     data = lookup(document, "#" + at)
     is_list = isinstance(data, dict) and data.get("type") == "array"
     if is_list:
@@ -158,11 +158,6 @@ def _payload(document: Any, body_pointer: str) -> _Payload | None:
     return _Payload(
         _target(document, jp.child(at, "properties", "attributes")), is_list, type_string
     )
-
-
-def _holder(document: Any, pointer: str) -> str:
-    """The pointer of the schema object itself, after following a leading $ref chain."""
-    return _target(document, pointer)
 
 
 def _target(document: Any, pointer: str) -> str:
