@@ -7,7 +7,7 @@ import importlib
 from typing import Any, Dict, Tuple
 
 _ENTITY_TYPES: Dict[str, Tuple[str, str]] = {
-    "document:document": (".document.document", "Document_"),
+    "document:document": (".document.document", "Document"),
     "events:subscription": (".events.subscription", "Subscription"),
     "product:product-model": (".product.product_model", "ProductModel"),
     "product:product": (".product.product", "Product"),

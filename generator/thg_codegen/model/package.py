@@ -26,7 +26,7 @@ MODULE_IMPORTS = frozenset(
     {"Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "Optional", "Union",
      "TYPE_CHECKING", "date", "Field", "Tag", "Discriminator", "ApiModel", "OpenEnum",
      "UnknownState", "UNKNOWN_STATE_TAG", "state_union_discriminator", "UtcDateTime", "Reference",
-     "EntityType", "SyncResource", "AsyncResource", "Resource", "Document", "ListDocument",
+     "EntityType", "SyncResource", "AsyncResource", "Resource", "_Document", "_ListDocument",
      "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
      "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
      "annotations", "FrozenSet", "require_id"}
@@ -435,10 +435,10 @@ class _Resources:
             result, document = "None", "None"
         elif response.is_list:
             result = f"List[Resource[{response_type}]]"
-            document = f"ListDocument[{response_type}]"
+            document = f"_ListDocument[{response_type}]"
         else:
             result = f"Resource[{response_type}]"
-            document = f"Document[{response_type}]"
+            document = f"_Document[{response_type}]"
         segment = op.path.rsplit("/", 1)[-1]
         return Method(
             "action", taken.claim(naming.snake(op.action)), op.method, doc,

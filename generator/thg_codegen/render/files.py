@@ -46,7 +46,11 @@ def render_files(
         files.append(RenderedFile(path, text, python))
 
     src = f"src/{PACKAGE}"
-    shared = dict(packages=packages, version=version, generator_version=GENERATOR_VERSION)
+    # The README's usage example shows the product with the most entities.
+    example = max(packages, key=lambda p: len(p.entities)) if packages else None
+    shared = dict(
+        packages=packages, version=version, generator_version=GENERATOR_VERSION, example=example
+    )
     add("pyproject.toml", "pyproject.toml.j2", all_specs, combined, **shared)
     add("README.md", "README.md.j2", all_specs, combined, **shared)
     add("CHANGELOG.md", "CHANGELOG.md.j2", all_specs, combined, changelog=changelog)

@@ -11,12 +11,12 @@ if TYPE_CHECKING:
     from .document import AsyncDocumentEndpoint as AsyncDocumentEndpoint
     from .document import AsyncDocuments as AsyncDocuments
     from .document import DOCUMENT as DOCUMENT
+    from .document import Document as Document
     from ._product import DocumentAPI as DocumentAPI
     from .document import DocumentEndpoint as DocumentEndpoint
     from .document import DocumentFilter as DocumentFilter
     from .document import DocumentStatus as DocumentStatus
     from .document import DocumentUpload as DocumentUpload
-    from .document import Document_ as Document_
     from .document import Documents as Documents
 
 _EXPORTS: Dict[str, str] = {
@@ -24,12 +24,12 @@ _EXPORTS: Dict[str, str] = {
     "AsyncDocumentEndpoint": "document",
     "AsyncDocuments": "document",
     "DOCUMENT": "document",
+    "Document": "document",
     "DocumentAPI": "_product",
     "DocumentEndpoint": "document",
     "DocumentFilter": "document",
     "DocumentStatus": "document",
     "DocumentUpload": "document",
-    "Document_": "document",
     "Documents": "document",
 }
 
@@ -38,12 +38,12 @@ __all__: List[str] = [
     "AsyncDocumentEndpoint",
     "AsyncDocuments",
     "DOCUMENT",
+    "Document",
     "DocumentAPI",
     "DocumentEndpoint",
     "DocumentFilter",
     "DocumentStatus",
     "DocumentUpload",
-    "Document_",
     "Documents",
 ]
 

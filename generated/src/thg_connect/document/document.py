@@ -29,13 +29,11 @@ from thg_connect_core import (
     BoolField,
     DateField,
     DateTimeField,
-    Document,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    ListDocument,
     NumberField,
     Paginator,
     Query,
@@ -45,6 +43,8 @@ from thg_connect_core import (
     path_id,
     require_id,
 )
+from thg_connect_core import Document as _Document  # private: a spec may name a model Document
+from thg_connect_core import ListDocument as _ListDocument
 
 DOCUMENT = EntityType("document", ("document",))
 """The entity type `document:document`: its type string and its reference strings."""
@@ -75,7 +75,7 @@ class DocumentUpload(ApiModel):
     """After this instant the URL and signature are refused; create a new document to try again."""
 
 
-class Document_(ApiModel):
+class Document(ApiModel):
     """A document uploaded to the platform, referenced from other APIs by its reference string."""
 
     filename: str = Field(min_length=1, max_length=255, pattern="^[^/\\\\]+$")
@@ -127,14 +127,14 @@ class DocumentEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> Resource[Document_]:
+    ) -> Resource[Document]:
         """Get a document
 
         Returns one document: its file name, media type, size and whether it has been uploaded.
         This is also the lookup path of a document's reference string.
         """
-        result: Resource[Document_] = self._get(
-            Document_, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+        result: Resource[Document] = self._get(
+            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
         )
         return result
 
@@ -164,14 +164,14 @@ class AsyncDocumentEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> Resource[Document_]:
+    ) -> Resource[Document]:
         """Get a document
 
         Returns one document: its file name, media type, size and whether it has been uploaded.
         This is also the lookup path of a document's reference string.
         """
-        result: Resource[Document_] = await self._get(
-            Document_, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+        result: Resource[Document] = await self._get(
+            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
         )
         return result
 
@@ -211,14 +211,14 @@ class Documents(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> Paginator[Resource[Document_]]:
+    ) -> Paginator[Resource[Document]]:
         """List documents
 
         Returns the owner's documents a page at a time, oldest first. Narrow it with `filter`, e.g.
         `status='AVAILABLE' and createdAt>'2026-02-01T00:00:00'`.
         """
-        result: Paginator[Resource[Document_]] = self._list(
-            Document_,
+        result: Paginator[Resource[Document]] = self._list(
+            Document,
             filter=filter,
             page_size=page_size,
             start_page=start_page,
@@ -231,12 +231,12 @@ class Documents(SyncResource):
 
     def create(
         self,
-        attributes: Document_,
+        attributes: Document,
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> Resource[Document_]:
+    ) -> Resource[Document]:
         """Create a document and get its upload URL
 
         Registers a document by its file name and answers with its reference string
@@ -246,10 +246,10 @@ class Documents(SyncResource):
         means stored; the document's `status` becomes `AVAILABLE` and its reference can be used where
         other APIs take one (e.g. an inventory item's `hazmatDocumentation`).
         """
-        result: Resource[Document_] = self._write(
+        result: Resource[Document] = self._write(
             "POST",
             "document:document",
-            Document_,
+            Document,
             attributes,
             id=None,
             timeout=timeout,
@@ -280,14 +280,14 @@ class AsyncDocuments(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> AsyncPaginator[Resource[Document_]]:
+    ) -> AsyncPaginator[Resource[Document]]:
         """List documents
 
         Returns the owner's documents a page at a time, oldest first. Narrow it with `filter`, e.g.
         `status='AVAILABLE' and createdAt>'2026-02-01T00:00:00'`.
         """
-        result: AsyncPaginator[Resource[Document_]] = self._list(
-            Document_,
+        result: AsyncPaginator[Resource[Document]] = self._list(
+            Document,
             filter=filter,
             page_size=page_size,
             start_page=start_page,
@@ -300,12 +300,12 @@ class AsyncDocuments(AsyncResource):
 
     async def create(
         self,
-        attributes: Document_,
+        attributes: Document,
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
-    ) -> Resource[Document_]:
+    ) -> Resource[Document]:
         """Create a document and get its upload URL
 
         Registers a document by its file name and answers with its reference string
@@ -315,10 +315,10 @@ class AsyncDocuments(AsyncResource):
         means stored; the document's `status` becomes `AVAILABLE` and its reference can be used where
         other APIs take one (e.g. an inventory item's `hazmatDocumentation`).
         """
-        result: Resource[Document_] = await self._write(
+        result: Resource[Document] = await self._write(
             "POST",
             "document:document",
-            Document_,
+            Document,
             attributes,
             id=None,
             timeout=timeout,

@@ -29,13 +29,11 @@ from thg_connect_core import (
     BoolField,
     DateField,
     DateTimeField,
-    Document,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    ListDocument,
     NumberField,
     Paginator,
     Query,
@@ -45,6 +43,8 @@ from thg_connect_core import (
     path_id,
     require_id,
 )
+from thg_connect_core import Document as _Document  # private: a spec may name a model Document
+from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import DataChangedEvent
 
@@ -182,7 +182,7 @@ class SubscriptionEndpoint(SyncResource):
         result: List[Resource[DataChangedEvent]] = self._action(
             "GET",
             "events",
-            ListDocument[DataChangedEvent],
+            _ListDocument[DataChangedEvent],
             params={
                 "waitTimeSeconds": wait_time_seconds,
                 "maxEvents": max_events,
@@ -211,7 +211,7 @@ class SubscriptionEndpoint(SyncResource):
         result: Resource[Confirmation] = self._action(
             "POST",
             "confirm",
-            Document[Confirmation],
+            _Document[Confirmation],
             params={},
             body=("events:confirmation", attributes),
             timeout=timeout,
@@ -275,7 +275,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         result: List[Resource[DataChangedEvent]] = await self._action(
             "GET",
             "events",
-            ListDocument[DataChangedEvent],
+            _ListDocument[DataChangedEvent],
             params={
                 "waitTimeSeconds": wait_time_seconds,
                 "maxEvents": max_events,
@@ -304,7 +304,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         result: Resource[Confirmation] = await self._action(
             "POST",
             "confirm",
-            Document[Confirmation],
+            _Document[Confirmation],
             params={},
             body=("events:confirmation", attributes),
             timeout=timeout,

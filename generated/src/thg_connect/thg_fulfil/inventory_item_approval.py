@@ -30,13 +30,11 @@ from thg_connect_core import (
     BoolField,
     DateField,
     DateTimeField,
-    Document,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    ListDocument,
     NumberField,
     Paginator,
     Query,
@@ -46,6 +44,8 @@ from thg_connect_core import (
     path_id,
     require_id,
 )
+from thg_connect_core import Document as _Document  # private: a spec may name a model Document
+from thg_connect_core import ListDocument as _ListDocument
 
 INVENTORY_ITEM_APPROVAL = EntityType(
     "thg-fulfil",

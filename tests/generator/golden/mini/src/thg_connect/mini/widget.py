@@ -26,13 +26,11 @@ from thg_connect_core import (
     BoolField,
     DateField,
     DateTimeField,
-    Document,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    ListDocument,
     NumberField,
     Paginator,
     Query,
@@ -42,6 +40,8 @@ from thg_connect_core import (
     path_id,
     require_id,
 )
+from thg_connect_core import Document as _Document  # private: a spec may name a model Document
+from thg_connect_core import ListDocument as _ListDocument
 
 if TYPE_CHECKING:
     from .widget_check import WidgetCheckEndpoint, AsyncWidgetCheckEndpoint
@@ -142,7 +142,7 @@ class WidgetEndpoint(SyncResource):
         result: Resource[Widget] = self._action(
             "POST",
             "archive",
-            Document[Widget],
+            _Document[Widget],
             params={},
             body=None,
             timeout=timeout,
@@ -231,7 +231,7 @@ class AsyncWidgetEndpoint(AsyncResource):
         result: Resource[Widget] = await self._action(
             "POST",
             "archive",
-            Document[Widget],
+            _Document[Widget],
             params={},
             body=None,
             timeout=timeout,
