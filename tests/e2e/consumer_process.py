@@ -27,7 +27,9 @@ def main() -> None:
         settings = ConsumerSettings(
             concurrency=4, max_in_flight=40, max_events=20, wait_time_seconds=1
         )
-        state = client.consumer(subscription, handle, settings=settings).run()
+        consumer = client.consumer(subscription, handle, settings=settings)
+        print("ready", flush=True)
+        state = consumer.run()
         print(f"handled={state.handled} failed={state.failed}", flush=True)
 
 
