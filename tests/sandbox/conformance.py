@@ -35,24 +35,6 @@ def keep_webhooks_local(body: Any) -> None:
         attributes[WEBHOOK] = UNREACHABLE_WEBHOOK
 
 
-# CONVENTIONS §7: meta timestamps are sent without a zone (2026-02-11T13:09:43.710356), as the
-# platform documents, but the specs declare them `format: date-time`, which RFC 3339 reads as
-# requiring an offset. The spec is what is wrong; until it changes, check the documented shape.
-META_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"
-
-
-def with_known_gaps(document: Any) -> dict[str, Any]:
-    """A copy of a spec with the documented deviations above applied, for response checks."""
-    patched: dict[str, Any] = copy.deepcopy(document)
-    meta = patched.get("components", {}).get("schemas", {}).get("ResourceMeta", {})
-    for name in ("createdAt", "updatedAt"):
-        field = meta.get("properties", {}).get(name)
-        if isinstance(field, dict) and field.get("format") == "date-time":
-            del field["format"]
-            field["pattern"] = META_TIMESTAMP
-    return patched
-
-
 def org_for(role: str, owner_role: str) -> str:
     """The default config's organisation playing `role` where the owner plays `owner_role`."""
     if role in ("self", "owner"):

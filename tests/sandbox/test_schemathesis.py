@@ -42,7 +42,6 @@ from .conformance import (
     by_label,
     keep_webhooks_local,
     seed,
-    with_known_gaps,
 )
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -79,7 +78,7 @@ def _ordered(found: list[tuple[str, Call]]) -> list[tuple[str, Call]]:
 # Collected at import: the parametrisation needs the operations' labels.
 _PRODUCTS = load_products(SPECS)
 _CALLS = _ordered(list(by_label(_PRODUCTS)))
-_SCHEMAS = {p.name: schemathesis.openapi.from_dict(with_known_gaps(p.document)) for p in _PRODUCTS}
+_SCHEMAS = {p.name: schemathesis.openapi.from_dict(p.document) for p in _PRODUCTS}
 
 
 @pytest.fixture(scope="module")
