@@ -2,12 +2,13 @@
 
 PyYAML's composer gives every node its position; we build the Python values ourselves so that
 anything a reviewer would not expect (object tags, repeated keys) becomes a diagnostic instead of
-silently meaning something else.
+silently meaning something else. That is the reference; plain documents first take a fast path
+(fast_yaml) with the same meaning, and their source map is only built when a diagnostic needs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 
 from . import pointer as jp
 from .diagnostics import Diagnostic
+from .fast_yaml import load_plain_mapping
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -35,15 +37,36 @@ class Position:
     column: int
 
 
-@dataclass
 class LoadedSpec:
     """One spec file: its data, where each value sits in the file, and how to name the file."""
 
-    path: Path
-    display_name: str
-    data: Any
-    positions: dict[str, Position] = field(default_factory=dict)
-    text: str = ""
+    def __init__(
+        self,
+        path: Path,
+        display_name: str,
+        data: Any,
+        positions: dict[str, Position] | None = None,
+        text: str = "",
+    ) -> None:
+        self.path = path
+        self.display_name = display_name
+        self.data = data
+        self.text = text
+        self._positions = positions
+
+    def __repr__(self) -> str:
+        return f"LoadedSpec(path={self.path!r}, display_name={self.display_name!r})"
+
+    @property
+    def positions(self) -> dict[str, Position]:
+        """JSON pointer -> position; after a fast load, worked out from the text on first use."""
+        if self._positions is None:
+            self._positions = _positions_of(self)
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[str, Position]) -> None:
+        self._positions = value
 
     def position(self, pointer: str) -> Position:
         """The position of the value at `pointer`, or of its closest present ancestor."""
@@ -151,11 +174,32 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return spec, [Diagnostic(name, 1, 1, "", "THG000", f"cannot read the file: {reason}", "")]
+    data = load_plain_mapping(spec.text)
+    if data is not None:
+        spec.data = data
+        return spec, []
+    return load_reference(spec)
+
+
+def load_reference(spec: LoadedSpec) -> tuple[LoadedSpec, list[Diagnostic]]:
+    """Load `spec.text` the slow, reference way (PyYAML), filling data and positions at once."""
+    spec.positions = {}
     try:
         return _compose(spec, _FAST_LOADER)
     except yaml.YAMLError:
         # The pure-Python parser words and places YAML errors as the diagnostics always have.
+        spec.positions = {}
         return _compose(spec, yaml.SafeLoader)
+
+
+def _positions_of(spec: LoadedSpec) -> dict[str, Position]:
+    """The source map of a fast-loaded spec: the slow path's, from the same text."""
+    scratch = LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
+    try:
+        _compose(scratch, _FAST_LOADER)
+    except yaml.YAMLError:  # the fast path vouched for this text, so PyYAML reads it too
+        return {}
+    return scratch.positions
 
 
 # LibYAML's parser builds the same node tree (with the same marks) about five times faster.
