@@ -53,8 +53,10 @@ _REFUSED: int = (
     | ryml.VAL_UNFILT
 )
 
-# Characters PyYAML's reader refuses or treats specially (line breaks it knows and YAML 1.2 not).
-_UNUSUAL_TEXT = re.compile("[\t\r\ufeff\x85\u2028\u2029]")
+# Characters PyYAML's reader refuses or treats specially (line breaks it knows and YAML 1.2 not),
+# and a line ending in a backslash: rapidyaml folds an escaped line break followed by blank lines
+# differently from PyYAML, and inside a quoted key it would hide that the key spans two lines.
+_UNUSUAL_TEXT = re.compile("[\t\r\ufeff\x85\u2028\u2029]|\\\\\n")
 # Directives and document markers: the slow path insists on exactly one document.
 _DOCUMENT_MARKERS = re.compile(r"^(?:%|---|\.\.\.)", re.MULTILINE)
 # PyYAML's scanner cannot start a plain scalar with these (YAML 1.2 and rapidyaml can).
@@ -149,6 +151,9 @@ class _Walker:
                 raise _NotHandled()
             key = str(self.key(child), "utf-8")
             if key in result:
+                raise _NotHandled()
+            if (in_flow or child_kind & _KEY_NOT_PLAIN) and (" " in key or "\n" in key):
+                # Perhaps folded from two lines: rapidyaml takes such keys, PyYAML refuses them.
                 raise _NotHandled()
             if child_kind & _KEY_NOT_PLAIN:
                 if len(key) > _LONGEST_QUOTED_KEY:

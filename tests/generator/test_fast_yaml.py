@@ -114,7 +114,7 @@ HANDLED = {
     "block": "a: |\n  line1\n  line2\n\nb: >-\n  folded\n  text\n\n  para\nc: |+\n  keep\n\n"
     "d: |2\n    indented\ne: >\n  x\n\n\n  y\n",
     "escapes": 'a: "tab\\there \\u00e9 \\x41 \\"q\\" \\\\"\nb: \'it\'\'s\'\nc: "multi\n  line"\n'
-    'd: "\\U0001F600 \\N \\_ \\L \\P \\0 \\/"\ne: "cont\\\n  inued"\n',
+    'd: "\\U0001F600 \\N \\_ \\L \\P \\0 \\/"\n',
     "dates": "a: 2024-01-01\nb: 2024-01-01T10:00:00Z\nc: 2024-01-01 10:00:00.5 +01:00\n",
     "unicode": 'a: héllo ✓\nb: "\\U0001F600"\nc: 😀\n',
     "flow": "{a: 1, b: [x, {c: d}], e: [], f: {}, g: [yes, ~, '1', 0x10]}\n",
@@ -158,6 +158,10 @@ DECLINED = {
     "lone dash": "a: -\n",
     "long key": "k" * 1100 + ": v\n",
     "half a character": 'a: "\\ud800"\n',
+    "two-line quoted key": "x:\n  'a\n  b': c\n",
+    "two-line flow key": "x: [a\n b: c]\n",
+    "escaped line break in a key": '{"a\\\n b": c}\n',
+    "escaped line break, blank line": 'a: "b\\\n\n  c"\n',
 }
 
 
