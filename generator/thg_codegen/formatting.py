@@ -21,16 +21,9 @@ from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
-import black
-from black.mode import TargetVersion
-
 from .render.files import RenderedFile
 
 LINE_LENGTH = 100
-_MODE = black.Mode(
-    line_length=LINE_LENGTH,
-    target_versions={TargetVersion.PY39},
-)
 # Below this many files to format a pool costs more than it saves.
 _POOL_THRESHOLD = 24
 
@@ -55,7 +48,12 @@ class FormattingError(Exception):
 
 
 def format_python(text: str) -> str:
-    return black.format_str(text, mode=_MODE)
+    # Imported here: black is the fallback formatter and takes a tenth of a second to import.
+    import black
+    from black.mode import TargetVersion
+
+    mode = black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
+    return black.format_str(text, mode=mode)
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,10 @@ from pathlib import Path
 import jinja2
 
 from . import naming
+from .aside import Aside
 from .diagnostics import has_errors
 from .formatting import FormattedFile, format_files, sha256
+from .loader import LoadedSpec
 from .manifest import (
     MANIFEST,
     Manifest,
@@ -25,7 +27,7 @@ from .model import Product, build_product
 from .model.package import ProductPackage, build_package
 from .pipeline import SpecError, load_products
 from .render import render_files, template_environment
-from .validation import validate_paths
+from .validation import load_paths, validate_loaded
 from .versioning import Release, Versioning, plan_version, read_release, record_release
 from .writer import tree_differences, write_tree
 
@@ -53,11 +55,7 @@ def load_released(output: Path) -> tuple[Release | None, list[Product]]:
     return release, load_products(release.specs)
 
 
-def plan_packages(specs: Sequence[Path]) -> list[ProductPackage]:
-    """Load, validate and model every spec; SpecError (all diagnostics) if any is invalid."""
-    loaded, problems = validate_paths(list(specs))
-    if has_errors(problems):
-        raise SpecError(problems)
+def _model(loaded: Sequence[LoadedSpec]) -> list[ProductPackage]:
     names = naming.Namespace(_CLIENT_MEMBERS, avoid_builtins=True)
     packages = []
     for spec in sorted(loaded, key=lambda s: s.display_name):
@@ -67,9 +65,36 @@ def plan_packages(specs: Sequence[Path]) -> list[ProductPackage]:
 
 
 def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> Plan:
-    """The complete new tree in memory, formatted, with its manifest."""
+    """The complete new tree in memory, formatted, with its manifest.
+
+    SpecError (every diagnostic) if any spec is invalid. The specs are validated in a child
+    process while this one models, renders and formats them as if they were valid; whatever
+    that work raised counts only once the specs are known to be valid.
+    """
+    loaded, siblings, problems = load_paths(list(specs))
+    if has_errors(problems):
+        raise SpecError(sorted(set(problems + validate_loaded(loaded, siblings))))
+    validation = Aside(lambda: validate_loaded(loaded, siblings))
+    try:
+        built: Plan | Exception = _build(loaded, specs, output, templates)
+    except Exception as error:  # perhaps only because a spec is invalid: the verdict decides
+        built = error
+    except BaseException:
+        validation.cancel()
+        raise
+    problems = sorted(set(problems + validation.result()))
+    if has_errors(problems):
+        raise SpecError(problems)
+    if isinstance(built, Exception):
+        raise built
+    return built
+
+
+def _build(
+    loaded: Sequence[LoadedSpec], specs: Sequence[Path], output: Path, templates: Path | None
+) -> Plan:
     previous = Manifest.read(output)
-    packages = plan_packages(specs)
+    packages = _model(loaded)
     release, released_products = load_released(output)
     versioning = plan_version([p.product for p in packages], release, released_products)
     version = versioning.version

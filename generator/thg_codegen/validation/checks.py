@@ -1,0 +1,64 @@
+"""Every check of a loaded spec, in order: refs, OpenAPI 3.1, then one rule per CONVENTIONS rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..diagnostics import Diagnostic
+from ..loader import LoadedSpec
+from ..spec_index import build_index
+from . import rules_document, rules_examples, rules_paths, rules_schemas
+from .context import RuleContext
+from .openapi_schema import check_openapi
+from .refs import check_refs
+
+Rule = Callable[[RuleContext], list[Diagnostic]]
+
+RULES: tuple[Rule, ...] = (
+    rules_document.check_product,
+    rules_paths.check_path_shapes,
+    rules_paths.check_path_parameters,
+    rules_paths.check_entity_declarations,
+    rules_paths.check_operations,
+    rules_schemas.check_status_schemas,
+    rules_schemas.check_reference_fields,
+    rules_paths.check_actions,
+    rules_paths.check_lookups,
+    rules_schemas.check_responses,
+    rules_paths.check_list_parameters,
+    rules_document.check_security,
+    rules_document.check_descriptions,
+    rules_examples.check_examples,
+)
+
+
+def validate_loaded(
+    specs: Sequence[LoadedSpec], siblings: Sequence[LoadedSpec] = ()
+) -> list[Diagnostic]:
+    """Run every rule over specs that loaded; `siblings` only contribute known entity types."""
+    indexes = [build_index(s) for s in specs]
+    known: set[str] = set()
+    for index in [*indexes, *(build_index(s) for s in siblings)]:
+        known |= index.entity_types()
+    problems: list[Diagnostic] = []
+    for index in indexes:
+        problems.extend(check_refs(index.spec))
+        problems.extend(check_openapi(index.spec))
+        if not isinstance(index.spec.data, dict) or not isinstance(
+            index.spec.data.get("paths"), dict
+        ):
+            continue
+        ctx = RuleContext(index, frozenset(known))
+        for rule in RULES:
+            try:
+                problems.extend(rule(ctx))
+            except Exception as exc:  # a rule's bug must not hide the other rules' findings
+                problems.append(
+                    index.spec.diagnostic(
+                        "",
+                        "THG999",
+                        f"internal error in {rule.__name__}: {type(exc).__name__}: {exc}",
+                        "Please report this with the spec that caused it",
+                    )
+                )
+    return problems
