@@ -124,7 +124,8 @@ class _Walker:
 
     def document(self) -> dict[str, Any]:
         kind = self.type(self.root)
-        if kind & (_KEY | _VAL | _SEQ) or not kind & _MAP:  # a stream, a list, a scalar, nothing
+        # A stream, a list, a scalar, nothing, or a tagged or anchored root mapping.
+        if kind & (_KEY | _VAL | _SEQ | _REFUSED) or not kind & _MAP:
             raise _NotHandled()
         return self.mapping(self.root, kind, False)
 

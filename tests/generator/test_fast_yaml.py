@@ -104,6 +104,28 @@ def test_fast_path_means_the_slow_path_on_dumped_data(
     _assert_fast_means_slow(yaml.safe_dump(document, **options))
 
 
+# Single-character edits of a dumped document: hand-written YAML goes where no dumper does.
+_edits = st.lists(
+    st.tuples(
+        st.floats(0, 1), st.sampled_from(list(" \n:-?#'\"[]{},|>&*!%@`\\ab0.~")), st.booleans()
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=int(os.environ.get("THG_FAST_YAML_EXAMPLES", "300")), deadline=None)
+@given(_documents, _dump_options, _edits)
+def test_fast_path_means_the_slow_path_on_edited_text(
+    document: dict[str, Any], options: dict[str, Any], edits: list[tuple[float, str, bool]]
+) -> None:
+    text = yaml.safe_dump(document, **options)
+    for where, char, insert in edits:
+        at = int(where * len(text))
+        text = text[:at] + char + text[at + (0 if insert else 1) :]
+    _assert_fast_means_slow(text)
+
+
 # Hand-written documents the fast path must handle, each compared with the slow path.
 HANDLED = {
     "bools": "a: yes\nb: on\nc: true\nd: True\ne: 'yes'\nf: n\n",
@@ -148,6 +170,8 @@ DECLINED = {
     "document end then more": "a: 1\n...\nb: 2\n",
     "root list": "- a\n- b\n",
     "root scalar": "just text\n",
+    "tagged root": '!"x": {}\n',
+    "anchored root": "&r\na: 1\n",
     "complex key": "? [a]\n: 1\n",
     "null key": "? \n: 1\n",
     "at sign": "a: @x\n",
