@@ -31,6 +31,7 @@ _CONSTRUCTED_TAGS = {
 _STR_TAG = "tag:yaml.org,2002:str"
 # The slow path keeps unquoted dates as their text (JSON has no dates).
 _TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:timestamp"}
+_KEY_TAGS = _TEXT_TAGS | _CONSTRUCTED_TAGS  # not merge ('<<') nor value ('=')
 
 _NONE: int = ryml.NONE
 _MAP: int = ryml.MAP
@@ -119,7 +120,8 @@ class _Walker:
         self.key: Callable[[int], Any] = tree.key
         self.val: Callable[[int], Any] = tree.val
         self.root: int = tree.root_id()
-        self.plain: dict[str, Any] = {}
+        self.plain: dict[str, Any] = {}  # plain scalar text -> its value, checked
+        self.plain_keys: set[str] = set()  # plain keys checked
         self.constructor = SafeConstructor()
 
     def document(self) -> dict[str, Any]:
@@ -159,14 +161,15 @@ class _Walker:
             if child_kind & _KEY_NOT_PLAIN:
                 if len(key) > _LONGEST_QUOTED_KEY:
                     raise _NotHandled()
-            else:
+            elif in_flow or key not in self.plain_keys:  # flow rules are stricter: recheck
                 if not key or len(key) > _LONGEST_PLAIN_KEY:
                     raise _NotHandled()
                 # The slow path keeps a key's text whatever it resolves to, but a merge key
                 # ('<<') or value key ('=') means something else to YAML: leave those to it.
                 self.check_plain(key, in_flow)
-                if _tag_of(key) not in _TEXT_TAGS | _CONSTRUCTED_TAGS:
+                if _tag_of(key) not in _KEY_TAGS:
                     raise _NotHandled()
+                self.plain_keys.add(key)
             result[key] = self.node(child, child_kind, in_flow)
             child = self.next_sibling(child)
         return result

@@ -178,6 +178,7 @@ DECLINED = {
     "backtick": "a: `x\n",
     "percent": "a: %x\n",
     "question in flow": "a: [a?b, c]\n",
+    "question in a flow key seen before": "a?b: 1\nc: {a?b: 2}\n",
     "trailing colon": "a: b:\n",
     "lone dash": "a: -\n",
     "long key": "k" * 1100 + ": v\n",
