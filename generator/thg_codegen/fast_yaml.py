@@ -85,29 +85,35 @@ def load_plain_mapping(text: str) -> dict[str, Any] | None:
         return None
     try:
         return _Walker(tree).document()
-    # A "\\ud800" escape gives half a character, which rapidyaml writes as invalid UTF-8.
-    except (_NotHandled, RecursionError, UnicodeDecodeError):
+    # A "\\ud800" escape gives half a character, which rapidyaml writes as invalid UTF-8; an
+    # integer of over 4300 digits is a ValueError to Python. The slow path decides about both.
+    except (_NotHandled, RecursionError, UnicodeDecodeError, ValueError):
         return None
 
 
 def _parse_quietly(data: bytes) -> Any | None:
     """rapidyaml's tree of `data`, or None on a parse error (which it would print to fd 2)."""
+    # rapidyaml's error callback writes to the C stderr before raising; the bindings offer no way
+    # to replace it. Loading runs before any worker thread starts, so nobody else's error output
+    # is lost in these few milliseconds.
     sys.stderr.flush()
-    saved = os.dup(2)
-    quiet = os.open(os.devnull, os.O_WRONLY)
     try:
-        # rapidyaml's error callback writes to the C stderr before raising; the bindings offer
-        # no way to replace it. Loading runs before any worker thread starts, so nobody else's
-        # error output is lost in these few milliseconds.
-        os.dup2(quiet, 2)
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        saved = -1
+    quiet = os.open(os.devnull, os.O_WRONLY) if saved >= 0 else -1
+    try:
+        if saved >= 0:
+            os.dup2(quiet, 2)
         try:
             return ryml.parse_in_arena(data)
         except Exception:  # ryml.ExceptionBasic and anything else the bindings raise
             return None
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(quiet)
+        if saved >= 0:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(quiet)
 
 
 class _Walker:

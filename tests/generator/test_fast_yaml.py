@@ -183,6 +183,7 @@ DECLINED = {
     "lone dash": "a: -\n",
     "long key": "k" * 1100 + ": v\n",
     "half a character": 'a: "\\ud800"\n',
+    "integer too long for Python": "a: " + "1" * 5000 + "\n",
     "two-line quoted key": "x:\n  'a\n  b': c\n",
     "two-line flow key": "x: [a\n b: c]\n",
     "escaped line break in a key": '{"a\\\n b": c}\n',
@@ -242,6 +243,12 @@ def test_a_parse_error_prints_nothing_and_is_worded_by_the_slow_path(
     spec, problems = load_spec(path)
     assert [p.rule for p in problems] == ["THG000"]
     assert problems[0].message.startswith("invalid YAML")
+    assert capfd.readouterr() == ("", "")
+
+
+def test_nothing_declined_prints_anything(capfd: pytest.CaptureFixture[str]) -> None:
+    for text in DECLINED.values():
+        load_plain_mapping(text)
     assert capfd.readouterr() == ("", "")
 
 
