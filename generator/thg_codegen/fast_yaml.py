@@ -58,8 +58,9 @@ _REFUSED: int = (
 # and a line ending in a backslash: rapidyaml folds an escaped line break followed by blank lines
 # differently from PyYAML, and inside a quoted key it would hide that the key spans two lines.
 _UNUSUAL_TEXT = re.compile("[\t\r\ufeff\x85\u2028\u2029]|\\\\\n")
-# Directives and document markers: the slow path insists on exactly one document.
-_DOCUMENT_MARKERS = re.compile(r"^(?:%|---|\.\.\.)", re.MULTILINE)
+# Directives and document markers (the slow path insists on exactly one document), and explicit
+# keys ('? key' then ': value'), where rapidyaml takes a ':' that PyYAML does not see as one.
+_DOCUMENT_MARKERS = re.compile(r"^(?:%|---|\.\.\.|[ -]*[?:])|[\[{,]\s*\?\s", re.MULTILINE)
 # PyYAML's scanner cannot start a plain scalar with these (YAML 1.2 and rapidyaml can).
 _PLAIN_CANNOT_START = frozenset(",[]{}#&*!|>'\"%@`?:")
 # PyYAML ends a plain scalar in a flow collection at '?' (YAML 1.2 does not).
