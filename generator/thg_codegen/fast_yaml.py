@@ -60,7 +60,9 @@ _REFUSED: int = (
 _UNUSUAL_TEXT = re.compile("[\t\r\ufeff\x85\u2028\u2029]|\\\\\n")
 # Directives and document markers (the slow path insists on exactly one document), and explicit
 # keys ('? key' then ': value'), where rapidyaml takes a ':' that PyYAML does not see as one.
-_DOCUMENT_MARKERS = re.compile(r"^(?:%|---|\.\.\.|[ -]*[?:])|[\[{,]\s*\?\s", re.MULTILINE)
+_DOCUMENT_MARKERS_AND_EXPLICIT_KEYS = re.compile(
+    r"^(?:%|---|\.\.\.|[ -]*[?:])|[\[{,]\s*\?\s", re.MULTILINE
+)
 # PyYAML's scanner cannot start a plain scalar with these (YAML 1.2 and rapidyaml can).
 _PLAIN_CANNOT_START = frozenset(",[]{}#&*!|>'\"%@`?:")
 # PyYAML ends a plain scalar in a flow collection at '?' (YAML 1.2 does not).
@@ -77,7 +79,7 @@ class _NotHandled(Exception):
 
 def load_plain_mapping(text: str) -> dict[str, Any] | None:
     """The data of a single-mapping YAML document, or None when the slow path must load it."""
-    if _UNUSUAL_TEXT.search(text) or _DOCUMENT_MARKERS.search(text):
+    if _UNUSUAL_TEXT.search(text) or _DOCUMENT_MARKERS_AND_EXPLICIT_KEYS.search(text):
         return None
     if Reader.NON_PRINTABLE.search(text):
         return None
