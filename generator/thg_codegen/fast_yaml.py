@@ -63,6 +63,10 @@ _UNUSUAL_TEXT = re.compile("[\t\r\ufeff\x85\u2028\u2029]|\\\\\n")
 _DOCUMENT_MARKERS_AND_EXPLICIT_KEYS = re.compile(
     r"^(?:%|---|\.\.\.|[ -]*[?:])|[\[{,]\s*\?\s", re.MULTILINE
 )
+# A block sequence entry that is a quoted scalar or a flow collection: rapidyaml reads more on its
+# closing line ("- 'x' - y", "- [x] y: 1") as further entries or keys, PyYAML refuses it.
+_QUOTED_OR_FLOW_ENTRY = re.compile(r"^[ ]*(?:-[ ]+)+(?=['\"\[{])", re.MULTILINE)
+_NOTHING_MORE = re.compile(r"[ ]*(?:[ ]#[^\n]*)?(?:\n|$)|[ ]*:(?:[ \n]|$)")
 # PyYAML's scanner cannot start a plain scalar with these (YAML 1.2 and rapidyaml can).
 _PLAIN_CANNOT_START = frozenset(",[]{}#&*!|>'\"%@`?:")
 # PyYAML ends a plain scalar in a flow collection at '?' (YAML 1.2 does not).
@@ -81,7 +85,7 @@ def load_plain_mapping(text: str) -> dict[str, Any] | None:
     """The data of a single-mapping YAML document, or None when the slow path must load it."""
     if _UNUSUAL_TEXT.search(text) or _DOCUMENT_MARKERS_AND_EXPLICIT_KEYS.search(text):
         return None
-    if Reader.NON_PRINTABLE.search(text):
+    if Reader.NON_PRINTABLE.search(text) or _an_entry_runs_on(text):
         return None
     tree = _parse_quietly(text.encode("utf-8"))
     if tree is None:
@@ -92,6 +96,52 @@ def load_plain_mapping(text: str) -> dict[str, Any] | None:
     # integer of over 4300 digits is a ValueError to Python. The slow path decides about both.
     except (_NotHandled, RecursionError, UnicodeDecodeError, ValueError):
         return None
+
+
+def _an_entry_runs_on(text: str) -> bool:
+    """Whether a quoted or flow sequence entry has more than a comment after it on its line."""
+    for entry in _QUOTED_OR_FLOW_ENTRY.finditer(text):
+        end = _node_end(text, entry.end())
+        if end < 0 or not _NOTHING_MORE.match(text, end):
+            return True
+    return False
+
+
+def _node_end(text: str, start: int) -> int:
+    """The index just past the quoted scalar or flow collection at `start`; -1 if unclosed."""
+    depth = 0
+    at = start
+    while at < len(text):
+        char = text[at]
+        opens_scalar = at == start or text[at - 1] in " \n[{,:"
+        if char == "'" and opens_scalar:
+            at = text.find("'", at + 1)
+            while at >= 0 and text.startswith("''", at):  # '' is a quote inside the scalar
+                at = text.find("'", at + 2)
+        elif char == '"' and opens_scalar:
+            at = text.find('"', at + 1)
+            while at >= 0 and _escaped(text, at):
+                at = text.find('"', at + 1)
+        elif char == "#" and text[at - 1] in " \n":  # a comment inside a flow collection
+            at = text.find("\n", at)
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        if at < 0:
+            return -1
+        at += 1
+        if depth <= 0:
+            return at
+    return -1
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd number of backslashes."""
+    before = at
+    while before > 0 and text[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 def _parse_quietly(data: bytes) -> Any | None:

@@ -143,6 +143,8 @@ HANDLED = {
     "comments": "# top\na: b # c\nd: 'e # f'\ng: h#i\n",
     "colons": "a: b:c\nd: http://x\ne: 12:30\n",
     "plain folding": "a: one\n  two\n\n  three\nb: [one\n  two, x]\n",
+    "quoted and flow entries": "a:\n  - 'x' # c\n  - 'it''s' \n  - \"q\\\"\" #c\n"
+    "  - [a, 'b', {c: \"d]\"}] # x\n  - 'k': v\n  - {a: 1}\n  - [it's, b]\n",
     "nesting": "a:\n  - b: 1\n    c:\n      - - x\n        - y\n  -\n  - z\n",
 }
 
@@ -173,6 +175,10 @@ DECLINED = {
     "tagged root": '!"x": {}\n',
     "anchored root": "&r\na: 1\n",
     "complex key": "? [a]\n: 1\n",
+    "quoted entry, then another": "a:\n  - 'x' - y\n",
+    "quoted entry, then a key": 'a:\n- "x" y: 1\n',
+    "flow entry, then a key": "a:\n- {b: 1,\n  c: 2} d: 3\n",
+    "two-line quoted entry, then another": "a:\n  - 'x\n    y' - z\n",
     "explicit key": "? a\n: b\n",
     "explicit key, value with no space": '? ""\n:|  - x\n',
     "explicit key in flow": "a: {? b: c}\n",
