@@ -8,6 +8,7 @@ here compares the two on the same document.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,10 @@ def _document(name: str) -> dict[str, Any]:
 
 
 def _stock_errors(document: dict[str, Any]) -> list[str]:
-    return [e.message for e in _JsonschemaV31Validator(document).iter_errors()]
+    try:
+        return [e.message for e in _JsonschemaV31Validator(document).iter_errors()]
+    except Exception as error:  # check_openapi reports this as "OpenAPI validation stopped"
+        return [f"stopped: {error!r}"]
 
 
 def _verdicts(document: dict[str, Any]) -> tuple[bool, bool]:
@@ -156,6 +160,8 @@ def test_reference_scoping_keywords_go_to_the_stock_validator() -> None:
     assert not openapi_fast.can_prescreen(document)
 
 
+# CI-sized; THG_PRESCREEN_EXAMPLES=500 for a soak by hand.
+_EXAMPLES = int(os.environ.get("THG_PRESCREEN_EXAMPLES", "25"))
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "x", "[", "string"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
@@ -168,7 +174,7 @@ _KEYWORDS = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), keyword=_KEYWORDS, value=_JSON)
 def test_any_one_keyword_change_gets_the_same_verdict(
     data: st.DataObject, keyword: str, value: Any

@@ -54,8 +54,10 @@ def has_errors(document: dict[str, Any]) -> bool:
 
     The document's internal refs must all resolve (see ``refs.without_dangling_refs``).
     """
-    validator = _PrescreenValidator(document)
-    return next(validator.iter_errors(), None) is not None
+    try:
+        return next(_PrescreenValidator(document).iter_errors(), None) is not None
+    except Exception:  # what stops the walk here stops the stock one too: let it say how
+        return True
 
 
 class _Resolved(NamedTuple):
