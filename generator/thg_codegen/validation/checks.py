@@ -10,7 +10,7 @@ from ..spec_index import build_index
 from . import rules_document, rules_examples, rules_paths, rules_schemas
 from .context import RuleContext
 from .openapi_schema import check_openapi
-from .refs import check_refs
+from .refs import check_refs, scan
 
 Rule = Callable[[RuleContext], list[Diagnostic]]
 
@@ -42,8 +42,9 @@ def validate_loaded(
         known |= index.entity_types()
     problems: list[Diagnostic] = []
     for index in indexes:
-        problems.extend(check_refs(index.spec))
-        problems.extend(check_openapi(index.spec))
+        found = scan(index.spec.data)
+        problems.extend(check_refs(index.spec, found))
+        problems.extend(check_openapi(index.spec, found))
         if not isinstance(index.spec.data, dict) or not isinstance(
             index.spec.data.get("paths"), dict
         ):

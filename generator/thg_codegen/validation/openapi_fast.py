@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, KeysView
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -36,17 +37,17 @@ from referencing.jsonschema import DRAFT202012
 
 from .refs import lookup
 
-# Keywords that scope or redirect references, and dialect switches: with any of them in the text
+# Keywords that scope or redirect references, and dialect switches: with any of them as a key
 # the stock validator (full referencing semantics) decides.
-_NEEDS_FULL_REFERENCING = re.compile(
-    r"\$id|\$schema|\$anchor|\$dynamicRef|\$dynamicAnchor|jsonSchemaDialect"
+_NEEDS_FULL_REFERENCING = frozenset(
+    {"$id", "$schema", "$anchor", "$dynamicRef", "$dynamicAnchor", "jsonSchemaDialect"}
 )
 _MAX_REF_CHAIN = 64
 
 
-def can_prescreen(document: dict[str, Any]) -> bool:
-    """Whether this module's verdict is the stock validator's for this document."""
-    return _NEEDS_FULL_REFERENCING.search(json.dumps(document)) is None
+def can_prescreen(keys: AbstractSet[str]) -> bool:
+    """Whether this module's verdict is the stock validator's for a document with these keys."""
+    return _NEEDS_FULL_REFERENCING.isdisjoint(keys)
 
 
 def has_errors(document: dict[str, Any]) -> bool:

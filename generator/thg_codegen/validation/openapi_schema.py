@@ -13,7 +13,7 @@ from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
 from . import openapi_fast
-from .refs import without_dangling_refs
+from .refs import Scan, scan, without_dangling_refs
 
 _TOP_LEVEL = {
     "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
@@ -68,7 +68,7 @@ def _value_at(data: Any, pointer: str) -> Any:
     return current
 
 
-def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
+def check_openapi(spec: LoadedSpec, found: Scan | None = None) -> list[Diagnostic]:
     if not isinstance(spec.data, dict):
         return [
             spec.diagnostic(
@@ -86,11 +86,12 @@ def check_openapi(spec: LoadedSpec) -> list[Diagnostic]:
             )
         ]
     problems = []
-    document = without_dangling_refs(spec.data)
+    found = found or scan(spec.data)
+    document = without_dangling_refs(spec.data, found)
     try:
         # A fast yes/no first (25x faster on a large spec); only a spec found at fault is checked
         # again by the stock pure-Python validator, which words every error the same way always.
-        if openapi_fast.can_prescreen(document):
+        if openapi_fast.can_prescreen(found.keys):
             if not openapi_fast.has_errors(document):
                 return []
         elif next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .. import pointer as jp
@@ -56,24 +57,37 @@ def iter_refs(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
             yield from iter_refs(item, jp.child(pointer, i))
 
 
-def _ref_texts(data: Any) -> set[str]:
-    """Every distinct `$ref` text in ``data`` (no pointers built: this runs on every spec)."""
-    found: set[str] = set()
+@dataclass(frozen=True)
+class Scan:
+    """What one walk of a document finds: every distinct `$ref` text and every mapping key."""
+
+    refs: frozenset[str]
+    keys: frozenset[str]
+
+    def all_resolve(self, data: Any) -> bool:
+        return all(ref.startswith("#") and lookup(data, ref) is not _MISSING for ref in self.refs)
+
+
+def scan(data: Any) -> Scan:
+    """One walk, no pointers built: it runs on every spec, and several checks need its answers."""
+    refs: set[str] = set()
+    keys: set[str] = set()
     stack = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
+            keys.update(value)
             ref = value.get("$ref")
             if isinstance(ref, str):
-                found.add(ref)
-            stack.extend(v for k, v in value.items() if k != "$ref")
+                refs.add(ref)
+            stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-    return found
+    return Scan(frozenset(refs), frozenset(keys))
 
 
-def check_refs(spec: LoadedSpec) -> list[Diagnostic]:
-    if without_dangling_refs(spec.data) is spec.data:
+def check_refs(spec: LoadedSpec, found: Scan | None = None) -> list[Diagnostic]:
+    if (found or scan(spec.data)).all_resolve(spec.data):
         return []
     problems = []
     for where, ref in iter_refs(spec.data):
@@ -99,10 +113,10 @@ def check_refs(spec: LoadedSpec) -> list[Diagnostic]:
     return problems
 
 
-def without_dangling_refs(data: Any) -> Any:
+def without_dangling_refs(data: Any, found: Scan | None = None) -> Any:
     """``data``, or a copy where every unresolvable ref is an empty schema, so later checks can
     still run (the usual case, every ref resolving, copies nothing)."""
-    if all(ref.startswith("#") and lookup(data, ref) is not _MISSING for ref in _ref_texts(data)):
+    if (found or scan(data)).all_resolve(data):
         return data
 
     def scrub(value: Any) -> Any:
