@@ -1,13 +1,14 @@
-"""Run one computation in a forked child while the caller goes on with other work.
+"""A helper process: forked early, it gets ready while the caller works, then runs one job aside.
 
 Generation validates the specs and, at the same time, models, renders and formats them on the
 assumption that they are valid: on two cores the slower of the two is what the user waits for.
-The child shares the parent's memory as it was at the fork, so nothing is sent to it; only the
-result comes back, pickled through a pipe.
+The helper is forked before the specs are loaded, so it imports the validators (a quarter of a
+second) while the caller loads; the loaded specs then go to it pickled through a pipe, and the
+result comes back the same way.
 
-Where forking is not safe or not possible (no ``os.fork``, threads already running) the
-computation runs inline when its result is asked for; a child that fails in any way is replaced
-by the same inline run, so the result never depends on whether a child was used.
+Where forking is not safe or not possible (no ``os.fork``, threads already running) the job runs
+inline when its result is asked for; a helper that fails in any way is replaced by the same
+inline run, so the result never depends on whether a helper was used.
 """
 
 from __future__ import annotations
@@ -17,36 +18,62 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
-class Aside(Generic[T]):
-    """``compute()`` started now (in a child process where possible); ``result()`` waits for it."""
+class Helper:
+    """A child process forked now that runs ``prepare()`` (imports, say) and waits for one job."""
 
-    def __init__(self, compute: Callable[[], T]) -> None:
-        self._compute = compute
-        self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
+    def __init__(self, prepare: Callable[[], object]) -> None:
+        self._child: tuple[int, int, int] | None = None  # (pid, job write end, result read end)
         if hasattr(os, "fork") and threading.active_count() == 1:
-            self._child = _fork(compute)
+            self._child = _fork(prepare)
 
-    def cancel(self) -> None:
-        """Stop the child, if any (the caller is failing and will not ask for the result)."""
-        if self._child is not None:
-            pid, read_end = self._child
-            self._child = None
-            os.close(read_end)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+    def run(self, job: Callable[..., T], *arguments: Any) -> Pending[T]:
+        """Send ``job(*arguments)`` to the child; its result is ``.result()`` of the answer."""
+        child, self._child = self._child, None
+        if child is None:
+            return Pending(job, arguments, None)
+        pid, job_end, result_end = child
+        try:
+            message = pickle.dumps((job, arguments), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # not picklable: run it here when asked
+            _stop(pid, job_end, result_end)
+            return Pending(job, arguments, None)
+        try:
+            with os.fdopen(job_end, "wb") as pipe:
+                pipe.write(message)
+        except OSError:  # the child is gone
+            _stop(pid, -1, result_end)
+            return Pending(job, arguments, None)
+        return Pending(job, arguments, (pid, result_end))
+
+    def close(self) -> None:
+        """End the child if no job was sent to it."""
+        child, self._child = self._child, None
+        if child is not None:
+            _stop(*child)
+
+
+class Pending(Generic[T]):
+    """A job sent to a helper (or to be run inline)."""
+
+    def __init__(
+        self, job: Callable[..., T], arguments: tuple[Any, ...], child: tuple[int, int] | None
+    ) -> None:
+        self._job = job
+        self._arguments = arguments
+        self._child = child
 
     def result(self) -> T:
-        if self._child is None:
-            return self._compute()
-        pid, read_end = self._child
-        self._child = None
+        child, self._child = self._child, None
+        if child is None:
+            return self._job(*self._arguments)
+        pid, result_end = child
         # Read before waiting: a result larger than the pipe's buffer blocks the child until read.
-        with os.fdopen(read_end, "rb") as pipe:
+        with os.fdopen(result_end, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) == 0 and payload:
@@ -55,26 +82,51 @@ class Aside(Generic[T]):
                 return result
             except Exception:  # a result that does not unpickle: compute it here instead
                 pass
-        return self._compute()
+        return self._job(*self._arguments)
+
+    def cancel(self) -> None:
+        """Stop the child (the caller is failing and will not ask for the result)."""
+        child, self._child = self._child, None
+        if child is not None:
+            _stop(child[0], -1, child[1])
 
 
-def _fork(compute: Callable[[], T]) -> tuple[int, int] | None:
-    read_end, write_end = os.pipe()
+def _fork(prepare: Callable[[], object]) -> tuple[int, int, int] | None:
+    job_read, job_write = os.pipe()
+    result_read, result_write = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        for end in (job_read, job_write, result_read, result_write):
+            os.close(end)
         return None
-    if pid == 0:  # the child: compute, send, and leave without running the parent's exit hooks
+    if pid == 0:  # the child: prepare, take the job, answer, leave without the parent's exit hooks
         code = 1
         try:
-            os.close(read_end)
-            payload = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            code = 0
+            os.close(job_write)
+            os.close(result_read)
+            prepare()
+            with os.fdopen(job_read, "rb") as pipe:
+                message = pipe.read()
+            if message:
+                job, arguments = pickle.loads(message)
+                payload = pickle.dumps(job(*arguments), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(result_write, "wb") as pipe:
+                    pipe.write(payload)
+                code = 0
         finally:
             os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+    os.close(job_read)
+    os.close(result_write)
+    return pid, job_write, result_read
+
+
+def _stop(pid: int, job_end: int, result_end: int) -> None:
+    for end in (job_end, result_end):
+        if end >= 0:
+            os.close(end)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)

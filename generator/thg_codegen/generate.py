@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from . import naming
-from .aside import Aside
+from .aside import Helper
 from .diagnostics import has_errors
 from .formatting import FormattedFile, format_files, sha256
 from .loader import LoadedSpec
@@ -27,7 +27,7 @@ from .model import Product, build_product
 from .model.package import ProductPackage, build_package
 from .pipeline import SpecError, load_products
 from .render import render_files, template_environment
-from .validation import load_paths, validate_loaded
+from .validation import load_paths, prepare_validation, validate_loaded
 from .versioning import Release, Versioning, plan_version, read_release, record_release
 from .writer import tree_differences, write_tree
 
@@ -67,14 +67,18 @@ def _model(loaded: Sequence[LoadedSpec]) -> list[ProductPackage]:
 def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> Plan:
     """The complete new tree in memory, formatted, with its manifest.
 
-    SpecError (every diagnostic) if any spec is invalid. The specs are validated in a child
-    process while this one models, renders and formats them as if they were valid; whatever
-    that work raised counts only once the specs are known to be valid.
+    SpecError (every diagnostic) if any spec is invalid. The specs are validated in a helper
+    process (aside.py) while this one models, renders and formats them as if they were valid;
+    whatever that work raised counts only once the specs are known to be valid.
     """
-    loaded, siblings, problems = load_paths(list(specs))
-    if has_errors(problems):
-        raise SpecError(sorted(set(problems + validate_loaded(loaded, siblings))))
-    validation = Aside(lambda: validate_loaded(loaded, siblings))
+    helper = Helper(prepare=prepare_validation)  # forked now: it imports while we load
+    try:
+        loaded, siblings, problems = load_paths(list(specs))
+        if has_errors(problems):
+            raise SpecError(sorted(set(problems + validate_loaded(loaded, siblings))))
+        validation = helper.run(validate_loaded, loaded, siblings)
+    finally:
+        helper.close()  # nothing to do once the job is sent
     try:
         built: Plan | Exception = _build(loaded, specs, output, templates)
     except Exception as error:  # perhaps only because a spec is invalid: the verdict decides

@@ -1,4 +1,4 @@
-"""Aside: the result of a computation run in a forked child is the result of running it here."""
+"""The helper process: the result of a job run in it is the result of running the job here."""
 
 from __future__ import annotations
 
@@ -9,62 +9,90 @@ from pathlib import Path
 import pytest
 
 from thg_codegen import generate as generate_module
-from thg_codegen.aside import Aside
+from thg_codegen.aside import Helper
 from thg_codegen.pipeline import SpecError
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
-def _pid_and_value() -> tuple[int, list[str]]:
-    return os.getpid(), ["ok", "é"]
+def _pid_and_value(value: list[str]) -> tuple[int, list[str]]:
+    return os.getpid(), value
 
 
-def test_the_result_comes_from_a_child_process() -> None:
-    pid, value = Aside(_pid_and_value).result()
+def _fail(calls: list[int]) -> None:
+    calls.append(os.getpid())
+    raise ValueError("boom")
+
+
+def _unpicklable_result() -> object:
+    return lambda: None
+
+
+def _nothing() -> None:
+    return None
+
+
+def _wait_long() -> None:
+    threading.Event().wait(60)
+
+
+def test_the_job_runs_in_the_helper_after_its_preparation(tmp_path: Path) -> None:
+    marker = tmp_path / "prepared"
+    helper = Helper(prepare=lambda: marker.write_text(str(os.getpid())))
+    pid, value = helper.run(_pid_and_value, ["ok", "é"]).result()
     assert pid != os.getpid()
+    assert marker.read_text() == str(pid)
     assert value == ["ok", "é"]
 
 
-def test_with_threads_running_it_computes_inline() -> None:
+def test_with_threads_running_it_runs_inline() -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        pid, _ = Aside(_pid_and_value).result()
+        pid, _ = Helper(prepare=_nothing).run(_pid_and_value, []).result()
     finally:
         stop.set()
         thread.join()
     assert pid == os.getpid()
 
 
-def test_a_failing_child_is_replaced_by_an_inline_run_that_raises_here() -> None:
+def test_a_failing_job_is_run_again_here_and_raises_here() -> None:
     calls: list[int] = []
-
-    def fail() -> None:
-        calls.append(os.getpid())
-        raise ValueError("boom")
-
-    aside = Aside(fail)
+    pending = Helper(prepare=_nothing).run(_fail, calls)
     with pytest.raises(ValueError, match="boom"):
-        aside.result()
-    assert calls == [os.getpid()]  # the child's call happened in its own memory
+        pending.result()
+    assert calls == [os.getpid()]  # the helper's call happened in its own memory
 
 
-def test_a_result_that_cannot_be_pickled_is_computed_here() -> None:
-    def unpicklable() -> object:
-        return lambda: os.getpid()
+def test_a_failing_preparation_is_replaced_by_an_inline_run() -> None:
+    def broken() -> None:
+        raise ImportError("no such module")
 
-    result = Aside(unpicklable).result()
-    assert callable(result)
+    pid, _ = Helper(prepare=broken).run(_pid_and_value, []).result()
+    assert pid == os.getpid()
 
 
-def test_cancel_ends_the_child() -> None:
-    aside = Aside(lambda: threading.Event().wait(60))
-    child = aside._child
+def test_a_job_or_result_that_cannot_be_pickled_runs_here() -> None:
+    assert callable(Helper(prepare=_nothing).run(_unpicklable_result).result())
+    pid = Helper(prepare=_nothing).run(lambda: os.getpid()).result()
+    assert pid == os.getpid()
+
+
+def test_close_and_cancel_end_the_child() -> None:
+    helper = Helper(prepare=_nothing)
+    child = helper._child
     assert child is not None
-    aside.cancel()
+    helper.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(child[0], os.WNOHANG)
+
+    pending = Helper(prepare=_nothing).run(_wait_long)
+    running = pending._child
+    assert running is not None
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(running[0], os.WNOHANG)
 
 
 def test_work_done_before_the_verdict_fails_only_for_valid_specs(

@@ -8,7 +8,13 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec, load_spec
 
-__all__ = ["discover_specs", "load_paths", "validate_loaded", "validate_paths"]
+__all__ = [
+    "discover_specs",
+    "load_paths",
+    "prepare_validation",
+    "validate_loaded",
+    "validate_paths",
+]
 
 
 def discover_specs(folder: Path) -> list[Path]:
@@ -19,11 +25,18 @@ def validate_loaded(
     specs: Sequence[LoadedSpec], siblings: Sequence[LoadedSpec] = ()
 ) -> list[Diagnostic]:
     """Run every check over specs that loaded; `siblings` only contribute known entity types."""
-    # Imported on first use: generation validates in a child process (aside.py), so the process
-    # that renders never pays for importing openapi-spec-validator and jsonschema.
     from .checks import validate_loaded as run_checks
 
     return run_checks(specs, siblings)
+
+
+def prepare_validation() -> None:
+    """Import the checks (openapi-spec-validator, jsonschema: a quarter of a second).
+
+    Generation validates in a helper process (aside.py) that does this while the specs load;
+    the process that renders never imports them.
+    """
+    from . import checks  # noqa: F401
 
 
 def load_paths(
