@@ -77,6 +77,11 @@ _LONGEST_PLAIN_KEY = 500
 _LONGEST_QUOTED_KEY = 100
 
 
+# Deeper mappings and lists are refused (loader.py says so): no spec needs them, and every later
+# stage walks the data recursively.
+MAX_NESTING = 100
+
+
 class _NotHandled(Exception):
     """The document holds something the fast path leaves to the slow path."""
 
@@ -182,6 +187,7 @@ class _Walker:
         self.plain: dict[str, Any] = {}  # plain scalar text -> its value, checked
         self.plain_keys: set[str] = set()  # plain keys checked
         self.constructor = SafeConstructor()
+        self.depth = 0  # of the mapping or list being built below the root
 
     def document(self) -> dict[str, Any]:
         kind = self.type(self.root)
@@ -191,10 +197,16 @@ class _Walker:
         return self.mapping(self.root, kind, False)
 
     def node(self, index: int, kind: int, in_flow: bool) -> Any:
-        if kind & _MAP:
-            return self.mapping(index, kind, in_flow)
-        if kind & _SEQ:
-            return self.sequence(index, kind, in_flow)
+        if kind & (_MAP | _SEQ):
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:  # the slow path reports it
+                    raise _NotHandled()
+                if kind & _MAP:
+                    return self.mapping(index, kind, in_flow)
+                return self.sequence(index, kind, in_flow)
+            finally:
+                self.depth -= 1
         if not kind & _VAL:
             raise _NotHandled()
         view = self.val(index)

@@ -8,6 +8,7 @@ silently meaning something else. That is the reference; plain documents first ta
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 
 from . import pointer as jp
 from .diagnostics import Diagnostic
-from .fast_yaml import load_plain_mapping
+from .fast_yaml import MAX_NESTING, load_plain_mapping
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -89,17 +90,42 @@ class _Builder:
         self.spec = spec
         self.loader = loader
         self.problems: list[Diagnostic] = []
+        self.too_deep = False  # reported once: one deep structure is one problem
 
     def build(self, node: yaml.Node, pointer: str) -> Any:
         self.spec.positions.setdefault(
             pointer, Position(node.start_mark.line + 1, node.start_mark.column + 1)
         )
+        if isinstance(node, yaml.CollectionNode) and pointer.count("/") > MAX_NESTING:
+            if not self.too_deep:
+                self.too_deep = True
+                self.problems.append(
+                    self.spec.diagnostic(
+                        pointer,
+                        "THG000",
+                        f"mappings and lists nest more than {MAX_NESTING} levels deep here",
+                        "Flatten the structure, or move nested schemas into components",
+                    )
+                )
+            return None
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
             return self._mapping(node, pointer)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
             return [self.build(item, jp.child(pointer, i)) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
-            return self.loader.construct_object(node, deep=True)
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except ValueError:  # an integer of more digits than Python converts
+                limit = sys.get_int_max_str_digits()
+                self.problems.append(
+                    self.spec.diagnostic(
+                        pointer,
+                        "THG000",
+                        f"an integer of more than {limit} digits cannot be read",
+                        "Write it as a string",
+                    )
+                )
+                return None
         if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS:
             return str(node.value)
         self.problems.append(

@@ -80,3 +80,28 @@ def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
     spec, problems = load_spec(tmp_path / "missing.yaml")
     assert [p.rule for p in problems] == ["THG000"]
     assert "cannot read" in problems[0].message
+
+
+def test_too_deep_nesting_is_one_located_diagnostic(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("openapi: 3.1.0\nx: " + "[" * 3000 + "]" * 3000 + "\n")
+    _, problems = load_spec(path)
+    assert [(p.rule, p.line) for p in problems] == [("THG000", 2)]
+    assert "nest more than 100 levels" in problems[0].message
+
+    fine = tmp_path / "fine.yaml"
+    fine.write_text("openapi: 3.1.0\nx: " + "[" * 99 + "]" * 99 + "\n")
+    spec, problems = load_spec(fine)
+    assert problems == []
+    depth, value = 0, spec.data["x"]
+    while value:
+        depth, value = depth + 1, value[0]
+    assert depth == 98
+
+
+def test_an_integer_python_cannot_convert_is_a_diagnostic(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("openapi: 3.1.0\nx: " + "9" * 5000 + "\n")
+    _, problems = load_spec(path)
+    assert [(p.rule, p.pointer) for p in problems] == [("THG000", "/x")]
+    assert "digits cannot be read" in problems[0].message
