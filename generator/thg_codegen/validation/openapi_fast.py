@@ -35,7 +35,7 @@ from referencing import Registry
 from referencing._core import Resolver
 from referencing.jsonschema import DRAFT202012
 
-from .refs import lookup
+from .refs import MISSING, lookup
 
 # Keywords that scope or redirect references, and dialect switches: with any of them as a key
 # the stock validator (full referencing semantics) decides.
@@ -86,12 +86,9 @@ class _Document:
         if ref not in self._targets:
             self._targets[ref] = lookup(self.data, ref)
         target = self._targets[ref]
-        if target is _MISSING_TARGET:
+        if target is MISSING:
             raise KeyError(f"$ref {ref!r} does not resolve")
         return target
-
-
-_MISSING_TARGET = lookup({}, "#/missing")
 
 
 class _DataPath:

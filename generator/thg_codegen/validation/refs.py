@@ -11,13 +11,13 @@ from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
 
-_MISSING = object()
+MISSING = object()  # what lookup() answers for a ref that leads nowhere
 
 
 def lookup(data: Any, ref: str) -> Any:
-    """The value an internal `#/…` ref names, or `_MISSING`."""
+    """The value an internal `#/…` ref names, or `MISSING`."""
     if not ref.startswith("#"):
-        return _MISSING
+        return MISSING
     current = data
     try:
         for token in jp.split(ref[1:]):
@@ -26,9 +26,9 @@ def lookup(data: Any, ref: str) -> Any:
             elif isinstance(current, list):
                 current = current[int(token)]
             else:
-                return _MISSING
+                return MISSING
     except (KeyError, IndexError, ValueError):
-        return _MISSING
+        return MISSING
     return current
 
 
@@ -37,7 +37,7 @@ def resolve(data: Any, value: Any, limit: int = 32) -> Any:
     seen = 0
     while isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < limit:
         target = lookup(data, value["$ref"])
-        if target is _MISSING:
+        if target is MISSING:
             return {}
         value = target
         seen += 1
@@ -65,7 +65,7 @@ class Scan:
     keys: frozenset[str]
 
     def all_resolve(self, data: Any) -> bool:
-        return all(ref.startswith("#") and lookup(data, ref) is not _MISSING for ref in self.refs)
+        return all(ref.startswith("#") and lookup(data, ref) is not MISSING for ref in self.refs)
 
 
 def scan(data: Any) -> Scan:
@@ -101,7 +101,7 @@ def check_refs(spec: LoadedSpec, found: Scan | None = None) -> list[Diagnostic]:
                     "components and use '#/components/…'",
                 )
             )
-        elif lookup(spec.data, ref) is _MISSING:
+        elif lookup(spec.data, ref) is MISSING:
             problems.append(
                 spec.diagnostic(
                     where,
@@ -122,7 +122,7 @@ def without_dangling_refs(data: Any, found: Scan | None = None) -> Any:
     def scrub(value: Any) -> Any:
         if isinstance(value, dict):
             ref = value.get("$ref")
-            if isinstance(ref, str) and (not ref.startswith("#") or lookup(data, ref) is _MISSING):
+            if isinstance(ref, str) and (not ref.startswith("#") or lookup(data, ref) is MISSING):
                 return {k: scrub(v) for k, v in value.items() if k != "$ref"}
             return {k: scrub(v) for k, v in value.items()}
         if isinstance(value, list):
