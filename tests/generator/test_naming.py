@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from thg_codegen import naming
 from thg_codegen.model.schemas import literal
+from thg_codegen.render import literals
 from thg_codegen.render.literals import docstring
 
 # Text that reaches names and docstrings in specs: any unicode, with the characters that break
@@ -254,6 +255,14 @@ def test_docstring_means_the_text(text: str, indent: int) -> None:
     value = _doc_value(printed, indent)
     assert _undo_indent(value, indent) == _intended(text)
     assert "{{" not in printed or "{{" in text  # printed as text, never anything else
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(awkward_text, st.text()))
+def test_plain_prose_skips_the_character_walk_with_the_same_result(text: str) -> None:
+    value = "\n".join(line.rstrip() for line in text.splitlines())
+    walked = "".join(literals._escape_docstring_char(value, i) for i in range(len(value)))
+    assert literals._escape_docstring(value) == walked
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import naming
 from .. import pointer as jp
-from ..validation.refs import iter_refs, lookup, resolve
+from ..validation.refs import lookup, resolve, scan
 from .entities import Entity, Operation, Product
 from .schemas import SchemaTyper, TypeDef, literal
 
@@ -173,13 +173,13 @@ def _target(document: Any, pointer: str) -> str:
 def _operation_refs(document: Any) -> set[str]:
     """Component schemas reachable from any path (the rest are free-standing)."""
     seen: set[str] = set()
-    pending = [ref[1:] for _, ref in iter_refs(document.get("paths", {}))]
+    pending = [ref[1:] for ref in scan(document.get("paths", {})).refs]
     while pending:
         pointer = pending.pop()
         while pointer and pointer not in seen:
             seen.add(pointer)
             target = lookup(document, "#" + pointer)
-            pending.extend(ref[1:] for _, ref in iter_refs(target))
+            pending.extend(ref[1:] for ref in scan(target).refs)
             pointer = ""
     return seen
 
