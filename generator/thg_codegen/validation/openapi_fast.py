@@ -104,7 +104,7 @@ class _DataPath:
     def read_value(self) -> Any:
         return self._value
 
-    def read_str(self, default: Any = KeyError) -> Any:
+    def read_str(self) -> Any:
         if not isinstance(self._value, str):
             raise TypeError(f"Expected a string value, got {type(self._value)}")
         return self._value
