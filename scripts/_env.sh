@@ -7,7 +7,7 @@ PY="${PYTHON:-python3.11}"
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 stamp_inputs() {
     local f
-    for f in pyproject.toml runtime/pyproject.toml sandbox/pyproject.toml generated/pyproject.toml scripts/_env.sh; do
+    for f in pyproject.toml frontend/pyproject.toml runtime/pyproject.toml sandbox/pyproject.toml generated/pyproject.toml scripts/_env.sh; do
         if [ -f "$ROOT/$f" ]; then cat "$ROOT/$f"; fi
     done | sha256sum | cut -d' ' -f1
 }
@@ -19,7 +19,7 @@ ensure_env() {
         echo "==> installing into $VENV" >&2
         "$PY" -m venv "$VENV"
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
-        local args=(-e "$ROOT[dev]" -e "$ROOT/runtime")
+        local args=(-e "$ROOT/frontend" -e "$ROOT[dev]" -e "$ROOT/runtime")
         [ -f "$ROOT/sandbox/pyproject.toml" ] && args+=(-e "$ROOT/sandbox")
         [ -f "$ROOT/generated/pyproject.toml" ] && args+=(-e "$ROOT/generated")
         "$VENV/bin/python" -m pip install --quiet "${args[@]}"

@@ -37,8 +37,8 @@ def validate(specs: tuple[Path, ...]) -> None:
     Every problem is printed as file:line:col /json/pointer: what is wrong. how to fix [rule];
     exit status 1 when there is any error.
     """
-    from .diagnostics import has_errors
-    from .validation import validate_paths
+    from thg_spec.diagnostics import has_errors
+    from thg_spec.validation import validate_paths
 
     paths = _spec_paths(specs)
     if not paths:
@@ -97,8 +97,9 @@ _templates_option = click.option(
 
 
 def _report_failure(error: Exception) -> None:
+    from thg_spec.pipeline import SpecError
+
     from .generate import TemplateError
-    from .pipeline import SpecError
 
     if isinstance(error, SpecError):
         for problem in error.diagnostics:
@@ -119,9 +120,11 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
 
     Validates first; on any problem prints every diagnostic and leaves OUTPUT untouched.
     """
+    from thg_spec.pipeline import SpecError
+
     from .formatting import FormattingError
-    from .generate import TemplateError, generate as run
-    from .pipeline import SpecError
+    from .generate import TemplateError
+    from .generate import generate as run
     from .writer import UnsafePathError
 
     paths = _spec_paths(specs)
@@ -152,9 +155,11 @@ def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None
     if output_is_current(paths, output, templates):
         click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)
         return
+    from thg_spec.pipeline import SpecError
+
     from .formatting import FormattingError
-    from .generate import TemplateError, check as run
-    from .pipeline import SpecError
+    from .generate import TemplateError
+    from .generate import check as run
 
     try:
         problems = run(paths, output, templates)
@@ -180,9 +185,11 @@ def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None
 def release(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
     """Record the current generation as released: OUTPUT/released/ keeps its version, specs and
     changelog, and later generations compute their version and changelog from it."""
+    from thg_spec.pipeline import SpecError
+
     from .formatting import FormattingError
-    from .generate import TemplateError, release as run
-    from .pipeline import SpecError
+    from .generate import TemplateError
+    from .generate import release as run
 
     paths = _spec_paths(specs)
     try:

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from thg_spec import Product, build_product
+from thg_spec.diagnostics import has_errors
+from thg_spec.loader import LoadedSpec
+from thg_spec.pipeline import SpecError, load_products
+from thg_spec.validation import load_paths, prepare_validation, validate_loaded
 
 from . import naming
 from .aside import Helper
-from .diagnostics import has_errors
 from .formatting import FormattedFile, format_files, sha256
-from .loader import LoadedSpec
 from .manifest import (
     MANIFEST,
     Manifest,
@@ -23,11 +26,8 @@ from .manifest import (
     template_sources,
     templates_sha256,
 )
-from .model import Product, build_product
 from .model.package import ProductPackage, build_package
-from .pipeline import SpecError, load_products
 from .render import render_files, template_environment
-from .validation import load_paths, prepare_validation, validate_loaded
 from .versioning import Release, Versioning, plan_version, read_release, record_release
 from .writer import tree_differences, write_tree
 

@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from thg_spec.loader import display_name
+
 from . import __version__
-from .loader import display_name
 
 MANIFEST = ".codegen.json"
 _GENERATOR_ROOT = Path(__file__).resolve().parent
-BUILTIN_TEMPLATES = _GENERATOR_ROOT / "templates"
+
+
+def _builtin_templates() -> Path:
+    # A built distribution carries the templates inside the package (pyproject's package-dir maps
+    # the top-level templates/ there); an editable install of a checkout reads templates/ itself.
+    packaged = _GENERATOR_ROOT / "templates"
+    return packaged if packaged.is_dir() else _GENERATOR_ROOT.parents[1] / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 
 
 def template_sources(overrides: Path | None = None) -> dict[str, str]:
@@ -42,21 +52,43 @@ def spec_hashes(paths: Sequence[Path], output: Path | None = None) -> dict[str, 
     return hashes
 
 
-# The modules whose code decides the output; the validator, the CLI and ``diff`` do not.
-_OUTPUT_SOURCES = ("model", "render", "naming.py", "formatting.py", "generate.py", "writer.py",
-                   "conventions.py", "spec_index.py", "pointer.py")  # fmt: skip
+def _code_roots() -> list[Path]:
+    # Every module of the generator and of the spec front-end it models with: a hand-kept list
+    # of "the modules that matter" went stale and let ``check`` pass over a stale tree.
+    # Found, not imported: ``check`` on unchanged specs should not pay for importing the loader.
+    from importlib.util import find_spec
+
+    spec = find_spec("thg_spec")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the spec front-end (thg-spec) is not installed")
+    return [_GENERATOR_ROOT, Path(spec.origin).resolve().parent]
+
+
+def formatter_identity() -> str:
+    """The formatter that will write the files, by name and version (its style can change)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .formatting import ruff_binary
+
+    name = "ruff" if ruff_binary() is not None else "black"
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return f"{name} unknown"
 
 
 def generator_sha256() -> str:
-    """One hash over the generator sources that shape the output (templates hashed apart)."""
-    digest = hashlib.sha256()
-    paths: list[Path] = []
-    for name in _OUTPUT_SOURCES:
-        target = _GENERATOR_ROOT / name
-        paths.extend(sorted(target.rglob("*.py")) if target.is_dir() else [target])
-    for path in paths:
-        digest.update(path.relative_to(_GENERATOR_ROOT).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    """One hash over the code that shapes the output (templates are hashed apart): every file of
+    the installed generator and front-end packages, and the formatter's name and version."""
+    digest = hashlib.sha256(formatter_identity().encode() + b"\0")
+    for root in _code_roots():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
+                continue
+            if path.parent == BUILTIN_TEMPLATES or path.suffix == ".j2":
+                continue  # templates_sha256 covers them, overrides included
+            digest.update(f"{root.name}/{path.relative_to(root).as_posix()}".encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from thg_spec import Product
+
 from .diff import BREAKING, DOCS, NON_BREAKING, Change, bump, diff_products
-from .model import Product
 
 RELEASED = "released"
 INITIAL_VERSION = "0.1.0"

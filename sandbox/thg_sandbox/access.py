@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thg_codegen.model import Entity
+from thg_spec import Entity
 
 from .config import SandboxConfig
 from .errors import forbidden, not_found

@@ -20,14 +20,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from thg_codegen.model import Product
+from thg_spec import Product
 
 from .auth import TokenIssuer
 from .clock import Clock, SystemClock
 from .config import SandboxConfig
-from .errors import ApiError, ErrorObject, errors_document
 from .endpoints import Api, entity_routes
+from .errors import ApiError, ErrorObject, errors_document
 from .faults import FaultLayer, FaultPlans
 from .faults_admin import fault_plan_routes
 from .service import Service

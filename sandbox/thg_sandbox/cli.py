@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 import uvicorn
-
-from thg_codegen.model import Product
-from thg_codegen.pipeline import SpecError
+from thg_spec import Product
+from thg_spec.pipeline import SpecError
 
 from .config import ConfigError, SandboxConfig, default_config, load_config
 from .server import HOST, build, uvicorn_config

@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from thg_codegen.model import Entity, Product
+from thg_spec import Entity, Product
 
 from .errors import ErrorObject
 from .store import Resource

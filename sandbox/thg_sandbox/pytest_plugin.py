@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from thg_codegen.model import Product
+    from thg_spec import Product
 
     from .faults import FaultPlans
     from .server import RunningSandbox
@@ -102,7 +102,7 @@ _loaded: dict[str, list[Product]] = {}
 
 
 def _specs_key(specs: Path) -> str:
-    from thg_codegen.validation import discover_specs
+    from thg_spec.validation import discover_specs
 
     digest = hashlib.sha256()
     for path in sorted(discover_specs(specs)):
@@ -116,7 +116,7 @@ def remember_products(specs: Path, products: list[Product]) -> None:
 
 
 def _products(specs: Path) -> list[Product]:
-    from thg_codegen.pipeline import load_products
+    from thg_spec.pipeline import load_products
 
     key = _specs_key(specs)
     if key not in _loaded:
@@ -127,7 +127,9 @@ def _products(specs: Path) -> list[Product]:
 @pytest.fixture(scope="session")
 def thg_sandbox(pytestconfig: pytest.Config) -> Iterator[SandboxUnderTest]:
     """A running sandbox (in memory, on a free loopback port) for the whole session."""
-    from .server import running_sandbox  # here, not at the top: see the module docstring
+    from .server import (
+        running_sandbox,  # here, not at the top: see the module docstring
+    )
 
     specs = specs_folder(pytestconfig)
     if not specs.is_dir():

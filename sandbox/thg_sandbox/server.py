@@ -12,9 +12,8 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
-
-from thg_codegen.model import Product
-from thg_codegen.pipeline import load_products
+from thg_spec import Product
+from thg_spec.pipeline import load_products
 
 from .app import Extension, Sandbox, create_app
 from .behaviours import BUILTIN

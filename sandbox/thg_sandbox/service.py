@@ -16,14 +16,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from thg_codegen.model import Entity, Product
 from thg_connect_core import InvalidReferenceError, Reference
+from thg_spec import Entity, Product
 
 from . import access
 from .access import Caller
 from .clock import Clock, meta_timestamp
 from .config import SandboxConfig
-from .errors import ApiError, ErrorObject, conflict, field_error, not_found, unprocessable
+from .errors import (
+    ApiError,
+    ErrorObject,
+    conflict,
+    field_error,
+    not_found,
+    unprocessable,
+)
 from .filters import compile_filter
 from .hooks import AttributeRule, AttributesValidator, RuleContext, WriteHook
 from .store import Database, Resource, ResourceStore

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-
-from thg_codegen.diagnostics import has_errors
-from thg_codegen.validation import validate_paths
+from thg_spec.diagnostics import has_errors
+from thg_spec.validation import validate_paths
 
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "synthetic_specs.py"
 

@@ -6,11 +6,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from thg_codegen.model import Product
-from thg_codegen.pipeline import load_products
 from thg_connect import AsyncClient, Client, ClientConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product
+from thg_spec.pipeline import load_products
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

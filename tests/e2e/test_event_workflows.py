@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-
 from thg_connect import AsyncClient, Client
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import (
@@ -28,8 +27,8 @@ from thg_connect.thg_fulfil import (
     InventoryItem,
 )
 from thg_connect_core import ConsumerSettings, Event
-from thg_codegen.model import Product as SpecProduct
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from thg_connect import (
     AsyncClient,
     Client,
@@ -21,6 +20,8 @@ from thg_connect.thg_fulfil import (
     ApprovalApproved,
     ApprovalNotApproved,
     InventoryItem,
+)
+from thg_connect.thg_fulfil import (
     InventoryItemFilter as F,
 )
 

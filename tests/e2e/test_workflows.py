@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from thg_connect import Client, Reference, UnprocessableEntityError
 from thg_connect.product import (
     Product,
@@ -27,12 +26,14 @@ from thg_connect.thg_fulfil import (
     FulfilmentRequest,
     FulfilmentRequestLine,
     InventoryItem,
-    InventoryItemFilter as F,
     StockCondition,
     Tracking,
 )
-from thg_codegen.model import Product as SpecProduct
+from thg_connect.thg_fulfil import (
+    InventoryItemFilter as F,
+)
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
 

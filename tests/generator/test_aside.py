@@ -7,10 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from thg_codegen import generate as generate_module
 from thg_codegen.aside import Helper
-from thg_codegen.pipeline import SpecError
+from thg_spec.pipeline import SpecError
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

@@ -15,10 +15,10 @@ from typing import Any, Iterator
 import click
 import pytest
 import yaml
-
 from thg_codegen.cli import main
 from thg_codegen.diff.acknowledge import load_acknowledgements, parse_acknowledgements
-from thg_codegen.release.__main__ import main as release_check_main
+
+from release_check.__main__ import main as release_check_main
 
 from .diff_specs import VALID
 

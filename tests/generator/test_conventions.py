@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from thg_codegen import conventions as cv
-from thg_codegen.spec_index import classify_path
+from thg_spec import conventions as cv
+from thg_spec.spec_index import classify_path
 
 _segments = st.from_regex(cv.KEBAB, fullmatch=True).filter(lambda s: len(s) < 30)
 

@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-
 from thg_codegen.diff import diff_products, load_source
 from thg_codegen.diff.report import as_json
-from thg_codegen.model import Product
+from thg_spec import Product
 
 from .diff_specs import CASES, CORPUS, DiffCase, case_dir, render
 

@@ -13,9 +13,8 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from thg_codegen.fast_yaml import load_plain_mapping
-from thg_codegen.loader import LoadedSpec, load_reference, load_spec
+from thg_spec.fast_yaml import load_plain_mapping
+from thg_spec.loader import LoadedSpec, load_reference, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNTH_SCRIPT = ROOT / "bench" / "synthetic_specs.py"

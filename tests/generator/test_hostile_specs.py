@@ -19,12 +19,11 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
-
-from thg_codegen.diagnostics import has_errors
 from thg_codegen.generate import generate
 from thg_codegen.model.package import MODULE_IMPORTS
-from thg_codegen.pipeline import SpecError
-from thg_codegen.validation import validate_paths
+from thg_spec.diagnostics import has_errors
+from thg_spec.pipeline import SpecError
+from thg_spec.validation import validate_paths
 
 from .hostile import (
     ACTION_PATH,

@@ -8,9 +8,8 @@ from typing import Any
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from thg_codegen import pointer as jp
-from thg_codegen.loader import load_spec
+from thg_spec import pointer as jp
+from thg_spec.loader import load_spec
 
 # YAML itself folds some control characters (NEL, lone surrogates): not the loader's business.
 _printable = st.characters(blacklist_categories=("Cc", "Cs"))

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from thg_codegen.loader import load_spec
-from thg_codegen.validation import openapi_fast
-from thg_codegen.validation.openapi_schema import _JsonschemaV31Validator
-from thg_codegen.validation.refs import scan, without_dangling_refs
+from thg_spec.loader import load_spec
+from thg_spec.validation import openapi_fast
+from thg_spec.validation.openapi_schema import _JsonschemaV31Validator
+from thg_spec.validation.refs import scan, without_dangling_refs
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from thg_codegen.cli import main
 
 from .broken_specs import CASES, VALID, Case, case_dir, render

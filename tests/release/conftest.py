@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from thg_codegen.release.matrix import (
+from release_check.matrix import (
     Distributions,
     Row,
     build_distributions,
     check_python,
     write_examples,
 )
-from thg_codegen.release.sandbox_process import SandboxProcess
-from thg_codegen.release.venvs import SUPPORTED, find_interpreter
+from release_check.sandbox_process import SandboxProcess
+from release_check.venvs import SUPPORTED, find_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".release-check"

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from thg_codegen.release.build import Built, twine_check
-from thg_codegen.release.cache import is_ready, mark_ready, prune
-from thg_codegen.release.contents import (
+from release_check.build import Built, twine_check
+from release_check.cache import is_ready, mark_ready, prune
+from release_check.contents import (
     generated_package_files,
-    source_package_files,
     sdist_problems,
+    source_package_files,
     wheel_content_sha256,
     wheel_problems,
 )
-from thg_codegen.release.matrix import Distributions, Row, format_table
+from release_check.matrix import Distributions, Row, format_table
 
 from .conftest import ROOT
 

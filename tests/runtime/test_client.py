@@ -11,7 +11,6 @@ from typing import Any, Iterator
 
 import httpx
 import pytest
-
 from thg_connect_core import (
     APIConnectionError,
     APITimeoutError,

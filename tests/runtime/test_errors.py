@@ -7,7 +7,6 @@ from typing import Any, Dict, Optional
 
 import httpx
 import pytest
-
 from thg_connect_core._errors import (
     APIConnectionError,
     APIStatusError,

@@ -6,7 +6,6 @@ import email.utils
 
 import httpx
 import pytest
-
 from thg_connect_core._retry import (
     backoff_delay,
     next_delay,

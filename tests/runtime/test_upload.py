@@ -17,7 +17,6 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import httpx
 import pytest
-
 from thg_connect_core import (
     AsyncAPIClient,
     DocumentUploadError,

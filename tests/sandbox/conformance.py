@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-
-from thg_codegen.model import Entity, Operation, Product
+from thg_spec import Entity, Operation, Product
 
 CONSUMER = "brandco"
 PROVIDER = "thg"  # not `sandbox`: its test_sku behaviour writes statuses on its own

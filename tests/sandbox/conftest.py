@@ -8,12 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-
-from thg_codegen.model import Product
-from thg_codegen.pipeline import load_products
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import SandboxConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product
+from thg_spec.pipeline import load_products
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from thg_sandbox.config import ConfigError, load_config
 
 from .conftest import ROOT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from thg_connect_core import Reference
 
 from .conftest import FULFIL, Org, doc, errors, item

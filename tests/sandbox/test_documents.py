@@ -7,13 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-
-from thg_codegen.model import Product
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.documents import documents_extension, install_documents
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.validation import SchemaSet
+from thg_spec import Product
 
 from .conftest import SPECS, TIMEOUT, Org, doc, errors
 

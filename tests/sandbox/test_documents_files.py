@@ -4,16 +4,15 @@ streamed to disk rather than held in memory."""
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 import tracemalloc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-
-from thg_codegen.model import Product
 from thg_sandbox.documents import install_documents
 from thg_sandbox.server import running_sandbox
+from thg_spec import Product
 
 from .conftest import SPECS, TIMEOUT, Org, doc
 

@@ -9,12 +9,11 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-
-from thg_codegen.model import Product
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product
 
 from .conftest import SPECS, TIMEOUT, errors
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import ApiClient, Partnership, SandboxConfig, default_config
 from thg_sandbox.server import RunningSandbox

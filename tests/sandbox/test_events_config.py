@@ -6,10 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from thg_codegen.model import Product
 from thg_sandbox.config import ConfigError, default_config, load_config
 from thg_sandbox.server import running_sandbox
+from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, Org, item
 from .events_helpers import poll, subscribe

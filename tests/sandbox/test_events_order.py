@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 from starlette.routing import BaseRoute
-
-from thg_codegen.model import Entity, Product
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.events import changes
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.store import Resource
+from thg_spec import Entity, Product
 
 from .conftest import FULFIL, SPECS, Org, item
 from .events_helpers import poll, subscribe

@@ -13,12 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-
-from thg_codegen.model import Product
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.events import WebhookSettings, events_extension, install_events
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, Org, doc, item
 from .events_helpers import EVENTS, confirm, drain, poll, subscription_path

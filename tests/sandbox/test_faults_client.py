@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from thg_connect_core import (
     ClientConfig,
     Reference,

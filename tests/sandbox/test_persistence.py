@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thg_codegen.model import Product
 from thg_sandbox.server import running_sandbox
+from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, Org, item
 

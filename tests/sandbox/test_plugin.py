@@ -9,9 +9,8 @@ import subprocess
 import sys
 
 import pytest
-
-from thg_codegen.model import Product
 from thg_sandbox.pytest_plugin import remember_products
+from thg_spec import Product
 
 from .conftest import SPECS
 

@@ -9,10 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-
-from thg_codegen.pipeline import load_products
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.validation.shape import ShapeReport, walk
+from thg_spec.pipeline import load_products
 
 from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
 from .helpers import delivery, dispatched, fulfilment_request

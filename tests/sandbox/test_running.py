@@ -8,9 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from thg_codegen.model import Product
 from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
 

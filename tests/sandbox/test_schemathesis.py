@@ -30,10 +30,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from thg_codegen.model import Product
-from thg_codegen.pipeline import load_products
 from thg_sandbox.server import RunningSandbox
+from thg_spec import Product
+from thg_spec.pipeline import load_products
 
 from .conformance import (
     Call,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Product
+from thg_spec import Product
+
 from .changes import BREAKING, CATEGORIES, DOCS, NON_BREAKING, Change, bump
 from .compare import compare_surfaces
 from .nodes import Location

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from thg_spec.pipeline import SpecError
 
-from ..pipeline import SpecError
 from . import diff_products
 from .acknowledge import (
     Acknowledgement,

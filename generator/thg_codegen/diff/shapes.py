@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..validation.refs import resolve
+from thg_spec.validation.refs import resolve
 
 Docs = tuple[tuple[str, str], ...]
 Constraint = tuple[str, Any]

@@ -12,10 +12,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..loader import display_name
-from ..model import Product
-from ..pipeline import SpecError, load_products
-from ..validation import discover_specs
+from thg_spec import Product
+from thg_spec.loader import display_name
+from thg_spec.pipeline import SpecError, load_products
+from thg_spec.validation import discover_specs
 
 SPECS_FOLDER = "specs"
 

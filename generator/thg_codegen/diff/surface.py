@@ -12,7 +12,8 @@ one pydantic model per schema: `Address.city` is one field however many entities
 
 from __future__ import annotations
 
-from ..model import Entity, Operation, Product
+from thg_spec import Entity, Operation, Product
+
 from .nodes import (
     READ,
     WRITE,

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from ..model import Product
-from ..validation.refs import resolve
+from thg_spec import Product
+from thg_spec.validation.refs import resolve
+
 from .nodes import (
     READ,
     VALUE_FIELD,

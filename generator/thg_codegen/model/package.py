@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from thg_spec import pointer as jp
+from thg_spec.entities import Entity, Operation, Product
+from thg_spec.validation.refs import lookup, resolve, scan
+
 from .. import naming
-from .. import pointer as jp
-from ..validation.refs import lookup, resolve, scan
-from .entities import Entity, Operation, Product
 from .schemas import SchemaTyper, TypeDef, literal
 
 COMMON_MODULE = "_common"

@@ -23,9 +23,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from thg_spec import pointer as jp
+from thg_spec.validation.refs import lookup, resolve
+
 from .. import naming
-from .. import pointer as jp
-from ..validation.refs import lookup, resolve
 
 _COMPONENT = "/components/schemas/"
 

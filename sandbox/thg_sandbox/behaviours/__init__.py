@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..documents import install_documents
 from ..events import install_events
-from .product_models import install_product_models
 from .auto_approve import install_auto_approve
+from .product_models import install_product_models
 from .unique_keys import install_unique_keys
 
 # Events before auto-approve: an item's CREATED event is queued before the approval it causes.

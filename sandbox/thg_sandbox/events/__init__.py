@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
+from ..errors import field_error
 from ..hooks import RuleContext
 from ..validation import AttributesCheck, SchemaSet, check_attributes
-from ..errors import field_error
 from .emit import SUBSCRIPTION, EventEmitter
 from .handlers import EventEndpoints
 from .notifier import Notifier

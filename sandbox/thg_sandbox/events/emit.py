@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from thg_codegen.model import Entity, Product
+from thg_spec import Entity, Product
 
 from ..clock import Clock
 from ..config import SandboxConfig

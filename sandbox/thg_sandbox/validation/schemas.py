@@ -1,6 +1,6 @@
 """One product's schemas: the whole spec registered as one JSON Schema resource.
 
-Registering the whole document (as generator/thg_codegen/validation/rules_examples.py does) lets
+Registering the whole document (as frontend/thg_spec/validation/rules_examples.py does) lets
 every internal `$ref` resolve as written; validators are built once per schema pointer.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..loader import load_spec
+from thg_spec.loader import load_spec
 
 _METHODS = ("get", "post", "put", "delete")
 

@@ -4,10 +4,10 @@ the import probe and the smoke test against one shared sandbox; a row of results
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ SMOKE_CLIENT = "brandco"  # the sandbox's built-in consumer organisation
 # The user-facing examples that run as the consumer alone (approve_items.py needs a second actor
 # and is run by tests/e2e/test_examples.py instead).
 EXAMPLE_SCRIPTS = ("inventory_items.py", "hazmat_document.py")
-EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
 
 @dataclass

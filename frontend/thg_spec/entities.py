@@ -11,11 +11,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .. import conventions as cv
-from .. import pointer as jp
-from ..loader import LoadedSpec
-from ..spec_index import SpecIndex, build_index, operations
-from ..validation.refs import resolve
+from . import conventions as cv
+from . import pointer as jp
+from .loader import LoadedSpec
+from .spec_index import SpecIndex, build_index, operations
+from .validation.refs import resolve
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, has_errors
-from .model import Product, build_product
+from .entities import Product, build_product
 from .validation import discover_specs, validate_paths
 
 

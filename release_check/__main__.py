@@ -1,4 +1,4 @@
-"""``python -m thg_codegen.release``: the release check in one command (``scripts/release-check``)."""
+"""``python -m release_check``: the release check in one command (``scripts/release-check``)."""
 
 from __future__ import annotations
 
