@@ -50,58 +50,109 @@ def test_an_event_parses_into_typed_fields() -> None:
     e = event()
     assert e.reference == Reference.parse("thg:thg-fulfil:inventory-item.approval#brandco@a1")
     assert (e.action, e.state, e.actor, e.receive_count) == ("CREATED", "APPROVED", "thg", 1)
-    assert e.occurred_at.utcoffset() is not None and e.parent == {"thg-fulfil:inventory-item": "i1"}
-    with pytest.raises(EventFormatError, match="action"):
-        event_from_resource(resource(action=None))
+    assert e.occurred_at is not None and e.occurred_at.utcoffset() is not None
+    assert e.parent == {"thg-fulfil:inventory-item": "i1"} and e.parent_id == "i1"
+    assert e.shape == "events:event" and e.entity is None
+    lenient = event_from_resource(resource(action=None, occurredAt="yesterday"))
+    assert lenient.action == "" and lenient.occurred_at is None  # lenient: still an event
+    with pytest.raises(EventFormatError, match="id"):
+        event_from_resource({"type": "events:event", "attributes": {}})
+    with pytest.raises(AttributeError):
+        e.id = "other"  # type: ignore[misc]
 
 
 def test_state_bounds_polls_by_free_in_flight_slots() -> None:
     state = ConsumerState(ConsumerSettings(concurrency=2, max_in_flight=3, max_events=10))
     assert state.poll_size() == 3
-    state.received([event("a"), event("b")], now=0.0)
+    assert state.received([event("a"), event("b")], now=0.0) == [event("a"), event("b")]
     assert state.poll_size() == 1
+    assert state.start(event("a"), now=0.5)
     state.finished(event("a"), None, now=1.0)
     assert state.poll_size() == 2 and state.handled == 1
 
 
-def test_events_past_their_budget_are_not_started_and_overruns_are_reported() -> None:
-    settings = ConsumerSettings(visibility_window=30, safety_margin=5)
+def test_a_redelivery_of_a_held_or_finished_event_is_not_run_again() -> None:
+    state = ConsumerState(ConsumerSettings(visibility_window=30, safety_margin=5))
+    a = event("a")
+    assert state.received([a], now=0.0) == [a]
+    assert state.start(a, now=1.0)
+    assert state.received([a], now=31.0) == []  # still running: the new window applies
+    assert state.in_flight == 1 and state.deadline(a) == 56.0 and state.redelivered == 1
+    state.finished(a, None, now=40.0)
+    assert state.received([a], now=41.0) == []  # its confirm is pending: that settles it
+    assert state.in_flight == 0 and state.next_confirm(42.0) == (["a"], 0.0)
+
+
+def test_events_past_their_budget_are_not_started_and_overruns_are_reported_once() -> None:
+    settings = ConsumerSettings(visibility_window=30, safety_margin=5, confirm_linger=0)
     state = ConsumerState(settings)
     late, slow = event("late"), event("slow")
     state.received([late, slow], now=100.0)
-    assert state.may_start(slow, now=110.0)
-    assert not state.may_start(late, now=125.0)  # budget is 25 s: it will be delivered again
-    assert state.in_flight == 1
+    assert state.start(slow, now=110.0)
+    assert not state.start(late, now=125.0)  # budget is 25 s: it will be delivered again
+    assert state.in_flight == 1 and state.expired == 1
+    assert state.overdue(124.0) == [] and state.overdue(126.0) == [slow]
+    assert state.overdue(130.0) == []  # once
     state.finished(slow, None, now=131.0)
-    assert state.overruns == [("slow", 6.0)]
-    assert state.confirm_now(final=True) == ["slow"]
+    assert state.next_confirm(131.0)[0] == ["slow"]
+
+
+def test_in_flight_is_the_held_table_and_cannot_leak() -> None:
+    state = ConsumerState(ConsumerSettings(concurrency=1, max_in_flight=5))
+    events = [event(str(i)) for i in range(5)]
+    state.received(events, now=0)
+    state.start(events[0], now=0)
+    state.finished(events[0], RuntimeError("x"), now=1)
+    state.finished(events[0], None, now=1)  # a second report of one event changes nothing
+    for e in events[1:]:
+        state.release(e)  # stopping: never started
+    assert state.in_flight == 0 and state.poll_size() == 5
+
+
+def test_the_handler_pace_bounds_the_backlog_to_what_can_start_in_the_window() -> None:
+    state = ConsumerState(ConsumerSettings(concurrency=4, max_in_flight=40, max_events=40,
+                                           visibility_window=30, safety_margin=3))  # fmt: skip
+    first = event("first")
+    state.received([first], now=0)
+    state.start(first, now=0)
+    state.finished(first, None, now=7.5)  # a quarter of the window per event
+    assert state.poll_size() == 14  # 4 slots x 27 s / 7.5 s
 
 
 def test_failures_are_redelivered_until_parked() -> None:
-    state = ConsumerState(ConsumerSettings(max_deliveries=3))
+    state = ConsumerState(ConsumerSettings(max_deliveries=3, confirm_linger=0))
     first = event("x", receive_count=1)
     state.received([first], now=0)
+    state.start(first, now=0)
     assert state.finished(first, RuntimeError("boom"), now=1) is None
-    assert state.confirm_now(final=True) == []  # left for redelivery
+    assert state.next_confirm(1)[0] == []  # left for redelivery
     third = event("x", receive_count=3)
     state.received([third], now=40)
+    state.start(third, now=40)
     parked = state.finished(third, RuntimeError("boom"), now=41)
     assert parked is not None and parked.event.id == "x" and state.parked == [parked]
-    assert state.confirm_now(final=True) == ["x"]  # parked: confirmed so it stops looping
+    assert state.next_confirm(41)[0] == ["x"]  # parked: confirmed so it stops looping
 
 
-def test_confirms_go_in_batches_of_at_most_a_hundred() -> None:
-    state = ConsumerState(ConsumerSettings(confirm_batch=50))
+def test_confirms_linger_briefly_while_more_handlers_are_about_to_finish() -> None:
+    state = ConsumerState(ConsumerSettings(confirm_linger=0.02, max_in_flight=130,
+                                           max_events=100))  # fmt: skip
     events = [event(str(i)) for i in range(130)]
     state.received(events, now=0)
-    for e in events[:49]:
+    for e in events[:10]:
+        state.start(e, now=0)
         state.finished(e, None, now=1)
-    assert state.confirm_now() == []
-    for e in events[49:]:
-        state.finished(e, None, now=1)
-    assert len(state.confirm_now()) == 100
-    state.requeue(["again"])
-    assert state.confirm_now(final=True)[0] == "again"
+    ids, wait = state.next_confirm(1.0)
+    assert ids == [] and wait == pytest.approx(0.02)
+    assert len(state.next_confirm(1.03)[0]) == 10
+    for e in events[10:]:
+        state.start(e, now=1)
+        state.finished(e, None, now=2)
+    assert state.next_confirm(2.0)[0] == []  # one request at a time
+    state.confirms.done(10, 0)
+    assert len(state.next_confirm(2.0)[0]) == 100  # a full batch goes at once
+    state.confirms.done(100, 0)
+    assert len(state.next_confirm(2.0)[0]) == 20  # nothing left running: no linger
 
 
 def sign(body: bytes, secret: str, t: int) -> str:

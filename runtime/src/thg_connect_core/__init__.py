@@ -203,6 +203,7 @@ __all__ += [
     "WebhookApp",
     "WebhookSignatureError",
     "event_from_resource",
+    "events_from_document",
     "handle_notification",
     "handle_notification_sync",
     "parse_notification",
@@ -213,14 +214,15 @@ __all__ += [
 # Events, webhooks and uploads are imported on first use: a client that never consumes events
 # or uploads a file does not pay for asyncio's and the multipart encoder's import.
 _LAZY_MODULES = {
-    "AsyncEventConsumer": "._consumer",
+    "AsyncEventConsumer": "._async_consumer",
     "EventConsumer": "._consumer",
-    "ConsumerSettings": "._events",
-    "ConsumerState": "._events",
+    "ConsumerSettings": "._consumer_state",
+    "ConsumerState": "._consumer_state",
     "Event": "._events",
     "EventFormatError": "._events",
-    "ParkedEvent": "._events",
+    "ParkedEvent": "._consumer_state",
     "event_from_resource": "._events",
+    "events_from_document": "._events",
     "SIGNATURE_HEADER": "._webhooks",
     "Notification": "._webhooks",
     "WebhookApp": "._webhooks",
@@ -236,15 +238,10 @@ _LAZY_MODULES = {
 }
 
 if _TYPE_CHECKING:
-    from ._consumer import AsyncEventConsumer, EventConsumer
-    from ._events import (
-        ConsumerSettings,
-        ConsumerState,
-        Event,
-        EventFormatError,
-        ParkedEvent,
-        event_from_resource,
-    )
+    from ._async_consumer import AsyncEventConsumer
+    from ._consumer import EventConsumer
+    from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
+    from ._events import Event, EventFormatError, event_from_resource, events_from_document
     from ._upload import DocumentUploadError, FileSource, upload_document, upload_document_async
     from ._webhooks import (
         SIGNATURE_HEADER,

@@ -1,75 +1,51 @@
-"""Event consumers: long-poll a subscription, run a handler per event, confirm what succeeded.
+"""The threaded event consumer: long-poll a subscription, run a handler per event, confirm.
 
-``EventConsumer`` (threads) and ``AsyncEventConsumer`` (asyncio) are shells around
-``ConsumerState``: they poll, run handlers and confirm; every decision is made there. Several
-consumers on one subscription share its events (the platform never gives the same visible event
-to two pollers at once); one subscription per consumer gives each every event.
+Three kinds of thread share one ``ConsumerState`` under one condition variable, so none waits on
+another's I/O: a poller (long polls whenever a slot is free), ``concurrency`` workers (take
+events from a queue, run the handler), and a confirmer (sends a confirm as soon as an event
+finishes and none is out, so a handled event is confirmed within milliseconds whatever the poll
+is doing). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
+thread-pool future per event.
 
 Shutdown (``stop()``, or SIGINT/SIGTERM while ``run`` is in the main thread): no new poll, no new
 handler; handlers already running finish and are confirmed; events received but not started are
-left alone, so the platform delivers them again after the window. A poll already waiting returns
-within ``wait_time_seconds``.
+released (the platform delivers them again after the window). ``run`` returns without waiting
+for a long poll in progress; what that poll brings is left alone.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import queue
 import signal
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
+from typing import Any, Callable, List, Optional
 
-from ._client import AsyncAPIClient, SyncAPIClient
-from ._events import EVENTS_PATH, ConsumerSettings, ConsumerState, Event, ParkedEvent
-from ._events import event_from_resource
-from ._resources import path_id
+from ._client import SyncAPIClient
+from ._consumer_io import (
+    FINAL_CONFIRM_SECONDS,
+    POLL_BACKOFF,
+    ConfirmAnswer,
+    confirm_answer,
+    confirm_body,
+    failure_of,
+    log_confirm_failure,
+    log_handler_failure,
+    log_odd,
+    log_overdue,
+    log_parked,
+    log_poll_failure,
+    poll_params,
+    subscription_path,
+)
+from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
+from ._events import Event, events_from_document
 
 __all__ = ["AsyncEventConsumer", "EventConsumer"]
 
-logger = logging.getLogger("thg_connect")
-
-_SKIPPED = object()  # a handler slot came free after the event's window had run out
-
-
-def _path(api: Any, subscription_id: str) -> str:
-    return EVENTS_PATH.format(
-        owner=path_id(api.owner, "owner"), subscription=path_id(subscription_id, "subscription_id")
-    )
-
-
-def _confirm_body(ids: List[str]) -> bytes:
-    import json
-
-    body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ids}}}
-    return json.dumps(body).encode()
-
-
-def _events(document: Any) -> List[Event]:
-    data = document.get("data") if isinstance(document, dict) else None
-    return [event_from_resource(item) for item in data or []]
-
-
-def _report(state: ConsumerState, parked: Optional[ParkedEvent], hook: Any) -> None:
-    while state.overruns:
-        event_id, late = state.overruns.pop(0)
-        logger.warning(
-            "event %s: its handler overran the visibility window by %.1f s", event_id, late
-        )
-    if parked is not None:
-        logger.error(
-            "event %s parked after %d deliveries: %s",
-            parked.event.id,
-            parked.event.receive_count,
-            type(parked.error).__name__,
-        )
-        if hook is not None:
-            hook(parked)
-
 
 class EventConsumer:
-    """Consume a subscription with a pool of threads: ``EventConsumer(api, "sub", handler).run()``.
+    """Consume a subscription with threads: ``EventConsumer(api, "sub", handler).run()``.
 
     ``handler(event)`` returns normally when the event is handled (it is then confirmed) and
     raises to have it delivered again. Handlers must be idempotent: delivery is at least once.
@@ -88,206 +64,168 @@ class EventConsumer:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._api = api
-        self._path = _path(api, subscription_id)
+        self._path = subscription_path(api, subscription_id)
         self._handler = handler
         self._on_parked = on_parked
         self._clock = clock
         self.state = ConsumerState(settings or ConsumerSettings())
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._stop = threading.Event()
+        self._final = False  # the confirmer flushes everything and exits
+        self._poller_waiting = False  # for a free slot: wake it when one frees
+        self._work: "queue.SimpleQueue[Optional[Event]]" = queue.SimpleQueue()
 
     def stop(self) -> None:
         """Finish what is running, confirm it, and return from ``run``."""
         self._stop.set()
 
+    # -- requests ----------------------------------------------------------------------------
+
     def poll(self, max_events: int, wait_time_seconds: int) -> List[Event]:
-        params = {"maxEvents": max_events, "waitTimeSeconds": wait_time_seconds}
-        document = self._api.request(
-            "GET", self._path + "/events", params=params, cast_to=dict,
-            timeout=self._api.config.timeout + wait_time_seconds,
+        """One long poll; records that are not events are logged and skipped."""
+        events, odd = events_from_document(self._poll_document(max_events, wait_time_seconds))
+        log_odd(odd)
+        return events
+
+    def _poll_document(self, max_events: int, wait_time_seconds: int) -> Any:
+        return self._api.request(
+            "GET", self._path + "/events", params=poll_params(max_events, wait_time_seconds),
+            cast_to=dict, timeout=self._api.config.timeout + wait_time_seconds,
         )  # fmt: skip
-        return _events(document)
 
-    def confirm(self, ids: List[str]) -> None:
-        if ids:
-            self._api.request(
-                "POST", self._path + "/confirm", body=_confirm_body(ids), cast_to=dict
-            )
+    def confirm(self, ids: List[str]) -> ConfirmAnswer:
+        """Confirm up to 100 event ids: (confirmed, not found)."""
+        if not ids:
+            return [], []
+        document = self._api.request(
+            "POST", self._path + "/confirm", body=confirm_body(ids), cast_to=dict
+        )
+        return confirm_answer(document, ids)
 
-    def _flush(self, final: bool) -> None:
-        with self._lock:
-            batch = self.state.confirm_now(final=final)
-        while batch:
+    # -- the three loops ---------------------------------------------------------------------
+
+    def _poll_loop(self) -> None:
+        settings, state, failures = self.state.settings, self.state, 0
+        while not self._stop.is_set():
+            with self._cond:
+                size = state.poll_size()
+                if size == 0:
+                    self._poller_waiting = True
+                    self._cond.wait(0.5)  # woken when a handler finishes
+                    self._poller_waiting = False
+                    continue
             try:
-                self.confirm(batch)
-            except Exception as error:  # the events come back after the window: nothing lost
-                logger.warning("confirm of %d event(s) failed: %s", len(batch), error)
-                with self._lock:
-                    self.state.requeue(batch)
-                return
-            with self._lock:
-                batch = self.state.confirm_now(final=final)
-
-    def _run_one(self, event: Event) -> Any:
-        with self._lock:
-            if not self.state.may_start(event, self._clock()):
-                return _SKIPPED
-        try:
-            self._handler(event)
-        except Exception as error:
-            logger.warning("event %s: handler failed: %s", event.id, type(error).__name__)
-            return error
-        return None
-
-    def _settle(self, done: Set["Future[Any]"], events: Dict["Future[Any]", Event]) -> None:
-        for future in done:
-            event = events.pop(future)
-            outcome = future.result()
-            if outcome is _SKIPPED:
+                events = self.poll(size, settings.wait_time_seconds)
+            except Exception as error:
+                if self._stop.is_set():
+                    return
+                log_poll_failure(error)
+                self._stop.wait(POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)])
+                failures += 1
                 continue
-            with self._lock:
-                parked = self.state.finished(event, outcome, self._clock())
-            _report(self.state, parked, self._on_parked)
+            failures = 0
+            if self._stop.is_set():
+                return  # not started: delivered again after the window
+            with self._cond:
+                fresh = state.received(events, self._clock())
+            for event in fresh:
+                self._work.put(event)
+
+    def _work_loop(self) -> None:
+        state = self.state
+        while True:
+            event = self._work.get()
+            if event is None:
+                return
+            with self._cond:
+                if self._stop.is_set():
+                    state.release(event)
+                    continue
+                if not state.start(event, self._clock()):
+                    if self._poller_waiting:
+                        self._cond.notify_all()
+                    continue
+            error: Optional[BaseException] = None
+            try:
+                self._handler(event)
+            except Exception as failure:
+                log_handler_failure(event, failure)
+                error = failure
+            with self._cond:
+                parked = state.finished(event, error, self._clock())
+                if state.wakes_confirmer() or parked is not None or self._poller_waiting:
+                    self._cond.notify_all()
+            if parked is not None:
+                self._report(parked)
+
+    def _confirm_loop(self) -> None:
+        state, window = self.state, self.state.settings.visibility_window
+        give_up = float("inf")
+        while True:
+            with self._cond:
+                now = self._clock()
+                late = state.overdue(now)
+                if self._final and give_up == float("inf"):
+                    give_up = now + FINAL_CONFIRM_SECONDS
+                if self._final and (not state.confirms or now >= give_up):
+                    return
+                batch, sleep = state.next_confirm(now, final=self._final)
+                if not batch and not late:
+                    self._cond.wait(sleep)
+                    continue
+            log_overdue(late, window)
+            if batch:
+                self._send(batch)
+
+    def _send(self, batch: List[str]) -> None:
+        try:
+            confirmed, missing = self.confirm(batch)
+        except Exception as error:
+            status, pointers, retry_after = failure_of(error)
+            with self._cond:
+                dropped = self.state.confirms.failed(
+                    self._clock(), status=status, pointers=pointers, retry_after=retry_after
+                )
+            log_confirm_failure(len(batch), error, dropped)
+            return
+        with self._cond:
+            self.state.confirms.done(len(confirmed), len(missing))
+
+    def _report(self, parked: ParkedEvent) -> None:
+        log_parked(parked)
+        if self._on_parked is not None:
+            self._on_parked(parked)
+
+    # -- running -----------------------------------------------------------------------------
 
     def run(self, *, handle_signals: bool = True) -> ConsumerState:
         """Poll and handle until ``stop()``; returns the final bookkeeping."""
-        settings = self.state.settings
         restore = _install_signals(self.stop) if handle_signals else None
-        events: Dict["Future[Any]", Event] = {}
+        count = self.state.settings.concurrency
+        workers = [self._thread(self._work_loop, f"work-{n}") for n in range(count)]
+        confirmer = self._thread(self._confirm_loop, "confirm")
+        self._thread(self._poll_loop, "poll")
         try:
-            with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="thg-events") as pool:
-                while not self._stop.is_set():
-                    done = {f for f in events if f.done()}
-                    self._settle(done, events)
-                    self._flush(final=False)
-                    size = self.state.poll_size()
-                    if size == 0:
-                        wait(list(events), timeout=0.5, return_when=FIRST_COMPLETED)
-                        continue
-                    # While handlers run, poll briefly so their confirms are not held back.
-                    wait_time = 1 if events else settings.wait_time_seconds
-                    received = self.poll(size, wait_time)
-                    with self._lock:
-                        self.state.received(received, self._clock())
-                    for event in received:
-                        events[pool.submit(self._run_one, event)] = event
-                    if not received:
-                        self._flush(final=True)
-                for future in list(events):
-                    if future.cancel():
-                        with self._lock:
-                            self.state.may_start(events.pop(future), float("inf"))
-                done, _ = wait(list(events))
-                self._settle(done, events)
+            while not self._stop.wait(0.5):
+                pass
         finally:
+            self._stop.set()
+            for _ in workers:
+                self._work.put(None)  # after every queued event: those are released
+            for worker in workers:
+                worker.join()  # handlers already running finish
+            with self._cond:
+                self._final = True
+                self._cond.notify_all()
+            confirmer.join(FINAL_CONFIRM_SECONDS + 5)
             if restore is not None:
                 restore()
-            self._flush(final=True)
         return self.state
 
-
-class AsyncEventConsumer:
-    """The asyncio twin of ``EventConsumer``; ``handler`` is a coroutine function."""
-
-    def __init__(
-        self,
-        api: AsyncAPIClient,
-        subscription_id: str,
-        handler: Callable[[Event], Awaitable[Any]],
-        *,
-        settings: Optional[ConsumerSettings] = None,
-        on_parked: Optional[Callable[[ParkedEvent], Any]] = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._api = api
-        self._path = _path(api, subscription_id)
-        self._handler = handler
-        self._on_parked = on_parked
-        self._clock = clock
-        self.state = ConsumerState(settings or ConsumerSettings())
-        self._stop = asyncio.Event()
-
-    def stop(self) -> None:
-        """Finish what is running, confirm it, and return from ``run``."""
-        self._stop.set()
-
-    async def poll(self, max_events: int, wait_time_seconds: int) -> List[Event]:
-        params = {"maxEvents": max_events, "waitTimeSeconds": wait_time_seconds}
-        document = await self._api.request(
-            "GET", self._path + "/events", params=params, cast_to=dict,
-            timeout=self._api.config.timeout + wait_time_seconds,
-        )  # fmt: skip
-        return _events(document)
-
-    async def confirm(self, ids: List[str]) -> None:
-        if ids:
-            await self._api.request(
-                "POST", self._path + "/confirm", body=_confirm_body(ids), cast_to=dict
-            )
-
-    async def _flush(self, final: bool) -> None:
-        batch = self.state.confirm_now(final=final)
-        while batch:
-            try:
-                await self.confirm(batch)
-            except Exception as error:
-                logger.warning("confirm of %d event(s) failed: %s", len(batch), error)
-                self.state.requeue(batch)
-                return
-            batch = self.state.confirm_now(final=final)
-
-    async def _run_one(self, event: Event, slots: asyncio.Semaphore) -> None:
-        async with slots:
-            if self._stop.is_set() or not self.state.may_start(event, self._clock()):
-                if self._stop.is_set():
-                    self.state.may_start(event, float("inf"))
-                return
-            error: Optional[BaseException] = None
-            try:
-                await self._handler(event)
-            except Exception as failure:
-                logger.warning("event %s: handler failed: %s", event.id, type(failure).__name__)
-                error = failure
-            parked = self.state.finished(event, error, self._clock())
-            _report(self.state, parked, self._on_parked)
-
-    async def run(self, *, handle_signals: bool = True) -> ConsumerState:
-        """Poll and handle until ``stop()``; returns the final bookkeeping."""
-        settings = self.state.settings
-        slots = asyncio.Semaphore(settings.concurrency)
-        tasks: Set["asyncio.Task[None]"] = set()
-        restore = _install_async_signals(self.stop) if handle_signals else None
-        stopping = asyncio.ensure_future(self._stop.wait())
-        try:
-            while not self._stop.is_set():
-                tasks = {t for t in tasks if not t.done()}
-                await self._flush(final=False)
-                size = self.state.poll_size()
-                if size == 0:
-                    await asyncio.wait(tasks | {stopping}, return_when=asyncio.FIRST_COMPLETED)
-                    continue
-                wait_time = 1 if tasks else settings.wait_time_seconds
-                polling = asyncio.ensure_future(self.poll(size, wait_time))
-                await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                if not polling.done():  # stopping: the claimed events come back after the window
-                    polling.cancel()
-                    await asyncio.wait({polling})  # let the request close its connection now
-                    break
-                received = polling.result()
-                self.state.received(received, self._clock())
-                for event in received:
-                    tasks.add(asyncio.ensure_future(self._run_one(event, slots)))
-                if not received:
-                    await self._flush(final=True)
-            if tasks:
-                await asyncio.gather(*tasks)
-        finally:
-            stopping.cancel()
-            await asyncio.wait({stopping})
-            if restore is not None:
-                restore()
-            await self._flush(final=True)
-        return self.state
+    def _thread(self, target: Callable[[], None], name: str) -> threading.Thread:
+        thread = threading.Thread(target=target, name=f"thg-events-{name}", daemon=True)
+        thread.start()
+        return thread
 
 
 def _install_signals(stop: Callable[[], None]) -> Optional[Callable[[], None]]:
@@ -304,18 +242,10 @@ def _install_signals(stop: Callable[[], None]) -> Optional[Callable[[], None]]:
     return restore
 
 
-def _install_async_signals(stop: Callable[[], None]) -> Optional[Callable[[], None]]:
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            return None
+def __getattr__(name: str) -> Any:
+    # ``AsyncEventConsumer`` lives in its own module; importing it from here still works.
+    if name == "AsyncEventConsumer":
+        from ._async_consumer import AsyncEventConsumer
 
-    def restore() -> None:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-
-    return restore
+        return AsyncEventConsumer
+    raise AttributeError(name)

@@ -1,21 +1,23 @@
-"""DataChangedEvents as typed values, and every decision of consuming them, without I/O.
+"""DataChangedEvents as one typed value, whatever generation of the platform's shapes sent them.
 
-The platform's contract (specs/CONVENTIONS.md §11): a poll hides the events it returns from every
-poller of the subscription for the visibility window (30 s) and delivers them again unless they
-are confirmed; confirming works whenever it arrives; delivery is at least once. ``ConsumerState``
-decides, for the sync and async consumers alike, how many events to ask for, whether an event may
-still start within its window, what to confirm, when an event has failed too often and is parked
-locally instead of looping forever, and which handlers overran their budget.
+``Event`` is what handlers receive from the consumers and from webhook notifications. Decoding
+is lenient (DESIGN: one odd record never fails a page): a record with an id always becomes an
+``Event``, with '' or None where its shape carries nothing; only a record without an id (it could
+never be confirmed) or that is not an object is refused. It is also cheap: a few dictionary reads
+per event; the reference and the timestamps are parsed on first access and kept.
+
+The consumers' bookkeeping lives in ``_consumer_state`` (re-exported here for older imports).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+import logging
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ._datetime import parse_utc_datetime
+from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
+from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
+from ._event_shapes import LEGACY, Fields, read_fields
 from ._references import Reference
 
 __all__ = [
@@ -25,197 +27,218 @@ __all__ = [
     "EventFormatError",
     "ParkedEvent",
     "event_from_resource",
+    "events_from_document",
 ]
 
 EVENTS_PATH = "/api/events/v1/{owner}/subscription/{subscription}"
 """Where a subscription lives (CONVENTIONS §11); poll is ``/events``, confirm ``/confirm``."""
 
+logger = logging.getLogger("thg_connect")
 
-@dataclass(frozen=True)
-class Event:
-    """One DataChangedEvent as delivered on a subscription."""
-
-    id: str
-    """The event id: what is confirmed, and the idempotency key for handlers."""
-    action: str
-    """``CREATED``, ``UPDATED`` or ``DELETED``."""
-    entity_type: str
-    product: str
-    owner: str
-    actor: str
-    entity_id: str
-    reference: Reference
-    path: str
-    """The entity's URL path (for ``DELETED`` it no longer exists)."""
-    parent: Dict[str, str]
-    version: Optional[str]
-    state: Optional[str]
-    """Statuses only: the state after the change."""
-    occurred_at: datetime
-    receive_count: int
-    """How many times the event has been delivered; above 1 it was not confirmed in time."""
-    hidden_until: Optional[datetime]
-    subscription_id: str
-    raw: Mapping[str, Any] = field(repr=False, compare=False, hash=False)
-    """The resource object as received, unknown members included."""
+_UNSET: Any = object()
 
 
 class EventFormatError(ValueError):
-    """A delivered event does not have the shape of CONVENTIONS §11."""
+    """A delivered record is not an event in any known shape (or carries no id)."""
 
 
-def _text(values: Mapping[str, Any], key: str, where: str) -> str:
-    value = values.get(key)
-    if not isinstance(value, str) or not value:
-        raise EventFormatError(f"{where}: {key} is missing or not a string")
-    return value
+class Event:
+    """One DataChangedEvent as delivered on a subscription; read-only.
+
+    ``shape`` says which generation it came in: ``events:event`` (specs/events.yaml),
+    ``DataChangedEvent`` (the JSON:API resource form) or ``Data_Changed_Event`` (the older
+    ``eventType``/``metadata`` form).
+    """
+
+    __slots__ = (
+        "_f", "raw", "_reference", "_occurred_at", "_hidden_until", "_state",
+    )  # fmt: skip
+
+    _f: Fields
+    _reference: Any
+    _occurred_at: Any
+    _hidden_until: Any
+    _state: Any
+    raw: Mapping[str, Any]
+    """The record as received, unknown members included."""
+
+    def __init__(self, fields: Fields, raw: Mapping[str, Any]) -> None:
+        set_ = object.__setattr__
+        set_(self, "_f", fields)
+        set_(self, "raw", raw)
+        set_(self, "_reference", _UNSET)
+        set_(self, "_occurred_at", _UNSET)
+        set_(self, "_hidden_until", _UNSET)
+        set_(self, "_state", _UNSET)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Event is read-only: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        f = self._f
+        return f"Event(id={f.id!r}, action={f.action!r}, entity_type={f.entity_type!r}, " + (
+            f"entity_id={f.entity_id!r}, shape={f.shape!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and self._f == other._f
+
+    def __hash__(self) -> int:
+        return hash((self._f.id, self._f.shape))
+
+    # -- read at decoding (plain dictionary reads) ---------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """What is confirmed (the receipt handle in the resource form), and the idempotency key
+        for handlers where the platform keeps it stable across deliveries."""
+        return self._f.id
+
+    @property
+    def shape(self) -> str:
+        return self._f.shape
+
+    @property
+    def action(self) -> str:
+        """``CREATED``, ``UPDATED`` or ``DELETED`` (``create``/``update``/``delete`` read so)."""
+        return self._f.action
+
+    @property
+    def entity_type(self) -> str:
+        """The entity type string, e.g. ``thg-fulfil:inventory-item.approval``."""
+        return self._f.entity_type
+
+    @property
+    def product(self) -> str:
+        return self._f.product
+
+    @property
+    def owner(self) -> str:
+        """The organisation in the entity's path."""
+        return self._f.owner
+
+    @property
+    def actor(self) -> str:
+        """The organisation whose call caused the change ('' when the shape does not say)."""
+        return self._f.actor
+
+    @property
+    def entity_id(self) -> str:
+        return self._f.entity_id
+
+    @property
+    def path(self) -> str:
+        """The entity's URL path ('' when the shape has none: use ``reference.path``)."""
+        return self._f.path
+
+    @property
+    def parent(self) -> Dict[str, str]:
+        """Each ancestor's entity type string mapped to its id, where the shape lists them."""
+        return self._f.parent
+
+    @property
+    def parent_id(self) -> str:
+        """The immediate parent's id ('' for a top-level entity or when unknown)."""
+        return self._f.parent_id
+
+    @property
+    def version(self) -> Optional[str]:
+        return self._f.version
+
+    @property
+    def receive_count(self) -> int:
+        """How many times the event has been delivered (1 when the shape does not count)."""
+        return self._f.receive_count
+
+    @property
+    def subscription_id(self) -> str:
+        return self._f.subscription_id
+
+    @property
+    def entity(self) -> Optional[Mapping[str, Any]]:
+        """The changed entity as sent with the event: the resource object (resource form) or
+        its attributes (``Data_Changed_Event``); None when only referenced (``events:event``)."""
+        return self._f.entity
+
+    @property
+    def reference_text(self) -> str:
+        """The reference string exactly as received (never parsed; '' when absent)."""
+        return self._f.reference
+
+    # -- parsed on first access --------------------------------------------------------------
+
+    @property
+    def state(self) -> Optional[str]:
+        """Statuses only: the state after the change."""
+        if self._state is _UNSET:
+            raw = self._f.state
+            object.__setattr__(self, "_state", raw if not isinstance(raw, Mapping) else (
+                single_state(raw)))  # fmt: skip
+        state: Optional[str] = self._state
+        return state
+
+    @property
+    def reference(self) -> Reference:
+        """The entity's reference; raises ``EventFormatError`` when the event carries none that
+        can be read (the handler fails for this event only, and it is redelivered or parked)."""
+        if self._reference is _UNSET:
+            f = self._f
+            found = lenient_reference(f.reference, f.product, f.owner, f.entity_id)
+            if found is None and f.product and f.owner and f.entity_id and f.entity_type:
+                try:
+                    path = f.entity_type.partition(":")[2] or f.entity_type
+                    found = Reference(f.product, path, f.owner, f.entity_id)
+                except ValueError:
+                    found = None
+            object.__setattr__(self, "_reference", found)
+        if self._reference is None:
+            raise EventFormatError(f"event {self._f.id}: no readable reference")
+        reference: Reference = self._reference
+        return reference
+
+    @property
+    def occurred_at(self) -> Optional[datetime]:
+        """When the change happened (UTC), where the shape says: ``occurredAt``, the entity's
+        ``updatedAt`` in the resource form, ``createdAt`` of a create in the oldest form."""
+        if self._occurred_at is _UNSET:
+            raw = self._f.occurred_at
+            parsed = epoch_seconds(raw) if self._f.shape == LEGACY else iso_datetime(raw)
+            object.__setattr__(self, "_occurred_at", parsed)
+        occurred: Optional[datetime] = self._occurred_at
+        return occurred
+
+    @property
+    def hidden_until(self) -> Optional[datetime]:
+        """The end of this delivery's visibility window, when the platform says."""
+        if self._hidden_until is _UNSET:
+            object.__setattr__(self, "_hidden_until", iso_datetime(self._f.hidden_until))
+        hidden: Optional[datetime] = self._hidden_until
+        return hidden
 
 
 def event_from_resource(resource: Mapping[str, Any]) -> Event:
-    """The typed event of one resource object of a poll response or webhook notification."""
+    """The typed event of one record of a poll response or webhook notification, in any known
+    shape; ``EventFormatError`` when it is not an object, in no known shape, or has no id."""
     if not isinstance(resource, Mapping):
         raise EventFormatError("an event must be a JSON object")
-    event_id = _text(resource, "id", "event")
-    where = f"event {event_id}"
-    attributes = resource.get("attributes")
-    meta = resource.get("meta") or {}
-    if not isinstance(attributes, Mapping) or not isinstance(meta, Mapping):
-        raise EventFormatError(f"{where}: attributes and meta must be objects")
-    hidden = meta.get("hiddenUntil")
-    parent = attributes.get("parent") or {}
-    version = attributes.get("version")
-    state = attributes.get("state")
-    return Event(
-        id=event_id,
-        action=_text(attributes, "action", where),
-        entity_type=_text(attributes, "entityType", where),
-        product=_text(attributes, "product", where),
-        owner=_text(attributes, "owner", where),
-        actor=_text(attributes, "actor", where),
-        entity_id=_text(attributes, "entityId", where),
-        reference=Reference.parse(_text(attributes, "reference", where)),
-        path=_text(attributes, "path", where),
-        parent={str(k): str(v) for k, v in parent.items()} if isinstance(parent, Mapping) else {},
-        version=str(version) if version is not None else None,
-        state=str(state) if state is not None else None,
-        occurred_at=parse_utc_datetime(_text(attributes, "occurredAt", where)),
-        receive_count=int(meta.get("receiveCount") or 1),
-        hidden_until=parse_utc_datetime(hidden) if isinstance(hidden, str) else None,
-        subscription_id=str(meta.get("subscriptionId") or ""),
-        raw=resource,
-    )
+    fields = read_fields(resource)
+    if fields is None:
+        raise EventFormatError("not an event in any known shape, or without an id")
+    return Event(fields, resource)
 
 
-@dataclass(frozen=True)
-class ConsumerSettings:
-    """How an event consumer behaves; every number has a default that fits the platform."""
-
-    concurrency: int = 4
-    """Handlers running at once."""
-    max_in_flight: int = 20
-    """Events received but not yet finished (running or waiting for a handler slot)."""
-    wait_time_seconds: int = 20
-    """Long-poll wait (0–20)."""
-    max_events: int = 10
-    """Events per poll (1–100)."""
-    visibility_window: float = 30.0
-    """The platform's window; an event not confirmed within it is delivered again."""
-    safety_margin: float = 3.0
-    """Time kept back from the window for the confirm itself."""
-    max_deliveries: int = 5
-    """A failing event delivered this many times is parked instead of redelivered forever."""
-    confirm_batch: int = 50
-    """Confirm as soon as this many events are done (and after every poll in any case)."""
-
-    def __post_init__(self) -> None:
-        if self.concurrency < 1 or self.max_in_flight < self.concurrency:
-            raise ValueError("need concurrency >= 1 and max_in_flight >= concurrency")
-        if not 0 <= self.wait_time_seconds <= 20 or not 1 <= self.max_events <= 100:
-            raise ValueError("wait_time_seconds must be 0-20 and max_events 1-100")
-        if self.safety_margin >= self.visibility_window or self.max_deliveries < 1:
-            raise ValueError("safety_margin must be below the window; max_deliveries >= 1")
-        if not 1 <= self.confirm_batch <= 100:
-            raise ValueError("confirm_batch must be 1-100 (the platform confirms 100 at most)")
-
-
-@dataclass(frozen=True)
-class ParkedEvent:
-    """An event taken out of circulation after failing ``max_deliveries`` times."""
-
-    event: Event
-    error: BaseException
-
-
-@dataclass
-class ConsumerState:
-    """The bookkeeping of one consumer; the sync and async shells only poll, run and sleep."""
-
-    settings: ConsumerSettings = dataclasses.field(default_factory=ConsumerSettings)
-    in_flight: int = 0
-    to_confirm: List[str] = dataclasses.field(default_factory=list)
-    handled: int = 0
-    failed: int = 0
-    overruns: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
-    parked: List[ParkedEvent] = dataclasses.field(default_factory=list)
-    _deadlines: Dict[str, float] = dataclasses.field(default_factory=dict)
-
-    def poll_size(self) -> int:
-        """How many events to ask for: never more than free in-flight slots."""
-        return max(0, min(self.settings.max_events, self.settings.max_in_flight - self.in_flight))
-
-    def received(self, events: List[Event], now: float) -> None:
-        """A poll returned ``events`` at ``now`` (monotonic): each has the window from now."""
-        budget = self.settings.visibility_window - self.settings.safety_margin
-        for event in events:
-            self._deadlines[event.id] = now + budget
-        self.in_flight += len(events)
-
-    def may_start(self, event: Event, now: float) -> bool:
-        """An event whose window has (nearly) run out is not started: it will be delivered
-        again, and starting it now would only race the redelivery."""
-        if now < self._deadlines.get(event.id, now + 1):
-            return True
-        self._forget(event)
-        return False
-
-    def deadline(self, event: Event) -> float:
-        return self._deadlines[event.id]
-
-    def finished(
-        self, event: Event, error: Optional[BaseException], now: float
-    ) -> Optional[ParkedEvent]:
-        """Record a handler's outcome. Success (or parking) queues a confirm; a failure below
-        ``max_deliveries`` leaves the event unconfirmed so the platform delivers it again."""
-        deadline = self._deadlines.get(event.id)
-        if deadline is not None and now > deadline:
-            self.overruns.append((event.id, now - deadline))
-        self._forget(event)
-        if error is None:
-            self.handled += 1
-            self.to_confirm.append(event.id)
-            return None
-        self.failed += 1
-        if event.receive_count >= self.settings.max_deliveries:
-            parked = ParkedEvent(event, error)
-            self.parked.append(parked)
-            self.to_confirm.append(event.id)
-            return parked
-        return None
-
-    def confirm_now(self, *, final: bool = False) -> List[str]:
-        """The ids to confirm now (up to 100), removed from the queue: when a batch is full,
-        when ``final`` (a poll cycle ended or the consumer stops)."""
-        if not self.to_confirm or (
-            len(self.to_confirm) < self.settings.confirm_batch and not final
-        ):
-            return []
-        batch, self.to_confirm = self.to_confirm[:100], self.to_confirm[100:]
-        return batch
-
-    def requeue(self, ids: List[str]) -> None:
-        """A confirm failed: try these again with the next one (confirming twice is harmless)."""
-        self.to_confirm[:0] = ids
-
-    def _forget(self, event: Event) -> None:
-        if self._deadlines.pop(event.id, None) is not None:
-            self.in_flight -= 1
+def events_from_document(document: Any) -> Tuple[List[Event], List[Any]]:
+    """The events of a poll response (``{"data": [...]}`` or a bare list), and the records that
+    are not events; a malformed record never fails the others."""
+    data = document.get("data") if isinstance(document, Mapping) else document
+    if not isinstance(data, list):
+        return [], ([] if data is None else [data])
+    events: List[Event] = []
+    odd: List[Any] = []
+    for record in data:
+        fields = read_fields(record) if isinstance(record, Mapping) else None
+        if fields is None:
+            odd.append(record)
+        else:
+            events.append(Event(fields, record))
+    return events, odd

@@ -120,10 +120,28 @@ class _ResourceBase:
 
     def _action_request(
         self, method: str, segment: str, result: Any, params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]], **options: Any,
+        body: Optional[Tuple[str, Attributes]], default_timeout: float, **options: Any,
     ) -> _Request:  # fmt: skip
         encoded = None if body is None else _body(body[0], body[1], None)
+        query = {**(params or {}), **(options.get("extra_query") or {})}
+        options["timeout"] = _long_poll_timeout(options.get("timeout"), default_timeout, query)
         return _Request(method, self._child(segment), result, options, params=params, body=encoded)
+
+
+LONG_POLL_PARAMETERS = ("waitTimeSeconds", "wait_time_seconds")
+"""Query parameters that make the server hold the answer back (a long poll) for that long."""
+
+
+def _long_poll_timeout(
+    timeout: Optional[float], default: float, params: Optional[Mapping[str, Any]]
+) -> Optional[float]:
+    """A long poll's budget: the caller's timeout (or the client's) plus the wait, so a
+    ``poll(wait_time_seconds=5)`` under a 2 s timeout is given 7 s instead of failing at 2."""
+    for name in LONG_POLL_PARAMETERS:
+        wait = (params or {}).get(name)
+        if isinstance(wait, (int, float)) and not isinstance(wait, bool) and wait > 0:
+            return (default if timeout is None else timeout) + wait
+    return timeout
 
 
 @dataclass(frozen=True)
@@ -213,8 +231,8 @@ class SyncResource(_ResourceBase):
     ) -> Any:  # fmt: skip
         return self._send(
             self._action_request(
-                method, segment, result, params, body, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                method, segment, result, params, body, self._api.config.timeout,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
 
@@ -293,8 +311,8 @@ class AsyncResource(_ResourceBase):
     ) -> Any:  # fmt: skip
         return await self._send(
             self._action_request(
-                method, segment, result, params, body, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                method, segment, result, params, body, self._api.config.timeout,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
 

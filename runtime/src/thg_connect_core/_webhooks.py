@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Union
 
 from ._config import Secret
-from ._events import Event, EventFormatError, event_from_resource
+from ._events import Event, EventFormatError, events_from_document
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -98,8 +98,16 @@ def parse_notification(body: bytes) -> Notification:
         subscription_id=str(meta.get("subscriptionId") or ""),
         delivery_id=str(meta.get("deliveryId") or ""),
         attempt=int(meta.get("attempt") or 1),
-        events=[event_from_resource(item) for item in document["data"]],
+        events=_events_of(document),
     )
+
+
+def _events_of(document: Mapping[str, Any]) -> List[Event]:
+    # Lenient: a record that is not an event is logged and skipped, never the whole delivery.
+    events, odd = events_from_document(document)
+    if odd:
+        logger.warning("webhook: %d record(s) are not events (or have no id): skipped", len(odd))
+    return events
 
 
 Confirm = Callable[[str, List[str]], Awaitable[Any]]
@@ -123,7 +131,11 @@ def _accept(body: bytes, signature: Optional[str], secret: Union[str, Secret],
 
 
 def _failed(event: Event, error: BaseException) -> None:
-    logger.warning("event %s: webhook handler failed: %s", event.id, type(error).__name__)
+    reference = f" ({event.reference_text})" if event.reference_text else ""
+    logger.error(
+        "event %s%s: webhook handler failed: %s: %s", event.id, reference,
+        type(error).__name__, error, exc_info=(type(error), error, error.__traceback__),
+    )  # fmt: skip
 
 
 async def handle_notification(

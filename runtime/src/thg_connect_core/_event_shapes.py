@@ -1,0 +1,151 @@
+"""The generations of the platform's event shapes, each read into the same flat fields.
+
+* ``events:event`` — what specs/events.yaml and the sandbox serve today: ``{id, type:
+  "events:event", attributes: {action, entityType, product, owner, actor, entityId, reference,
+  path, parent, version, state?, occurredAt}, meta: {subscriptionId, receiveCount, hiddenUntil}}``.
+* ``DataChangedEvent`` — generation (b) of the recovered pages: ``{id: <receipt handle>, type:
+  "DataChangedEvent", attributes: <the changed entity as a resource object>, meta:
+  {receiptHandle, subscriptionId, method}}``.
+* ``Data_Changed_Event`` — generation (a): ``{eventType, eventTypeVersion, metadata: {method,
+  owner, resourceUrl, entityId, parentEntityId, entityType, entityTypeVersion, product,
+  createdAt, consumer, provider, reference}, data}``.
+
+Only plain dictionary reads happen here, once per event; parsing (timestamps, references) is
+left to the event's lazy properties, so a handler that never looks at them never pays for them.
+"""
+
+from __future__ import annotations
+
+
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional
+
+__all__: List[str] = []  # internal to event decoding; nothing here is public API
+
+SANDBOX = "events:event"
+RESOURCE = "DataChangedEvent"
+LEGACY = "Data_Changed_Event"
+SHAPES = (SANDBOX, RESOURCE, LEGACY)
+
+_ACTIONS = {"create": "CREATED", "update": "UPDATED", "delete": "DELETED"}
+_EMPTY: Mapping[str, Any] = {}
+
+
+class Fields(NamedTuple):
+    """What every shape is read into; '' where a shape does not carry a value."""
+
+    shape: str
+    id: str
+    action: str
+    entity_type: str
+    product: str
+    owner: str
+    actor: str
+    entity_id: str
+    path: str
+    parent: Dict[str, str]
+    parent_id: str
+    version: Optional[str]
+    state: Optional[Any]  # a str, or a generation (b) status map read lazily
+    receive_count: int
+    subscription_id: str
+    reference: str
+    occurred_at: Any  # the raw timestamp; its form depends on the shape
+    hidden_until: Any
+    entity: Optional[Mapping[str, Any]]
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _action(value: Any) -> str:
+    text = _str(value)
+    return _ACTIONS.get(text.lower(), text.upper())
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
+def _sandbox(record: Mapping[str, Any], event_id: str) -> Fields:
+    a, meta = _map(record.get("attributes")), _map(record.get("meta"))
+    parent = a.get("parent")
+    parents = {str(k): _str(v) for k, v in parent.items()} if isinstance(parent, Mapping) else {}
+    version, state = a.get("version"), a.get("state")
+    return Fields(
+        SANDBOX, event_id, _action(a.get("action")), _str(a.get("entityType")),
+        _str(a.get("product")), _str(a.get("owner")), _str(a.get("actor")),
+        _str(a.get("entityId")), _str(a.get("path")), parents,
+        next(reversed(parents.values()), "") if parents else "",
+        None if version is None else _str(version), None if state is None else _str(state),
+        _count(meta.get("receiveCount")), _str(meta.get("subscriptionId")),
+        _str(a.get("reference")), a.get("occurredAt"), meta.get("hiddenUntil"), None,
+    )  # fmt: skip
+
+
+def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
+    entity, meta = _map(record.get("attributes")), _map(record.get("meta"))
+    entity_meta = _map(entity.get("meta"))
+    entity_type = _str(entity.get("type"))
+    product = _str(entity_meta.get("product")) or entity_type.partition(":")[0]
+    version = entity.get("version")
+    return Fields(
+        RESOURCE, event_id, _action(meta.get("method")), entity_type, product,
+        _str(entity_meta.get("owner")), _str(meta.get("actor")), _str(entity.get("id")), "",
+        {}, "", None if version is None else _str(version), entity_meta.get("status"), 1,
+        _str(meta.get("subscriptionId")), _str(entity_meta.get("reference")),
+        entity_meta.get("updatedAt") or entity_meta.get("createdAt"), None, entity,
+    )  # fmt: skip
+
+
+def _legacy(record: Mapping[str, Any], event_id: str) -> Fields:
+    m = _map(record.get("metadata"))
+    product, kind = _str(m.get("product")), _str(m.get("entityType"))
+    entity_type = f"{product}:{kind}" if product and kind and ":" not in kind else kind
+    action = _action(m.get("method"))
+    data = record.get("data")
+    return Fields(
+        LEGACY, event_id, action, entity_type, product, _str(m.get("owner")), "",
+        _str(m.get("entityId")), _str(m.get("resourceUrl")), {},
+        _str(m.get("parentEntityId")), None, None, 1, _str(m.get("subscriptionId")),
+        _str(m.get("reference")),
+        # createdAt is the entity's creation, so it is the change's time only for a create.
+        m.get("createdAt") if action == "CREATED" else None, None,
+        data if isinstance(data, Mapping) else None,
+    )  # fmt: skip
+
+
+def _legacy_id(record: Mapping[str, Any]) -> str:
+    """Generation (a) shows no id beside the event; take whichever handle came with it."""
+    metadata = _map(record.get("metadata"))
+    for source in (record, metadata):
+        for key in ("id", "receiptHandle", "eventId"):
+            value = source.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def read_fields(record: Mapping[str, Any]) -> Optional[Fields]:
+    """The fields of one delivered event in any known shape; None when it is in none of them
+    or carries no id (an event without one can never be confirmed)."""
+    kind = record.get("type")
+    if kind == SANDBOX or (kind is None and "attributes" in record and "id" in record):
+        reader = _sandbox
+    elif kind == RESOURCE:
+        reader = _resource
+    elif "metadata" in record or record.get("eventType") == LEGACY:
+        event_id = _legacy_id(record)
+        return _legacy(record, event_id) if event_id else None
+    elif isinstance(record.get("attributes"), Mapping) and "action" in record["attributes"]:
+        reader = _sandbox  # another type name, same members: read it, lenient
+    else:
+        return None
+    found = record.get("id")
+    if not isinstance(found, str) or not found:
+        return None
+    return reader(record, found)
