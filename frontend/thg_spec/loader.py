@@ -1,33 +1,50 @@
-"""Load stage: YAML text to plain JSON-like data plus a source map (JSON pointer -> line, column).
+"""Load stage: YAML or JSON text to plain JSON-like data plus a source map (JSON pointer -> line,
+column).
 
-PyYAML's composer gives every node its position; we build the Python values ourselves so that
-anything a reviewer would not expect (object tags, repeated keys) becomes a diagnostic instead of
-silently meaning something else. That is the reference; plain documents first take a fast path
-(fast_yaml) with the same meaning, and their source map is only built when a diagnostic needs it.
+One composer builds the Python values from a stream of parse events, without recursion, so that
+anything a reviewer would not expect becomes a located THG000 diagnostic instead of silently meaning
+something else or exhausting the machine: object tags, repeated keys, nesting deeper than
+MAX_NESTING, aliases expanding to more than MAX_ALIAS_NODES values. YAML events come from PyYAML's
+parser (LibYAML's when installed, the pure-Python one to word a syntax error); JSON events from a
+small tokenizer with JSON's own meaning (numbers, escapes), since YAML 1.1 reads `1e5` as text.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
+import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import yaml
 
 from . import pointer as jp
 from .diagnostics import Diagnostic
-from .fast_yaml import MAX_NESTING, load_plain_mapping
+
+# Deeper mappings and lists are refused: no spec needs them, and every later stage walks the data
+# recursively.
+MAX_NESTING = 100
+# Values (scalars, mappings, lists) that aliases may produce in one document: a few shared blocks
+# are fine, a "billion laughs" of nested aliases is not.
+MAX_ALIAS_NODES = 100_000
+
+# The file suffixes read as specs, and how.
+JSON_SUFFIXES = frozenset({".json"})
+SPEC_SUFFIXES = frozenset({".yaml", ".yml"}) | JSON_SUFFIXES
 
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_STR_TAG = "tag:yaml.org,2002:str"
 # Unquoted dates would become date objects, which JSON (and so OpenAPI) has not got: keep the text.
-_TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
+_TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:timestamp"}
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -53,21 +70,10 @@ class LoadedSpec:
         self.display_name = display_name
         self.data = data
         self.text = text
-        self._positions = positions
+        self.positions: dict[str, Position] = {} if positions is None else positions
 
     def __repr__(self) -> str:
         return f"LoadedSpec(path={self.path!r}, display_name={self.display_name!r})"
-
-    @property
-    def positions(self) -> dict[str, Position]:
-        """JSON pointer -> position; after a fast load, worked out from the text on first use."""
-        if self._positions is None:
-            self._positions = _positions_of(self)
-        return self._positions
-
-    @positions.setter
-    def positions(self, value: dict[str, Position]) -> None:
-        self._positions = value
 
     def position(self, pointer: str) -> Position:
         """The position of the value at `pointer`, or of its closest present ancestor."""
@@ -85,102 +91,485 @@ class LoadedSpec:
         return Diagnostic(self.display_name, pos.line, pos.column, pointer, rule, message, hint)
 
 
-class _Builder:
-    def __init__(self, spec: LoadedSpec, loader: yaml.SafeLoader) -> None:
-        self.spec = spec
-        self.loader = loader
-        self.problems: list[Diagnostic] = []
-        self.too_deep = False  # reported once: one deep structure is one problem
+# -- the event stream both syntaxes produce ------------------------------------------------------
+#
+# (_SCALAR, line, column, value, text, problem): text is what a mapping key keeps (YAML keys stay
+#     their spelling: `200:` is "200"); problem is None or (message, hint), the value then None.
+# (_START, line, column, is_mapping, problem): a mapping or list begins; with a problem it is
+#     skipped whole and becomes None.
+# (_END,): the innermost open mapping or list ends.
+# (_FATAL, line, column, message, hint): loading stops here with this diagnostic.
+_SCALAR, _START, _END, _FATAL = range(4)
+_Event = tuple[Any, ...]
+_Problem = Union[tuple[str, str], None]
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
-        self.spec.positions.setdefault(
-            pointer, Position(node.start_mark.line + 1, node.start_mark.column + 1)
-        )
-        if isinstance(node, yaml.CollectionNode) and pointer.count("/") > MAX_NESTING:
-            if not self.too_deep:
-                self.too_deep = True
-                self.problems.append(
-                    self.spec.diagnostic(
-                        pointer,
-                        "THG000",
-                        f"mappings and lists nest more than {MAX_NESTING} levels deep here",
-                        "Flatten the structure, or move nested schemas into components",
-                    )
-                )
-            return None
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
-            return self._mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            return [self.build(item, jp.child(pointer, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
-            try:
-                return self.loader.construct_object(node, deep=True)
-            except ValueError:  # an integer of more digits than Python converts
-                limit = sys.get_int_max_str_digits()
-                self.problems.append(
-                    self.spec.diagnostic(
-                        pointer,
-                        "THG000",
-                        f"an integer of more than {limit} digits cannot be read",
-                        "Write it as a string",
-                    )
-                )
-                return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS:
-            return str(node.value)
-        self.problems.append(
-            self.spec.diagnostic(
-                pointer,
-                "THG000",
-                f"YAML tag {node.tag!r} is not allowed",
-                "Specs are plain data: remove the tag and write the value as a string, "
-                "number, mapping or list",
-            )
-        )
-        return None
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                here = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                self.problems.append(
+class _SyntaxProblem(Exception):
+    """Text that is not JSON (YAML syntax errors are yaml.MarkedYAMLError)."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+class _Frame:
+    __slots__ = ("value", "pointer", "key", "key_line")
+
+    def __init__(self, value: Any, pointer: str) -> None:
+        self.value = value
+        self.pointer = pointer
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_line = 0
+
+
+def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
+    """Build spec.data and spec.positions from `events`, iteratively; the problems found."""
+    problems: list[Diagnostic] = []
+    positions = spec.positions
+    name = spec.display_name
+    stack: list[_Frame] = []
+    skipping = 0  # depth inside a mapping or list being skipped
+    skip_next = False  # the next value (a repeated key's, a refused key's) is skipped
+    root: Any = None
+    for event in events:
+        kind = event[0]
+        if kind == _FATAL:
+            problems.append(Diagnostic(name, event[1], event[2], "", "THG000", event[3], event[4]))
+            spec.data = None
+            return problems
+        if skipping:
+            if kind == _START:
+                skipping += 1
+            elif kind == _END:
+                skipping -= 1
+            continue
+        if kind == _END:
+            stack.pop()
+            continue
+        if skip_next:
+            skip_next = False
+            if kind == _START:
+                skipping = 1
+            continue
+        frame = stack[-1] if stack else None
+        if frame is not None and frame.key is None and isinstance(frame.value, dict):
+            # A mapping key.
+            if kind != _SCALAR:
+                problems.append(
                     Diagnostic(
-                        self.spec.display_name,
-                        here.line,
-                        here.column,
-                        pointer,
+                        name,
+                        event[1],
+                        event[2],
+                        frame.pointer,
                         "THG000",
                         "a mapping key must be a plain scalar",
                         "Write the key as a string",
                     )
                 )
+                skipping = 1
+                skip_next = True  # and its value
                 continue
-            # Response codes are often written unquoted (200:); OpenAPI keys are strings.
-            key = str(key_node.value)
-            child = jp.child(pointer, key)
-            if key in result:
-                line = key_node.start_mark.line + 1
-                col = key_node.start_mark.column + 1
-                first = self.spec.positions.get(child)
+            key = event[4]
+            child = jp.child(frame.pointer, key)
+            if key in frame.value:
+                first = positions.get(child)
                 where = f" (first at line {first.line})" if first else ""
-                self.problems.append(
+                problems.append(
                     Diagnostic(
-                        self.spec.display_name,
-                        line,
-                        col,
+                        name,
+                        event[1],
+                        event[2],
                         child,
                         "THG000",
                         f"key {key!r} appears twice in one mapping{where}",
                         "Keep one of them: YAML would silently use the last",
                     )
                 )
+                skip_next = True
                 continue
-            self.spec.positions[child] = Position(
-                key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            positions[child] = Position(event[1], event[2])
+            frame.key = key
+            continue
+        # A value: the root, a list item or a mapping member's.
+        if frame is None:
+            pointer = ""
+        elif frame.key is None:
+            pointer = jp.child(frame.pointer, len(frame.value))
+        else:
+            pointer = jp.child(frame.pointer, frame.key)
+        if pointer not in positions:  # a mapping member is located at its key
+            positions[pointer] = Position(event[1], event[2])
+        value: Any
+        problem: _Problem
+        if kind == _SCALAR:
+            value, problem = event[3], event[5]
+        else:
+            problem = event[4]
+            if problem is None and len(stack) > MAX_NESTING:
+                problem = (
+                    f"mappings and lists nest more than {MAX_NESTING} levels deep here",
+                    "Flatten the structure, or move nested schemas into components",
+                )
+                here = positions[pointer]
+                problems.append(
+                    Diagnostic(name, here.line, here.column, pointer, "THG000", *problem)
+                )
+                spec.data = None
+                return problems
+            value = {} if event[3] else []
+        if problem is not None:
+            here = positions[pointer]
+            problems.append(Diagnostic(name, here.line, here.column, pointer, "THG000", *problem))
+            value = None
+            if kind == _START:
+                skipping = 1
+        if frame is None:
+            root = value
+        elif frame.key is None:
+            frame.value.append(value)
+        else:
+            frame.value[frame.key] = value
+            frame.key = None
+        if kind == _START and problem is None:
+            stack.append(_Frame(value, pointer))
+    spec.data = root
+    return problems
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+
+# LibYAML's parser gives the same events (with the same marks) several times faster.
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlEvents:
+    """The composer's events of one YAML document, aliases expanded (and counted) by replaying
+    the events recorded under their anchor."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader: Any = loader  # PyYAML's event API is untyped
+        self.tape: list[Any] = []  # parser events recorded while an anchor is open
+        self.anchors: dict[str, tuple[int, int]] = {}  # name -> its events' span of the tape
+        self.open_anchors: list[tuple[str, int, int]] = []  # name, tape start, depth
+        self.depth = 0
+        self.alias_nodes = 0
+        self.scalars: dict[tuple[str, str], Any] = {}  # (tag, plain text) -> value
+        self.expanding: Any = None  # the alias in the document being expanded
+
+    def __iter__(self) -> Iterator[_Event]:
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return
+        loader.get_event()  # DocumentStart
+        # Each source is an iterator of parser events: the parser, or a replayed anchor.
+        sources: list[Iterator[Any]] = [self._parser_events()]
+        while sources:
+            event: Any = next(sources[-1], None)
+            if event is None:
+                sources.pop()
+                continue
+            recording = len(sources) == 1 and bool(self.open_anchors)
+            if recording:
+                self.tape.append(event)
+            if len(sources) > 1:
+                if not isinstance(event, (yaml.AliasEvent, yaml.CollectionEndEvent)):
+                    self.alias_nodes += 1
+                if self.alias_nodes > MAX_ALIAS_NODES:
+                    alias = self.expanding
+                    yield (
+                        _FATAL,
+                        alias.start_mark.line + 1,
+                        alias.start_mark.column + 1,
+                        f"aliases here expand to more than {MAX_ALIAS_NODES} values",
+                        "Write the shared parts once, under components, and use $ref",
+                    )
+                    return
+            if isinstance(event, yaml.AliasEvent):
+                span = self.anchors.get(str(event.anchor))
+                if span is None:
+                    yield self._alias_problem(event)
+                    return
+                if len(sources) == 1:
+                    self.expanding = event
+                start, end = span
+                sources.append(iter(self.tape[start:end]))
+                continue
+            yield self._event(event, len(sources) == 1)
+        end = self.loader.get_event()  # DocumentEnd
+        if not self.loader.check_event(yaml.StreamEndEvent):
+            extra = self.loader.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                end.start_mark,
+                "but found another document",
+                extra.start_mark,
             )
-            result[key] = self.build(value_node, child)
-        return result
+
+    def _parser_events(self) -> Iterator[Any]:
+        """The parser's events of the document's root node."""
+        loader = self.loader
+        depth = 0
+        while True:
+            event = loader.get_event()
+            yield event
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+
+    def _alias_problem(self, event: Any) -> _Event:
+        opened = any(name == event.anchor for name, _, _ in self.open_anchors)
+        message = (
+            f"alias *{event.anchor} is inside the value it names"
+            if opened
+            else f"invalid YAML: found undefined alias {event.anchor!r}"
+        )
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        return (_FATAL, line, column, message, "Write the value out, or define the anchor first")
+
+    def _event(self, event: Any, from_parser: bool) -> _Event:
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.ScalarEvent):
+            if from_parser and event.anchor is not None:
+                at = len(self.tape) - 1
+                if not self.open_anchors:  # not recorded yet: it opens the tape
+                    self.tape.append(event)
+                    at = len(self.tape) - 1
+                self.anchors[event.anchor] = (at, at + 1)
+            value, problem = self._scalar(event)
+            return (_SCALAR, line, column, value, str(event.value), problem)
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.depth += 1
+            if from_parser and event.anchor is not None:
+                if not self.open_anchors:
+                    self.tape.append(event)
+                self.open_anchors.append((event.anchor, len(self.tape) - 1, self.depth))
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _MAP_TAG if mapping else _SEQ_TAG
+            problem = None if tag in (_MAP_TAG, _SEQ_TAG) else _tag_problem(tag)
+            return (_START, line, column, mapping, problem)
+        # The end of a mapping or list.
+        if from_parser and self.open_anchors and self.open_anchors[-1][2] == self.depth:
+            anchor, start, _ = self.open_anchors.pop()
+            self.anchors[anchor] = (start, len(self.tape))
+        self.depth -= 1
+        return (_END,)
+
+    def _scalar(self, event: Any) -> tuple[Any, _Problem]:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag in _TEXT_TAGS:
+            return event.value, None
+        if tag not in _PLAIN_TAGS:
+            return None, _tag_problem(tag)
+        known = self.scalars.get((tag, event.value), self)
+        if known is not self:
+            return known, None
+        try:
+            constructor = self.loader.yaml_constructors[tag]
+            value = constructor(self.loader, yaml.ScalarNode(tag, event.value))
+        except ValueError:  # an integer of more digits than Python converts
+            limit = sys.get_int_max_str_digits()
+            return None, (
+                f"an integer of more than {limit} digits cannot be read",
+                "Write it as a string",
+            )
+        self.scalars[(tag, event.value)] = value
+        return value, None
+
+
+def _tag_problem(tag: str) -> tuple[str, str]:
+    return (
+        f"YAML tag {tag!r} is not allowed",
+        "Specs are plain data: remove the tag and write the value as a string, number, mapping "
+        "or list",
+    )
+
+
+def _load_yaml(spec: LoadedSpec) -> list[Diagnostic]:
+    try:
+        return _compose_yaml(spec, _FAST_LOADER)
+    except yaml.YAMLError:
+        # The pure-Python parser words and places YAML errors as the diagnostics always have.
+        spec.positions = {}
+    name = spec.display_name
+    try:
+        return _compose_yaml(spec, yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context.startswith("expected a single"):
+            what = f"{exc.context}, {exc.problem}"
+        spec.data = None
+        return [
+            Diagnostic(
+                name, line, col, "", "THG000", f"invalid YAML: {what}", "Fix the YAML syntax here"
+            )
+        ]
+    except yaml.YAMLError as exc:
+        spec.data = None
+        return [Diagnostic(name, 1, 1, "", "THG000", f"invalid YAML: {exc}", "")]
+
+
+def _compose_yaml(spec: LoadedSpec, loader_class: type[yaml.SafeLoader]) -> list[Diagnostic]:
+    loader = loader_class(spec.text)
+    try:
+        events = _YamlEvents(loader)
+        problems = _compose(spec, iter(events))
+        if not problems and not spec.positions:
+            return [
+                spec.diagnostic("", "THG000", "the file is empty", "Write an OpenAPI 3.1 document")
+            ]
+        return problems
+    finally:
+        loader.dispose()
+
+
+# -- JSON ----------------------------------------------------------------------------------------
+
+_JSON_TOKEN = re.compile(
+    r"""[ \t\n\r]*(?:
+        (?P<punct>[{}\[\]:,])
+      | (?P<string>")
+      | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?![0-9A-Za-z_.+-])
+      | (?P<word>true|false|null)(?![0-9A-Za-z_])
+      | (?P<end>\Z)
+    )""",
+    re.VERBOSE,
+)
+_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _json_events(text: str) -> Iterator[_Event]:
+    """The composer's events of one JSON document, with JSON's meaning of every value."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(line_starts, index)
+        return line, index - line_starts[line - 1] + 1
+
+    def fail(index: int, message: str) -> _SyntaxProblem:
+        return _SyntaxProblem(*where(index), message)
+
+    # What may come next: a value, a key (or '}' after '{'), ':' or ',' / a closing bracket.
+    expect_value, expect_key, expect_colon, expect_more = range(4)
+    state = expect_value
+    closers: list[str] = []  # '}' or ']' of every open object or array
+    just_opened = False
+    at = 1 if text.startswith("\ufeff") else 0
+    while True:
+        match = _JSON_TOKEN.match(text, at)
+        if match is None:
+            start = len(text) - len(text[at:].lstrip(" \t\n\r"))
+            raise fail(start, f"unexpected {text[start:start + 1]!r}")
+        start = match.start(match.lastgroup or "end")
+        at = match.end()
+        group = match.lastgroup
+        token = match.group(group) if group else ""
+        if group == "end":
+            if closers or state != expect_more:
+                raise fail(start, "the document ends too early")
+            return
+        line, column = where(start)
+        if state == expect_more:
+            if not closers:
+                raise fail(start, "more text after the document")
+            if token == ",":
+                state = expect_key if closers[-1] == "}" else expect_value
+                just_opened = False
+            elif token == closers[-1]:
+                closers.pop()
+                yield (_END,)
+            else:
+                raise fail(start, f"expected ',' or {closers[-1]!r}")
+            continue
+        if state == expect_colon:
+            if token != ":":
+                raise fail(start, "expected ':'")
+            state = expect_value
+            continue
+        if just_opened and token == closers[-1]:
+            closers.pop()
+            just_opened = False
+            state = expect_more
+            yield (_END,)
+            continue
+        just_opened = False
+        if state == expect_key:
+            if group != "string":
+                raise fail(start, "expected a string key in double quotes")
+            key, at = _json_string(text, at, fail)
+            state = expect_colon
+            yield (_SCALAR, line, column, key, key, None)
+            continue
+        # A value.
+        if group == "string":
+            value, at = _json_string(text, at, fail)
+            state = expect_more
+            yield (_SCALAR, line, column, value, value, None)
+        elif group == "number":
+            number: Any
+            try:
+                number = float(token) if any(c in token for c in ".eE") else int(token)
+                problem = None
+            except ValueError:  # an integer of more digits than Python converts
+                number = None
+                limit = sys.get_int_max_str_digits()
+                problem = (
+                    f"an integer of more than {limit} digits cannot be read",
+                    "Write it as a string",
+                )
+            state = expect_more
+            yield (_SCALAR, line, column, number, token, problem)
+        elif group == "word":
+            state = expect_more
+            yield (_SCALAR, line, column, _WORDS[token], token, None)
+        elif token in "{[":
+            closers.append("}" if token == "{" else "]")
+            just_opened = True
+            state = expect_key if token == "{" else expect_value
+            yield (_START, line, column, token == "{", None)
+        else:
+            raise fail(start, f"expected a value, found {token!r}")
+
+
+def _json_string(text: str, at: int, fail: Any) -> tuple[str, int]:
+    """The string whose opening quote ends at `at`, and the index after its closing quote."""
+    try:
+        value, end = json.decoder.scanstring(text, at, True)  # type: ignore[attr-defined]
+    except json.JSONDecodeError as exc:
+        raise fail(exc.pos, exc.msg) from None
+    return str(value), int(end)
+
+
+def _load_json(spec: LoadedSpec) -> list[Diagnostic]:
+    try:
+        return _compose(spec, _json_events(spec.text))
+    except _SyntaxProblem as exc:
+        spec.data = None
+        return [
+            Diagnostic(
+                spec.display_name,
+                exc.line,
+                exc.column,
+                "",
+                "THG000",
+                f"invalid JSON: {exc.message}",
+                "Fix the JSON syntax here",
+            )
+        ]
+
+
+# -- entry points --------------------------------------------------------------------------------
 
 
 def display_name(path: Path) -> str:
@@ -192,74 +581,26 @@ def display_name(path: Path) -> str:
 
 
 def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """Read one YAML spec. Never raises for bad content: problems come back as diagnostics."""
+    """Read one YAML or JSON spec (by its suffix). Never raises for bad content or an unreadable
+    file: problems come back as diagnostics."""
     name = display_name(path)
     spec = LoadedSpec(path=path, display_name=name, data=None)
     try:
         spec.text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+            if not path.exists() and path.is_symlink():
+                reason = f"{reason} (a symbolic link to {str(path.readlink())!r}, which is gone)"
+        else:
+            reason = str(exc)
         return spec, [Diagnostic(name, 1, 1, "", "THG000", f"cannot read the file: {reason}", "")]
-    data = load_plain_mapping(spec.text)
-    if data is not None:
-        spec.data = data
-        return spec, []
-    return load_reference(spec)
+    return spec, load_text(spec)
 
 
-def load_reference(spec: LoadedSpec) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """Load `spec.text` the slow, reference way (PyYAML), filling data and positions at once."""
+def load_text(spec: LoadedSpec) -> list[Diagnostic]:
+    """Fill `spec.data` and `spec.positions` from `spec.text`; the problems found."""
     spec.positions = {}
-    try:
-        return _compose(spec, _FAST_LOADER)
-    except yaml.YAMLError:
-        # The pure-Python parser words and places YAML errors as the diagnostics always have.
-        spec.positions = {}
-        return _compose(spec, yaml.SafeLoader)
-
-
-def _positions_of(spec: LoadedSpec) -> dict[str, Position]:
-    """The source map of a fast-loaded spec: the slow path's, from the same text."""
-    scratch = LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
-    try:
-        _compose(scratch, _FAST_LOADER)
-    except yaml.YAMLError:  # the fast path vouched for this text, so PyYAML reads it too
-        return {}
-    return scratch.positions
-
-
-# LibYAML's parser builds the same node tree (with the same marks) about five times faster.
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose(
-    spec: LoadedSpec, loader_class: type[yaml.SafeLoader]
-) -> tuple[LoadedSpec, list[Diagnostic]]:
-    name = spec.display_name
-    loader = loader_class(spec.text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return spec, [
-                spec.diagnostic("", "THG000", "the file is empty", "Write an OpenAPI 3.1 document")
-            ]
-        builder = _Builder(spec, loader)
-        spec.data = builder.build(node, "")
-        return spec, builder.problems
-    except yaml.MarkedYAMLError as exc:
-        if loader_class is not yaml.SafeLoader:
-            raise
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        return spec, [
-            Diagnostic(
-                name, line, col, "", "THG000", f"invalid YAML: {what}", "Fix the YAML syntax here"
-            )
-        ]
-    except yaml.YAMLError as exc:
-        if loader_class is not yaml.SafeLoader:
-            raise
-        return spec, [Diagnostic(name, 1, 1, "", "THG000", f"invalid YAML: {exc}", "")]
-    finally:
-        loader.dispose()
+    if spec.path.suffix.lower() in JSON_SUFFIXES:
+        return _load_json(spec)
+    return _load_yaml(spec)
