@@ -33,3 +33,33 @@ def id_parameter_name(segment: str) -> str:
 
 def entity_type_string(product: str, entity_path: tuple[str, ...]) -> str:
     return f"{product}:{'.'.join(entity_path)}"
+
+
+def _words(name: str) -> list[str]:
+    """The words of a name written in any case: `fooBar_baz-QUX 2` -> foo, bar, baz, qux, 2."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3 \2\4", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def as_kebab(name: str) -> str:
+    return "-".join(_words(name))
+
+
+def as_lower_camel(name: str) -> str:
+    head, *rest = _words(name) or [""]
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def as_upper_snake(name: str) -> str:
+    return "_".join(_words(name)).upper()
+
+
+def suggestion(rejected: object, corrected: str, rule: re.Pattern[str]) -> str | None:
+    """`corrected` if it is a different name the rule accepts, else None.
+
+    A hint must never propose the very name it rejects (`9lives` is no better as `9lives`), nor
+    one the next run would reject: a caller with None words its hint without a name.
+    """
+    if corrected == rejected or not rule.fullmatch(corrected):
+        return None
+    return corrected

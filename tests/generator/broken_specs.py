@@ -179,6 +179,92 @@ CASES: tuple[Case, ...] = (
         "THG060",
         (("operationId: getWidgetCheck", "operationId: getWidget"),),
     ),
+    # Issue 12: mistakes that passed validation when a product spec was written from CONVENTIONS.
+    Case(
+        "enum-yaml-words",
+        "THG027",
+        (
+            (
+                "        name: {type: string, minLength: 1}\n",
+                "        name: {type: string, minLength: 1}\n"
+                "        answer: {type: string, enum: [YES, NO, on, off, null, MAYBE]}\n",
+            ),
+        ),
+    ),
+    Case(
+        "enum-not-string",
+        "THG027",
+        (
+            (
+                "        name: {type: string, minLength: 1}\n",
+                "        name: {type: string, minLength: 1}\n"
+                "        size:\n          type: string\n          enum:\n            - 1\n"
+                "            - a\n",
+            ),
+        ),
+    ),
+    Case(
+        "pattern-python39",
+        "THG027",
+        (
+            (
+                "        name: {type: string, minLength: 1}\n",
+                "        name: {type: string, minLength: 1, pattern: '^[A-Za-z]++$'}\n"
+                "        code: {type: string, pattern: '^(?>[A-Z]{2})-[0-9]+$'}\n",
+            ),
+        ),
+    ),
+    Case(
+        "entity-not-object",
+        "THG021",
+        (
+            (
+                "owner: consumer, schema: '#/components/schemas/Widget'}",
+                "owner: consumer, schema: '#/components/schemas/WidgetName'}",
+            ),
+            ("  schemas:\n", "  schemas:\n    WidgetName: {type: string}\n"),
+        ),
+    ),
+    Case(
+        "status-mapping-incomplete",
+        "THG023",
+        (("          FAILED: '#/components/schemas/CheckFailed'\n", ""),),
+    ),
+    Case("status-state-case", "THG023", (("PASSED: '#/components", "Passed: '#/components"),)),
+    Case(
+        "reference-format-missing",
+        "THG024",
+        (
+            (
+                "related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}",
+                "related: {type: string, x-thg-reference-to: 'mini:widget'}",
+            ),
+        ),
+    ),
+    Case(
+        "status-item-path",
+        "THG022",
+        (
+            (
+                "  /api/mini/v1/{owner}/widget/{widgetId}/archive:\n",
+                "  /api/mini/v1/{owner}/widget/{widgetId}/check/{checkId}:\n"
+                "    parameters:\n"
+                "      - $ref: '#/components/parameters/Owner'\n"
+                "      - {name: widgetId, in: path, required: true, schema: {type: string}}\n"
+                "      - {name: checkId, in: path, required: true, schema: {type: string}}\n"
+                "    get:\n"
+                "      operationId: getWidgetCheckById\n"
+                "      summary: Get a check by id\n"
+                "      description: Not a thing a status has.\n"
+                "      responses:\n"
+                "        '200': {$ref: '#/components/responses/CheckOne'}\n"
+                "        '404': {$ref: '#/components/responses/Error'}\n"
+                "  /api/mini/v1/{owner}/widget/{widgetId}/archive:\n",
+            ),
+        ),
+    ),
+    Case("product-name-case", "THG001", (("x-thg-product: mini", "x-thg-product: Mini"),)),
+    Case("product-name-digit", "THG001", (("x-thg-product: mini", "x-thg-product: 9-mini"),)),
 )
 
 

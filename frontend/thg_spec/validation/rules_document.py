@@ -18,32 +18,51 @@ def check_product(ctx: RuleContext) -> list[Diagnostic]:
     if not isinstance(product, str):
         return [
             ctx.spec.diagnostic(
-                "/info",
-                "THG001",
-                f"info has no {cv.PRODUCT_EXTENSION}",
-                f"Add '{cv.PRODUCT_EXTENSION}: {stem}' (the product name, as in its paths)",
+                "/info", "THG001", f"info has no {cv.PRODUCT_EXTENSION}", _missing_hint(stem)
             )
         ]
     where = jp.join("info", cv.PRODUCT_EXTENSION)
     if not cv.KEBAB.fullmatch(product):
+        better = cv.suggestion(product, cv.as_kebab(product), cv.KEBAB)
         return [
             ctx.spec.diagnostic(
                 where,
                 "THG001",
                 f"product name {product!r} is not kebab case",
-                "Use e.g. thg-fulfil",
+                f"Write it in kebab case: {better}" if better else _KEBAB_WORDING,
             )
         ]
     if product != stem:
+        hint = f"Rename the file to {product}.yaml"
+        if cv.KEBAB.fullmatch(stem):
+            hint += f" or the product to {stem}"
         return [
             ctx.spec.diagnostic(
                 where,
                 "THG001",
                 f"product {product!r} does not match the file name {ctx.spec.path.name!r}",
-                f"Rename the file to {product}.yaml or the product to {stem}",
+                hint,
             )
         ]
     return []
+
+
+_KEBAB_WORDING = (
+    "Use lower-case words and digits joined by hyphens, starting with a letter, e.g. thg-fulfil"
+)
+
+
+def _missing_hint(stem: str) -> str:
+    """Suggest the file's name as the product only when the next run would accept it."""
+    if cv.KEBAB.fullmatch(stem):
+        return f"Add '{cv.PRODUCT_EXTENSION}: {stem}' (the product name, as in its paths)"
+    better = cv.suggestion(stem, cv.as_kebab(stem), cv.KEBAB)
+    if better:
+        return f"Add '{cv.PRODUCT_EXTENSION}: {better}' and rename the file to {better}.yaml"
+    return (
+        f"Add '{cv.PRODUCT_EXTENSION}: <product>' (kebab case, as in its paths) and name the "
+        "file <product>.yaml"
+    )
 
 
 def _oauth2_client_credentials_schemes(ctx: RuleContext) -> set[str]:

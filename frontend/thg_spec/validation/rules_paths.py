@@ -39,7 +39,11 @@ def check_path_shapes(ctx: RuleContext) -> list[Diagnostic]:
                     "Use /api/<product>/v1/{owner}/<entity>/{<entity>Id}/<child>… (CONVENTIONS §2)",
                 )
             )
-        elif shape.kind != "token" and shape.product != ctx.index.product:
+        elif (
+            shape.kind != "token"
+            and shape.product != ctx.index.product
+            and cv.KEBAB.fullmatch(ctx.index.product)  # else THG001 says what to call it
+        ):
             problems.append(
                 ctx.spec.diagnostic(
                     where,
@@ -215,7 +219,30 @@ def _check_declaration(
             f"schema {schema_ref!r} does not resolve",
             "Point it at the attributes schema under components.schemas",
         )
+    elif decl.get("kind", "entity") == "entity" and not _is_object_schema(target):
+        bad(
+            "schema",
+            f"the attributes schema {schema_ref!r} is {_schema_shape(target)}, not an object",
+            "An entity's attributes are an object: 'type: object' with its properties "
+            "(a list or a single value belongs in a property of it)",
+        )
     return out
+
+
+def _is_object_schema(schema: dict[str, Any]) -> bool:
+    declared = schema.get("type")
+    if declared is not None:
+        return bool(declared == "object")
+    return isinstance(schema.get("properties"), dict) or isinstance(schema.get("allOf"), list)
+
+
+def _schema_shape(schema: dict[str, Any]) -> str:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return f"of type {declared}"
+    if isinstance(declared, list):
+        return f"of types {', '.join(map(str, declared))}"
+    return "a schema with no type and no properties"
 
 
 def check_operations(ctx: RuleContext) -> list[Diagnostic]:
@@ -224,13 +251,15 @@ def check_operations(ctx: RuleContext) -> list[Diagnostic]:
         entity = ctx.index.entities.get(shape.entity_path)
         if entity is None or shape.kind not in ("collection", "item", "lookup"):
             continue
+        if entity.kind not in cv.ENTITY_KINDS:
+            continue  # THG021 reports the kind; the operations depend on it
         allowed = _ALLOWED.get((shape.kind, entity.kind), set())
         for method, _op in operations(_path_item(ctx, path)):
             if method not in allowed:
                 hint = (
                     "Updates use PUT with the full entity (CONVENTIONS §3)"
                     if method == "patch"
-                    else f"Allowed here: {', '.join(sorted(m.upper() for m in allowed))}"
+                    else _allowed_hint(allowed)
                 )
                 problems.append(
                     ctx.spec.diagnostic(
@@ -242,6 +271,12 @@ def check_operations(ctx: RuleContext) -> list[Diagnostic]:
                     )
                 )
     return problems
+
+
+def _allowed_hint(allowed: set[str]) -> str:
+    if not allowed:  # a status's item path: THG021 says to remove it
+        return "No operation is allowed on this path (CONVENTIONS §3)"
+    return f"Allowed here: {', '.join(sorted(m.upper() for m in allowed))}"
 
 
 def check_actions(ctx: RuleContext) -> list[Diagnostic]:
@@ -262,12 +297,17 @@ def check_actions(ctx: RuleContext) -> list[Diagnostic]:
                     )
                 )
             elif not isinstance(name, str) or not cv.LOWER_CAMEL.fullmatch(name):
+                better = cv.suggestion(name, cv.as_lower_camel(str(name)), cv.LOWER_CAMEL)
                 problems.append(
                     ctx.spec.diagnostic(
                         jp.child(where, cv.ACTION_EXTENSION),
                         "THG025",
                         f"action name {name!r} is not lowerCamel",
-                        "Use a method-like name such as poll or confirm",
+                        (
+                            f"Name it {better}"
+                            if better and isinstance(name, str)
+                            else "Use a method-like name such as poll or confirm"
+                        ),
                     )
                 )
     return problems

@@ -1,8 +1,10 @@
-"""Schema rules: status states (THG023), reference fields (THG024), JSON:API responses
-(THG030, THG031)."""
+"""Schema rules: status states (THG023), reference fields (THG024), values the client can hold
+(THG027), JSON:API responses (THG030, THG031)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +13,7 @@ from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..spec_index import operations
 from .context import RuleContext
+from .regex_compat import OLDEST_PYTHON, oldest_python_problem
 
 _JSON = "application/json"
 
@@ -53,10 +56,35 @@ def check_status_schemas(ctx: RuleContext) -> list[Diagnostic]:
             )
             continue
         variant_refs = {v.get("$ref") for v in variants if isinstance(v, dict)}
+        mapped = set(mapping.values())
+        for i, variant in enumerate(variants):
+            ref = variant.get("$ref") if isinstance(variant, dict) else None
+            if ref in mapped:
+                continue
+            at = jp.child(where, "oneOf", i)
+            if not isinstance(ref, str):
+                bad(
+                    at,
+                    "this state schema is written inline, so the mapping cannot name it",
+                    "Move it to components.schemas and map its state value to it",
+                )
+                continue
+            const = _state_const(ctx, ref)
+            bad(
+                at,
+                f"the state schema {ref!r} has no entry in the discriminator mapping, so the "
+                "client would not know its state",
+                f"Add '{const or '<STATE>'}: {ref!r}' to discriminator.mapping",
+            )
         for value, ref in mapping.items():
             at = jp.child(where, "discriminator", "mapping", value)
             if not cv.STATE_VALUE.fullmatch(value):
-                bad(at, f"state {value!r} is not UPPER_SNAKE", "Write states like NOT_APPROVED")
+                better = cv.suggestion(value, cv.as_upper_snake(value), cv.STATE_VALUE)
+                bad(
+                    at,
+                    f"state {value!r} is not UPPER_SNAKE",
+                    f"Write it {better}" if better else "Write states like NOT_APPROVED",
+                )
             if ref not in variant_refs:
                 bad(
                     at,
@@ -64,6 +92,8 @@ def check_status_schemas(ctx: RuleContext) -> list[Diagnostic]:
                     "List the same schemas in oneOf and in the mapping",
                 )
                 continue
+            if not cv.STATE_VALUE.fullmatch(value):
+                continue  # the const check would propose the value just rejected
             state_schema = ctx.resolve({"$ref": ref})
             props = state_schema.get("properties", {}) if isinstance(state_schema, dict) else {}
             state_prop = ctx.resolve(props.get("state", {}))
@@ -77,27 +107,84 @@ def check_status_schemas(ctx: RuleContext) -> list[Diagnostic]:
     return problems
 
 
-def _walk_schemas(value: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _state_const(ctx: RuleContext, ref: str) -> str | None:
+    schema = ctx.resolve({"$ref": ref})
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    state = ctx.resolve(props.get("state")) if isinstance(props, dict) else None
+    const = state.get("const") if isinstance(state, dict) else None
+    return const if isinstance(const, str) else None
+
+
+# Keywords whose value is one subschema, a list of them, or a map of names to them (JSON Schema
+# 2020-12 applicators). Everything else in a schema is data (enum, const, default, examples…).
+_ONE = (
+    "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+)  # fmt: skip
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "patternProperties", "$defs", "dependentSchemas")
+
+
+def _walk_schema(value: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if not isinstance(value, dict):
+        return
+    yield pointer, value
+    for key in _ONE:
+        yield from _walk_schema(value.get(key), jp.child(pointer, key))
+    for key in _LIST:
+        items = value.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            yield from _walk_schema(item, jp.child(pointer, key, i))
+    for key in _MAP:
+        members = value.get(key)
+        for name, item in (members if isinstance(members, dict) else {}).items():
+            yield from _walk_schema(item, jp.child(pointer, key, name))
+
+
+def _all_schemas(value: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema written in the document, each once where it is written (refs not followed):
+    components.schemas and every `schema` of a parameter, header or media type. Examples and
+    extensions are data, never entered."""
     if isinstance(value, dict):
-        yield pointer, value
         for key, item in value.items():
-            if key not in ("example", "examples", "default", "const", "enum"):
-                yield from _walk_schemas(item, jp.child(pointer, key))
+            here = jp.child(pointer, key)
+            if key == "schema" or (pointer == "/components" and key == "schemas"):
+                if key == "schema":
+                    yield from _walk_schema(item, here)
+                elif isinstance(item, dict):
+                    for name, schema in item.items():
+                        yield from _walk_schema(schema, jp.child(here, name))
+            elif key not in ("example", "examples") and not str(key).startswith("x-"):
+                yield from _all_schemas(item, here)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk_schemas(item, jp.child(pointer, i))
+            yield from _all_schemas(item, jp.child(pointer, i))
 
 
 def check_reference_fields(ctx: RuleContext) -> list[Diagnostic]:
+    # The values check rides on this registered rule (validation/checks.py lists the rules).
+    return _check_reference_markers(ctx) + check_schema_values(ctx)
+
+
+def _check_reference_markers(ctx: RuleContext) -> list[Diagnostic]:
     problems = []
-    components = ctx.data.get("components")
-    schemas = components.get("schemas") if isinstance(components, dict) else None
-    for where, node in _walk_schemas(schemas or {}, "/components/schemas"):
-        if node.get("format") != cv.REFERENCE_FORMAT:
-            continue
+    for where, node in _all_schemas(ctx.data):
         targets = node.get(cv.REFERENCE_TO_EXTENSION)
+        if node.get("format") != cv.REFERENCE_FORMAT:
+            if targets is not None:
+                problems.append(
+                    ctx.spec.diagnostic(
+                        jp.child(where, cv.REFERENCE_TO_EXTENSION),
+                        "THG024",
+                        f"{cv.REFERENCE_TO_EXTENSION} without 'format: {cv.REFERENCE_FORMAT}': "
+                        "the client would treat the field as a plain string",
+                        f"Add 'format: {cv.REFERENCE_FORMAT}' beside it (a reference carries "
+                        "both markers)",
+                    )
+                )
+            continue
         if targets is None:
-            continue  # meta.reference and friends may name anything
+            continue  # meta.reference and friends may name anything (CONVENTIONS §3)
         listed = targets if isinstance(targets, list) else [targets]
         for target in listed:
             if not isinstance(target, str) or target not in ctx.known_entity_types:
@@ -107,6 +194,103 @@ def check_reference_fields(ctx: RuleContext) -> list[Diagnostic]:
                         "THG024",
                         f"reference target {target!r} is not an entity type of any spec",
                         "Name an entity type string such as document:document",
+                    )
+                )
+    return problems
+
+
+_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
+               (list, "array"), (dict, "object"), (type(None), "null"))  # fmt: skip
+# What YAML 1.1 (PyYAML) reads as true, false or null when unquoted.
+_YAML_WORDS = re.compile(
+    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|null|Null|NULL|~|"
+)
+
+
+def _json_type(value: Any) -> str:
+    return next(name for kind, name in _JSON_TYPES if isinstance(value, kind))
+
+
+def _source_text(ctx: RuleContext, pointer: str, value: Any) -> str:
+    """The value as written in the file (`YES`, `on`), or as JSON when it cannot be found."""
+    position = ctx.spec.positions.get(pointer)
+    lines = ctx.spec.text.splitlines()
+    if position is not None and 0 < position.line <= len(lines):
+        written = re.match(r"[^,\]}#\n]*", lines[position.line - 1][position.column - 1 :])
+        text = written.group(0).strip() if written else ""
+        if text and not text.startswith(("[", "{", "'", '"')):
+            return text
+    return json.dumps(value)
+
+
+def _declared_types(schema: dict[str, Any]) -> set[str]:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return {declared}
+    return {t for t in declared if isinstance(t, str)} if isinstance(declared, list) else set()
+
+
+def _member_problem(
+    ctx: RuleContext, at: str, value: Any, declared: set[str], in_strings: bool
+) -> Diagnostic | None:
+    """A member of a string enum (or a string const) that is not a string."""
+    kind = _json_type(value)
+    if kind == "string" or kind in declared or (kind == "integer" and "number" in declared):
+        return None
+    text = _source_text(ctx, at, value)
+    word = isinstance(value, (bool, type(None))) and _YAML_WORDS.fullmatch(text) is not None
+    if not in_strings and not (word and text.lower() not in ("true", "false", "null")):
+        return None  # e.g. a boolean enum [true, false]: meant as written
+    if word:
+        return ctx.spec.diagnostic(
+            at,
+            "THG027",
+            f"{text} loads as {json.dumps(value)}, not as the string {text!r}: YAML reads an "
+            "unquoted yes, no, on, off or null as a boolean or null",
+            f"Quote it: '{text}'",
+        )
+    quoted = f"Quote it: '{text}'" if kind in ("integer", "number") else "Write it as a string"
+    article = "an" if kind in ("integer", "array", "object") else "a"
+    return ctx.spec.diagnostic(
+        at, "THG027", f"{text} is {article} {kind} where the schema says string", quoted
+    )
+
+
+def check_schema_values(ctx: RuleContext) -> list[Diagnostic]:
+    """THG027: a string enum holds strings only, and a pattern compiles on the oldest Python the
+    generated client supports."""
+    problems: list[Diagnostic] = []
+    for where, node in _all_schemas(ctx.data):
+        declared = _declared_types(node)
+        enum = node.get("enum")
+        if isinstance(enum, list):
+            strings = "string" in declared or (
+                not declared and any(isinstance(v, str) for v in enum)
+            )
+            for i, value in enumerate(enum):
+                found = _member_problem(ctx, jp.child(where, "enum", i), value, declared, strings)
+                if found:
+                    problems.append(found)
+        if "const" in node and "string" in declared:
+            found = _member_problem(ctx, jp.child(where, "const"), node["const"], declared, True)
+            if found:
+                problems.append(found)
+        pattern = node.get("pattern")
+        if isinstance(pattern, str):
+            problem = oldest_python_problem(pattern)
+            if problem:
+                problems.append(
+                    ctx.spec.diagnostic(
+                        jp.child(where, "pattern"),
+                        "THG027",
+                        f"the pattern {pattern!r} cannot be compiled by Python {OLDEST_PYTHON}, "
+                        f"the oldest the generated client supports: {problem}",
+                        (
+                            "Write it for Python 3.9's re: 'a+' for 'a++', '(?:…)' for '(?>…)'"
+                            if "3.11" in problem
+                            else "Correct the regular expression"
+                        ),
                     )
                 )
     return problems
