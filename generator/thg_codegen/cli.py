@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -37,6 +38,10 @@ def validate(specs: tuple[Path, ...]) -> None:
     Every problem is printed as file:line:col /json/pointer: what is wrong. how to fix [rule];
     exit status 1 when there is any error.
     """
+    # Always validates every spec in full. `generate` skips the OpenAPI check for specs its
+    # output's manifest shows passed it (the verdict cache); `validate` has no output folder to
+    # keep one in, and the command authors run to be sure should not trust state kept elsewhere
+    # (a user cache dir shared by checkouts and validator versions).
     from thg_spec.diagnostics import has_errors
     from thg_spec.validation import validate_paths
 
@@ -100,8 +105,11 @@ def _report_failure(error: Exception) -> None:
     from thg_spec.pipeline import SpecError
 
     from .generate import TemplateError
+    from .writer import OutputPathError
 
-    if isinstance(error, SpecError):
+    if isinstance(error, OutputPathError):
+        click.echo(f"thg-codegen: {error}", err=True)
+    elif isinstance(error, SpecError):
         for problem in error.diagnostics:
             click.echo(problem.format())
         click.echo(f"{len(error.diagnostics)} problem(s); nothing was written", err=True)
@@ -109,6 +117,15 @@ def _report_failure(error: Exception) -> None:
         click.echo(f"thg-codegen: {error}; nothing was written", err=True)
     else:
         click.echo(f"thg-codegen: {error}; nothing was written", err=True)
+
+
+def _report_interrupt(output: Path) -> NoReturn:
+    click.echo(
+        f"thg-codegen: interrupted; if {output} was being written, the next `thg-codegen "
+        "generate` completes it (`check` reports it incomplete until then)",
+        err=True,
+    )
+    sys.exit(130)
 
 
 @main.command()
@@ -125,7 +142,7 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
     from .formatting import FormattingError
     from .generate import TemplateError
     from .generate import generate as run
-    from .writer import UnsafePathError
+    from .writer import OutputPathError, UnsafePathError
 
     paths = _spec_paths(specs)
     if not paths:
@@ -133,9 +150,11 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
         sys.exit(1)
     try:
         written, removed = run(paths, output, templates)
-    except (SpecError, TemplateError, FormattingError, UnsafePathError) as error:
+    except (SpecError, TemplateError, FormattingError, UnsafePathError, OutputPathError) as error:
         _report_failure(error)
         sys.exit(1)
+    except KeyboardInterrupt:
+        _report_interrupt(output)
     click.echo(
         f"generated {output} from {len(paths)} spec(s): "
         f"{len(written)} file(s) written, {len(removed)} removed",
@@ -190,11 +209,14 @@ def release(specs: tuple[Path, ...], output: Path, templates: Path | None) -> No
     from .formatting import FormattingError
     from .generate import TemplateError
     from .generate import release as run
+    from .writer import OutputPathError, UnsafePathError
 
     paths = _spec_paths(specs)
     try:
         version = run(paths, output, templates)
-    except (SpecError, TemplateError, FormattingError) as error:
+    except (SpecError, TemplateError, FormattingError, UnsafePathError, OutputPathError) as error:
         _report_failure(error)
         sys.exit(1)
+    except KeyboardInterrupt:
+        _report_interrupt(output)
     click.echo(f"recorded {version} as released in {output / 'released'}", err=True)

@@ -12,10 +12,11 @@ from thg_spec import Product, build_product
 from thg_spec.diagnostics import has_errors
 from thg_spec.loader import LoadedSpec
 from thg_spec.pipeline import SpecError, load_products
-from thg_spec.validation import load_paths, prepare_validation, validate_loaded
+from thg_spec.validation import load_paths
+from thg_spec.validation.checks import validate_loaded
+from thg_spec.validation.openapi_schema import validator_identity
 
 from . import naming
-from .aside import Helper
 from .formatting import FormattedFile, format_files, sha256
 from .manifest import (
     MANIFEST,
@@ -29,7 +30,7 @@ from .manifest import (
 from .model.package import ProductPackage, build_package
 from .render import render_files, template_environment
 from .versioning import Release, Versioning, plan_version, read_release, record_release
-from .writer import tree_differences, write_tree
+from .writer import check_output_folder, interrupted, leftovers, tree_differences, write_tree
 
 # Attributes of the generated Client a product attribute must not take.
 _CLIENT_MEMBERS = {"get", "owner", "api", "for_owner", "close", "from_env"}
@@ -67,37 +68,39 @@ def _model(loaded: Sequence[LoadedSpec]) -> list[ProductPackage]:
 def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> Plan:
     """The complete new tree in memory, formatted, with its manifest.
 
-    SpecError (every diagnostic) if any spec is invalid. The specs are validated in a helper
-    process (aside.py) while this one models, renders and formats them as if they were valid;
-    whatever that work raised counts only once the specs are known to be valid.
+    SpecError (every diagnostic) if any spec is invalid. Validation runs in this process, before
+    anything is modelled; the OpenAPI 3.1 check (the slow part) is skipped for specs the
+    previous manifest shows passed it (``trusted_specs``).
     """
-    helper = Helper(prepare=prepare_validation)  # forked now: it imports while we load
-    try:
-        loaded, siblings, problems = load_paths(list(specs))
-        if has_errors(problems):
-            raise SpecError(sorted(set(problems + validate_loaded(loaded, siblings))))
-        validation = helper.run(validate_loaded, loaded, siblings)
-    finally:
-        helper.close()  # nothing to do once the job is sent
-    try:
-        built: Plan | Exception = _build(loaded, specs, output, templates)
-    except Exception as error:  # perhaps only because a spec is invalid: the verdict decides
-        built = error
-    except BaseException:
-        validation.cancel()
-        raise
-    problems = sorted(set(problems + validation.result()))
+    loaded, siblings, problems = load_paths(list(specs))
+    previous = Manifest.read(output)
+    problems = sorted(set(problems + validate_loaded(loaded, siblings, trusted_specs(previous))))
     if has_errors(problems):
         raise SpecError(problems)
-    if isinstance(built, Exception):
-        raise built
-    return built
+    return _build(loaded, specs, output, templates, previous)
+
+
+def trusted_specs(previous: Manifest | None) -> frozenset[str]:
+    """The verdict cache: content hashes of the specs that passed the OpenAPI check last time.
+
+    A manifest is written only after every spec passed validation, so each spec hash it records
+    is such a verdict; it counts while the code that loaded and validated it (``generator_sha256``
+    covers the generator and thg_spec) and the validator (``validator_identity``) are unchanged.
+    """
+    if previous is None or previous.validator != validator_identity():
+        return frozenset()
+    if previous.generator_sha256 != generator_sha256():
+        return frozenset()
+    return frozenset(h for name, h in previous.specs.items() if not name.startswith("released/"))
 
 
 def _build(
-    loaded: Sequence[LoadedSpec], specs: Sequence[Path], output: Path, templates: Path | None
+    loaded: Sequence[LoadedSpec],
+    specs: Sequence[Path],
+    output: Path,
+    templates: Path | None,
+    previous: Manifest | None,
 ) -> Plan:
-    previous = Manifest.read(output)
     packages = _model(loaded)
     release, released_products = load_released(output)
     versioning = plan_version([p.product for p in packages], release, released_products)
@@ -118,6 +121,7 @@ def _build(
         templates_sha256=templates_sha256(template_sources(templates)),
         specs=spec_hashes(specs, output),
         version=version,
+        validator=validator_identity(),
         files={f.path: (f.raw_sha256, sha256(f.data)) for f in files},
     )
     return Plan(files, manifest, previous, versioning)
@@ -126,7 +130,10 @@ def _build(
 def generate(
     specs: Sequence[Path], output: Path, templates: Path | None = None
 ) -> tuple[list[str], list[str]]:
-    """Write the client into ``output``; returns (written, removed) paths."""
+    """Write the client into ``output``; returns (written, removed) paths.
+
+    OutputPathError before any work when ``output`` cannot be a folder we write."""
+    check_output_folder(output)
     result = plan(specs, output, templates)
     return write_tree(output, result.files, result.manifest, result.previous)
 
@@ -137,6 +144,9 @@ def check(specs: Sequence[Path], output: Path, templates: Path | None = None) ->
         return []
     result = plan(specs, output, templates)
     problems = tree_differences(output, result.files)
+    if interrupted(output):
+        problems.append(f"incomplete {output}: a generate was interrupted while writing it")
+    problems.extend(f"leftover {p}" for p in leftovers(output))
     if result.previous is None:
         problems.append(f"missing  {MANIFEST}")
     else:

@@ -18,6 +18,7 @@ from thg_spec.loader import display_name
 from . import __version__
 
 MANIFEST = ".codegen.json"
+JOURNAL = ".codegen-writing.json"  # present while generate writes (writer.py): half-written tree
 _GENERATOR_ROOT = Path(__file__).resolve().parent
 
 
@@ -106,6 +107,9 @@ class Manifest:
     specs: dict[str, str]  # spec display name -> sha256
     version: str
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (raw, final)
+    # openapi-spec-validator's identity when the specs passed: with ``specs`` and
+    # ``generator_sha256``, the verdict cache (generate.trusted_specs). Not an input of the tree.
+    validator: str = ""
 
     def inputs_equal(self, other: Manifest) -> bool:
         return (
@@ -121,6 +125,7 @@ class Manifest:
             "templates": {"sha256": self.templates_sha256},
             "specs": dict(sorted(self.specs.items())),
             "version": self.version,
+            "validated_with": self.validator,
             "files": {
                 path: {"raw": raw, "sha256": final}
                 for path, (raw, final) in sorted(self.files.items())
@@ -141,6 +146,7 @@ class Manifest:
                     str(path): (str(entry["raw"]), str(entry["sha256"]))
                     for path, entry in data["files"].items()
                 },
+                validator=str(data.get("validated_with", "")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -151,7 +157,7 @@ def output_is_current(specs: Sequence[Path], output: Path, templates: Path | Non
     specs, templates and generator, and every file still as that run wrote it. Imports nothing
     heavy, so ``thg-codegen check`` on unchanged specs answers in milliseconds."""
     previous = Manifest.read(output)
-    if previous is None:
+    if previous is None or (output / JOURNAL).exists():
         return False
     current = Manifest(
         generator_sha256(), templates_sha256(template_sources(templates)),

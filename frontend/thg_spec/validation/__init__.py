@@ -11,7 +11,6 @@ from ..loader import LoadedSpec, load_spec
 __all__ = [
     "discover_specs",
     "load_paths",
-    "prepare_validation",
     "validate_loaded",
     "validate_paths",
 ]
@@ -28,15 +27,6 @@ def validate_loaded(
     from .checks import validate_loaded as run_checks
 
     return run_checks(specs, siblings)
-
-
-def prepare_validation() -> None:
-    """Import the checks (openapi-spec-validator, jsonschema: a quarter of a second).
-
-    Generation validates in a helper process (aside.py) that does this while the specs load;
-    the process that renders never imports them.
-    """
-    from . import checks  # noqa: F401
 
 
 def load_paths(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
@@ -33,9 +34,15 @@ RULES: tuple[Rule, ...] = (
 
 
 def validate_loaded(
-    specs: Sequence[LoadedSpec], siblings: Sequence[LoadedSpec] = ()
+    specs: Sequence[LoadedSpec],
+    siblings: Sequence[LoadedSpec] = (),
+    trusted: AbstractSet[str] = frozenset(),
 ) -> list[Diagnostic]:
-    """Run every rule over specs that loaded; `siblings` only contribute known entity types."""
+    """Run every rule over specs that loaded; `siblings` only contribute known entity types.
+
+    ``trusted``: content hashes of specs known to pass the OpenAPI 3.1 check under the current
+    validator (see ``openapi_schema.check_openapi``); that check, by far the slowest, is skipped
+    for them. The convention rules always run (they depend on the siblings too)."""
     indexes = [build_index(s) for s in specs]
     known: set[str] = set()
     for index in [*indexes, *(build_index(s) for s in siblings)]:
@@ -44,7 +51,7 @@ def validate_loaded(
     for index in indexes:
         found = scan(index.spec.data)
         problems.extend(check_refs(index.spec, found))
-        problems.extend(check_openapi(index.spec, found))
+        problems.extend(check_openapi(index.spec, found, trusted))
         if not isinstance(index.spec.data, dict) or not isinstance(
             index.spec.data.get("paths"), dict
         ):

@@ -1,18 +1,27 @@
-"""The OpenAPI 3.1 structural check, by openapi-spec-validator, with located diagnostics."""
+"""The OpenAPI 3.1 structural check, by openapi-spec-validator, with located diagnostics.
+
+Only the library's public API is used. The verdict (any error at all?) comes from the stock
+``OpenAPIV31SpecValidator``, whose schema backend is openapi-spec-validator's own public setting
+``OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND`` (default ``auto``: jsonschema-rs, a
+dependency of thg-spec, when installed). A document found at fault is checked again with the
+pure-Python jsonschema backend, which words every error, so the diagnostics never depend on the
+backend. That verdict costs seconds on a large document: a caller that remembers which documents
+already passed (by ``content_sha256`` under the same ``validator_identity``) hands them in as
+``trusted`` and they are not validated again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Set as AbstractSet
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-from jsonschema.validators import validator_for
-from openapi_spec_validator import OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas import schema_v31
 
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
-from . import openapi_fast
 from .refs import Scan, scan, without_dangling_refs
 
 _TOP_LEVEL = {
@@ -25,17 +34,45 @@ _MAX_MESSAGE = 160
 _COVERED_BY_RULES = re.compile(
     r"Operation ID '.*' for '.*' in '.*' is not unique|Path parameter '.*' for '.*' operation in '.*' was not resolved"
 )
+BACKEND_SETTING = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
 
 
-class _JsonschemaV31Validator(OpenAPIV31SpecValidator):
-    """Always the pure-Python jsonschema backend.
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "absent"
 
-    openapi-spec-validator switches to jsonschema-rs whenever that is installed (schemathesis brings
-    it), and that backend words its errors differently: diagnostics must not depend on what else
-    happens to be in the environment.
-    """
 
-    schema_validator = validator_for(schema_v31)(schema_v31)
+def validator_identity() -> str:
+    """Everything besides the document that decides the verdict: openapi-spec-validator's
+    version, jsonschema-rs's, and the backend setting. Imports neither (cheap)."""
+    backend = os.environ.get(BACKEND_SETTING, "auto").strip().lower() or "auto"
+    return (
+        f"openapi-spec-validator {_version('openapi-spec-validator')}, "
+        f"jsonschema-rs {_version('jsonschema-rs')}, backend {backend}"
+    )
+
+
+def content_sha256(spec: LoadedSpec) -> str:
+    """The sha256 of the spec file's bytes (what a verdict cache is keyed by); "" if unreadable."""
+    try:
+        return hashlib.sha256(spec.path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _wording_validator(document: Any) -> Any:
+    """The stock validator on the pure-Python jsonschema backend, whatever the setting:
+    jsonschema-rs words its errors differently, and diagnostics must not depend on it."""
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import schema_v31
+
+    class _JsonschemaV31Validator(OpenAPIV31SpecValidator):
+        schema_validator = validator_for(schema_v31)(schema_v31)
+
+    return _JsonschemaV31Validator(document)
 
 
 def _shorten(message: str) -> str:
@@ -68,7 +105,11 @@ def _value_at(data: Any, pointer: str) -> Any:
     return current
 
 
-def check_openapi(spec: LoadedSpec, found: Scan | None = None) -> list[Diagnostic]:
+def check_openapi(
+    spec: LoadedSpec, found: Scan | None = None, trusted: AbstractSet[str] = frozenset()
+) -> list[Diagnostic]:
+    """THG003 for each OpenAPI 3.1 error; none for a spec whose ``content_sha256`` is in
+    ``trusted`` (it passed this check before, under the same ``validator_identity``)."""
     if not isinstance(spec.data, dict):
         return [
             spec.diagnostic(
@@ -85,18 +126,17 @@ def check_openapi(spec: LoadedSpec, found: Scan | None = None) -> list[Diagnosti
                 "Set 'openapi: 3.1.0'",
             )
         ]
+    if trusted and content_sha256(spec) in trusted:
+        return []
     problems = []
     found = found or scan(spec.data)
     document = without_dangling_refs(spec.data, found)
     try:
-        # A fast yes/no first (25x faster on a large spec); only a spec found at fault is checked
-        # again by the stock pure-Python validator, which words every error the same way always.
-        if openapi_fast.can_prescreen(found.keys):
-            if not openapi_fast.has_errors(document):
-                return []
-        elif next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:
+        from openapi_spec_validator import OpenAPIV31SpecValidator
+
+        if next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None:
             return []
-        errors = list(_JsonschemaV31Validator(document).iter_errors())
+        errors = list(_wording_validator(document).iter_errors())
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
         return [spec.diagnostic("", "THG003", f"OpenAPI validation stopped: {_shorten(str(exc))}")]
     for error in errors:
