@@ -44,3 +44,28 @@ def test_path_shapes() -> None:
     )
     assert classify_path("/oauth/token", {"x-thg-token-endpoint": True}).kind == "token"
     assert classify_path("/v1/{owner}/asn", {}).kind == "malformed"
+
+
+def test_name_suggestions() -> None:
+    assert cv.as_kebab("ThgFulfil") == cv.as_kebab("thg_fulfil") == "thg-fulfil"
+    assert cv.as_lower_camel("Archive-Now") == "archiveNow"
+    assert cv.as_upper_snake("not approved") == cv.as_upper_snake("NotApproved") == "NOT_APPROVED"
+    assert cv.suggestion("Mini", cv.as_kebab("Mini"), cv.KEBAB) == "mini"
+
+
+@given(st.text(max_size=20))
+def test_a_suggestion_is_never_the_rejected_name_nor_one_rejected_again(name: str) -> None:
+    for convert, rule in (
+        (cv.as_kebab, cv.KEBAB),
+        (cv.as_lower_camel, cv.LOWER_CAMEL),
+        (cv.as_upper_snake, cv.STATE_VALUE),
+    ):
+        better = cv.suggestion(name, convert(name), rule)
+        assert better is None or (better != name and rule.fullmatch(better))
+
+
+def test_no_suggestion_when_converting_changes_nothing() -> None:
+    # `9lives` is not kebab, and kebab-casing it gives `9lives` again: a hint must not say so.
+    assert cv.as_kebab("9lives") == "9lives"
+    assert cv.suggestion("9lives", cv.as_kebab("9lives"), cv.KEBAB) is None
+    assert cv.suggestion("1ST", cv.as_upper_snake("1ST"), cv.STATE_VALUE) is None

@@ -2,9 +2,8 @@
 
 The client puts each pattern into its models, so a pattern its interpreter cannot compile stops the
 module importing. Python 3.11 added possessive quantifiers (`a++`, `a*+`, `a?+`, `a{1,2}+`) and
-atomic groups (`(?>…)`); 3.9 and 3.10 refuse both. This check compiles with the running `re` (any
-error is an error everywhere) and then scans for that syntax itself, so its verdict is the same
-under every interpreter and needs no other one installed.
+atomic groups (`(?>…)`); 3.9 and 3.10 refuse both. `newer_syntax` scans for that syntax itself,
+so its verdict is the same under every interpreter and needs no other one installed.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import warnings
 OLDEST_PYTHON = "3.9"
 
 _REPEAT = re.compile(r"\{\d*(?:,\d*)?\}")  # sre_parse's {m}, {m,}, {,n}, {m,n}; `{}` is literal
+_GLOBAL_VERBOSE = re.compile(r"(?:\(\?[aiLmsux]*\))*\(\?[aiLmsu]*x[aiLmsux]*\)")
 _FLAGS = re.compile(r"\(\?([aiLmsux]*)(?:-([imsx]*))?([:)])")
 
 
@@ -23,10 +23,23 @@ def oldest_python_problem(pattern: str) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # FutureWarning on `[[`: still compiles
-            compiled = re.compile(pattern)
+            re.compile(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
         return f"it is not a valid regular expression ({exc})"
-    return _newer_syntax(pattern, bool(compiled.flags & re.VERBOSE))
+    return newer_syntax(pattern)
+
+
+def newer_syntax(pattern: str) -> str | None:
+    """The first possessive quantifier or atomic group of `pattern`, described, or None.
+
+    Whether the pattern is otherwise valid is not asked here (OpenAPI's `format: regex` check,
+    THG003, reports that), so the answer is the same on every interpreter.
+    """
+    verbose = _GLOBAL_VERBOSE.match(pattern) is not None
+    try:
+        return _newer_syntax(pattern, verbose)
+    except ValueError:  # an unterminated group name or condition: not a valid pattern anyway
+        return None
 
 
 def _newer_syntax(pattern: str, verbose: bool) -> str | None:
@@ -99,7 +112,7 @@ def _group_start(pattern: str, i: int, stack: list[bool]) -> int:
         if flags.group(3) == ":":
             on, off = flags.group(1), flags.group(2) or ""
             stack.append(True if "x" in on else False if "x" in off else stack[-1])
-        return flags.end()  # a global `(?x)` is already in compiled.flags
+        return flags.end()  # a global `(?x)` leads the pattern: _GLOBAL_VERBOSE saw it
     if pattern.startswith("(?#", i):  # a comment: up to the first unescaped `)`
         j = i + 3
         while j < len(pattern) and pattern[j] != ")":

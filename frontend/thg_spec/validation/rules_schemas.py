@@ -13,7 +13,7 @@ from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from ..spec_index import operations
 from .context import RuleContext
-from .regex_compat import OLDEST_PYTHON, oldest_python_problem
+from .regex_compat import OLDEST_PYTHON, newer_syntax
 
 _JSON = "application/json"
 
@@ -219,6 +219,8 @@ def _source_text(ctx: RuleContext, pointer: str, value: Any) -> str:
     if position is not None and 0 < position.line <= len(lines):
         written = re.match(r"[^,\]}#\n]*", lines[position.line - 1][position.column - 1 :])
         text = written.group(0).strip() if written else ""
+        key = jp.split(pointer)[-1] if pointer else ""
+        text = re.sub(rf"^['\"]?{re.escape(key)}['\"]?\s*:\s*", "", text) if key else text
         if text and not text.startswith(("[", "{", "'", '"')):
             return text
     return json.dumps(value)
@@ -277,22 +279,17 @@ def check_schema_values(ctx: RuleContext) -> list[Diagnostic]:
             if found:
                 problems.append(found)
         pattern = node.get("pattern")
-        if isinstance(pattern, str):
-            problem = oldest_python_problem(pattern)
-            if problem:
-                problems.append(
-                    ctx.spec.diagnostic(
-                        jp.child(where, "pattern"),
-                        "THG027",
-                        f"the pattern {pattern!r} cannot be compiled by Python {OLDEST_PYTHON}, "
-                        f"the oldest the generated client supports: {problem}",
-                        (
-                            "Write it for Python 3.9's re: 'a+' for 'a++', '(?:…)' for '(?>…)'"
-                            if "3.11" in problem
-                            else "Correct the regular expression"
-                        ),
-                    )
+        problem = newer_syntax(pattern) if isinstance(pattern, str) else None
+        if problem:
+            problems.append(
+                ctx.spec.diagnostic(
+                    jp.child(where, "pattern"),
+                    "THG027",
+                    f"the pattern {pattern!r} does not compile on Python {OLDEST_PYTHON}, the oldest "
+                    f"the generated client supports: {problem}",
+                    f"Write it for Python {OLDEST_PYTHON}'s re: 'a+' for 'a++', '(?:…)' for '(?>…)'",
                 )
+            )
     return problems
 
 
