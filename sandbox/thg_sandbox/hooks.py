@@ -1,5 +1,8 @@
 """Seams for behaviour beyond plain storage.
 
+* `TransactionHook`s run inside every POST, PUT and DELETE's own transaction (one call per
+  resource, children of a cascade included), before it commits: what must commit with the write
+  or not at all (its events) goes here. Raising rolls the write back.
 * `WriteHook`s run after every committed POST, PUT and DELETE (one call per resource, children
   of a cascade included) with the action `CREATED`, `UPDATED` or `DELETED` and the acting
   organisation: events, webhooks and the sandbox organisation's reactions hang here.
@@ -20,6 +23,12 @@ from thg_spec import Entity, Product
 from .errors import ErrorObject
 from .store import Resource
 from .validation import AttributesCheck
+
+
+class TransactionHook(Protocol):
+    def __call__(
+        self, conn: sqlite3.Connection, entity: Entity, action: str, resource: Resource, actor: str
+    ) -> None: ...
 
 
 class WriteHook(Protocol):

@@ -32,7 +32,7 @@ from .errors import (
     unprocessable,
 )
 from .filters import compile_filter
-from .hooks import AttributeRule, AttributesValidator, RuleContext, WriteHook
+from .hooks import AttributeRule, AttributesValidator, RuleContext, TransactionHook, WriteHook
 from .store import Database, Resource, ResourceStore
 from .validation import SchemaSet, check_attributes
 from .validation.documents import pointer_of
@@ -73,6 +73,7 @@ class Service:
         self.schemas = {name: SchemaSet(p.document) for name, p in self.products.items()}
         self.store = ResourceStore()
         self.hooks: list[WriteHook] = []
+        self.transaction_hooks: list[TransactionHook] = []  # inside each write's transaction
         self.rules: dict[str, list[AttributeRule]] = {}
         self.validators: dict[str, AttributesValidator] = {}
 
@@ -166,6 +167,7 @@ class Service:
             )
             self.store.insert(conn, created)
             pending.events.append((entity, "CREATED", created))
+            self._in_transaction(conn, pending, caller)
         self._announce(pending, caller)
         return created
 
@@ -189,6 +191,7 @@ class Service:
             )
             self.store.update(conn, updated)
             pending.events.append((entity, "UPDATED", updated))
+            self._in_transaction(conn, pending, caller)
         self._announce(pending, caller)
         return updated
 
@@ -205,6 +208,7 @@ class Service:
                 found = self.entity_by_type(res.entity)
                 if found is not None:
                     pending.events.append((found[1], "DELETED", res))
+            self._in_transaction(conn, pending, caller)
         self._announce(pending, caller)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -305,6 +309,13 @@ class Service:
                     field_error(where, f"{ref.path[-1]} names {ref.value}, which does not exist")
                 )
         return errors
+
+    def _in_transaction(self, conn: sqlite3.Connection, pending: _Pending, caller: Caller) -> None:
+        """What commits with the write or not at all (its events): a failure here rolls the
+        write back, so a crash can never leave a committed write without its events."""
+        for entity, action, resource in pending.events:
+            for hook in self.transaction_hooks:
+                hook(conn, entity, action, resource, caller.organisation)
 
     def _announce(self, pending: _Pending, caller: Caller) -> None:
         for entity, action, resource in pending.events:

@@ -66,7 +66,8 @@ def events_extension(
         emitter = EventEmitter(
             sandbox.db, queue, service.products, sandbox.config, sandbox.clock, notifier.announce
         )
-        service.hooks.append(emitter)
+        service.transaction_hooks.append(emitter.in_transaction)  # the events commit with it
+        service.hooks.append(emitter)  # then long polls wake and webhooks go out
         service.validators[SUBSCRIPTION] = SubscriptionCheck(
             service.schemas[product.name], entity.schema
         )

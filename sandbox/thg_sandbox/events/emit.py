@@ -1,10 +1,12 @@
 """The DataChangedEvent of a write, and who receives it (CONVENTIONS §11).
 
-`EventEmitter` is a `WriteHook`: after every committed POST, PUT and DELETE (each child of a
-cascade included) it builds one event and queues it, in one transaction, on every subscription
-of the owner organisation and of the owner's partners in that product whose `entityTypes` admit
-it, numbered in the write's commit order (`changes.py`). Then it tells the `Notifier` so long
-polls wake and webhooks go out.
+`EventEmitter.in_transaction` is a `TransactionHook`: inside every POST, PUT and DELETE's own
+transaction (each child of a cascade included) it builds one event and queues it on every
+subscription of the owner organisation and of the owner's partners in that product whose
+`entityTypes` admit it, numbered in the write's commit order (`changes.py`). The write and its
+events commit together or not at all: a crash between them cannot lose an event (issue 15).
+The emitter itself is the `WriteHook` that runs after the commit and tells the `Notifier`, so
+long polls wake and webhooks go out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import json
 import logging
 import re
 import secrets
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,24 +111,40 @@ class EventEmitter:
         self.clock = clock
         self.announce = announce  # (recipients, wake every poller)
         self._newest = 0  # the highest commit number queued so far (under the database lock)
+        self._local = threading.local()
+
+    def in_transaction(
+        self, conn: sqlite3.Connection, entity: Entity, action: str, resource: Resource, actor: str
+    ) -> None:
+        """Queue the write's event in the write's own transaction (raising rolls it back)."""
+        if entity.type_string == SUBSCRIPTION:
+            self._subscription_changed(conn, action, resource)
+        recipients, held_back = self._queue(conn, entity, action, resource, actor)
+        if recipients or held_back:
+            # Announced by __call__ once committed, in this same thread.
+            self._announcements().append((_key(entity, action, resource), recipients, held_back))
 
     def __call__(self, entity: Entity, action: str, resource: Resource, actor: str) -> None:
-        try:
-            if entity.type_string == SUBSCRIPTION:
-                self._subscription_changed(action, resource)
-            recipients, held_back = self._queue(entity, action, resource, actor)
-        except BaseException:
-            # This write's log row must not hold every later event back.
-            with self.db.transaction() as conn:
-                changes.take(
-                    conn, entity.type_string, resource.owner, resource.id, action, resource.version
-                )
-            raise
-        if recipients or held_back:
-            self.announce(recipients, held_back)
+        """After the commit: wake the long polls and start the webhooks of the queued event."""
+        waiting = self._announcements()
+        key = _key(entity, action, resource)
+        for index, (queued, recipients, held_back) in enumerate(waiting):
+            if queued == key:
+                del waiting[index]
+                self.announce(recipients, held_back)
+                return
+
+    def _announcements(self) -> list[tuple[tuple[str, str, str, str, int], list[Recipient], bool]]:
+        # Per thread: a write's transaction and its announcement run in the same thread. A
+        # rolled-back write leaves its entry behind; the list is cut short so that cannot grow.
+        found = getattr(self._local, "waiting", None)
+        if found is None:
+            found = self._local.waiting = []
+        del found[:-_MAX_WAITING]
+        return found
 
     def _queue(
-        self, entity: Entity, action: str, resource: Resource, actor: str
+        self, conn: sqlite3.Connection, entity: Entity, action: str, resource: Resource, actor: str
     ) -> tuple[list[Recipient], bool]:
         """Queue the event on its subscriptions: who got it, and whether a later write's events
         were waiting behind this one (their pollers need waking too)."""
@@ -134,45 +154,51 @@ class EventEmitter:
         orgs = audience(self.config, resource.product, resource.owner)
         marks = ", ".join("?" for _ in orgs)
         recipients: list[Recipient] = []
-        # Reading the subscriptions and queueing on them in one transaction: a subscription
-        # deleted concurrently is either fully served or not at all.
-        with self.db.transaction() as conn:
-            logged = changes.take(
-                conn, entity.type_string, resource.owner, resource.id, action, resource.version
-            )
-            order = changes.latest(conn) if logged is None else logged
-            held_back = order < self._newest
-            self._newest = max(self._newest, order)
-            changes.forget_stale(conn)
-            if product is None:
-                return [], held_back
-            attributes = data_changed(product, entity, action, resource, actor, occurred)
-            body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
-            rows = conn.execute(
-                f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "
-                "ORDER BY owner, created_at, id",
-                (SUBSCRIPTION, *orgs),
-            ).fetchall()
-            for row in rows:
-                sub = json.loads(row["attributes"])
-                if admits(sub, entity.type_string):
-                    url = sub.get("webhookUrl")
-                    key = SubscriptionKey(row["owner"], row["id"])
-                    recipients.append(
-                        Recipient(key, url if isinstance(url, str) else None, event_id)
-                    )
-            EventQueue.push_in(
-                conn, [(r.key.owner, r.key.id, event_id, body, order) for r in recipients]
-            )
+        # Reading the subscriptions and queueing on them in the write's transaction: a
+        # subscription deleted concurrently is either fully served or not at all.
+        logged = changes.take(
+            conn, entity.type_string, resource.owner, resource.id, action, resource.version
+        )
+        order = changes.latest(conn) if logged is None else logged
+        held_back = order < self._newest
+        self._newest = max(self._newest, order)
+        changes.forget_stale(conn)
+        if product is None:
+            return [], held_back
+        attributes = data_changed(product, entity, action, resource, actor, occurred)
+        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        rows = conn.execute(
+            f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "
+            "ORDER BY owner, created_at, id",
+            (SUBSCRIPTION, *orgs),
+        ).fetchall()
+        for row in rows:
+            sub = json.loads(row["attributes"])
+            if admits(sub, entity.type_string):
+                url = sub.get("webhookUrl")
+                key = SubscriptionKey(row["owner"], row["id"])
+                recipients.append(Recipient(key, url if isinstance(url, str) else None, event_id))
+        EventQueue.push_in(
+            conn, [(r.key.owner, r.key.id, event_id, body, order) for r in recipients]
+        )
         return recipients, held_back
 
-    def _subscription_changed(self, action: str, resource: Resource) -> None:
+    def _subscription_changed(
+        self, conn: sqlite3.Connection, action: str, resource: Resource
+    ) -> None:
         key = SubscriptionKey(resource.owner, resource.id)
         if action == "DELETED":
             # Its queue goes before anything is announced, so it never receives its own end.
-            self.queue.drop(key)
+            EventQueue.drop_in(conn, key)
         elif action == "CREATED" and resource.attributes.get("webhookUrl"):
-            self.queue.set_secret(key, new_webhook_secret())
+            EventQueue.set_secret_in(conn, key, new_webhook_secret())
+
+
+_MAX_WAITING = 64
+
+
+def _key(entity: Entity, action: str, resource: Resource) -> tuple[str, str, str, str, int]:
+    return (entity.type_string, resource.owner, resource.id, action, resource.version)
 
 
 def new_webhook_secret() -> str:

@@ -109,13 +109,18 @@ class EventQueue:
     def drop(self, key: SubscriptionKey) -> None:
         """Forget the subscription's queue and webhook secret (the subscription is gone)."""
         with self.db.transaction() as conn:
-            conn.execute(
-                "DELETE FROM event_queue WHERE owner = ? AND subscription = ?", (key.owner, key.id)
-            )
-            conn.execute(
-                "DELETE FROM event_webhook_secrets WHERE owner = ? AND subscription = ?",
-                (key.owner, key.id),
-            )
+            self.drop_in(conn, key)
+
+    @staticmethod
+    def drop_in(conn: sqlite3.Connection, key: SubscriptionKey) -> None:
+        """`drop` inside the caller's transaction (the subscription's own DELETE)."""
+        conn.execute(
+            "DELETE FROM event_queue WHERE owner = ? AND subscription = ?", (key.owner, key.id)
+        )
+        conn.execute(
+            "DELETE FROM event_webhook_secrets WHERE owner = ? AND subscription = ?",
+            (key.owner, key.id),
+        )
 
     # -- polling -----------------------------------------------------------------------------
 
@@ -202,11 +207,16 @@ class EventQueue:
 
     def set_secret(self, key: SubscriptionKey, secret: str) -> None:
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO event_webhook_secrets (owner, subscription, secret) "
-                "VALUES (?, ?, ?)",
-                (key.owner, key.id, secret),
-            )
+            self.set_secret_in(conn, key, secret)
+
+    @staticmethod
+    def set_secret_in(conn: sqlite3.Connection, key: SubscriptionKey, secret: str) -> None:
+        """`set_secret` inside the caller's transaction (the subscription's own POST)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO event_webhook_secrets (owner, subscription, secret) "
+            "VALUES (?, ?, ?)",
+            (key.owner, key.id, secret),
+        )
 
     def secret(self, key: SubscriptionKey) -> str | None:
         with self.db.reading() as conn:
