@@ -203,7 +203,7 @@ _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "st
                (list, "array"), (dict, "object"), (type(None), "null"))  # fmt: skip
 # What YAML 1.1 (PyYAML) reads as true, false or null when unquoted.
 _YAML_WORDS = re.compile(
-    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
     r"|null|Null|NULL|~|"
 )
 
