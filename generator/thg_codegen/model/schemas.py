@@ -20,11 +20,12 @@ Every name goes through ``naming``; every string from the spec reaches source te
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from thg_spec import pointer as jp
-from thg_spec.validation.refs import lookup, resolve
+from thg_spec.validation.refs import MAX_REF_CHAIN, lookup, resolve
 
 from .. import naming
 
@@ -90,6 +91,10 @@ _MODEL_MEMBERS = frozenset(
 # which resolves annotations in the class namespace (``str: Optional[str]`` fails to build).
 _TYPE_NAMES = frozenset({"str", "int", "float", "bool", "date"})
 _ENUM_MEMBERS = frozenset({"name", "value", "is_known", "mro"})
+# Definitions built inside one another (a model with a field of a model with a field ...) at most
+# this deep; deeper ones wait their turn, so a long chain of refs cannot exhaust the stack. Specs
+# nest far less, so their definitions are built, and named, in the same order as ever.
+_MAX_NESTED_DEFINITIONS = 16
 
 
 class SchemaTyper:
@@ -100,6 +105,8 @@ class SchemaTyper:
         self.defs: dict[str, TypeDef] = {}
         self._by_pointer: dict[str, str] = {}
         self.names = naming.Namespace(reserved, avoid_builtins=True)
+        self._nested = 0  # definitions being built inside one another
+        self._waiting: deque[tuple[str, Any, str]] = deque()  # named, to build at the outermost
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -113,7 +120,13 @@ class SchemaTyper:
         schema = lookup(self.document, "#" + pointer)
         name = self.names.claim(naming.pascal(hint))
         self._by_pointer[pointer] = name
-        self.defs[name] = self._define(name, schema, pointer)
+        if self._nested >= _MAX_NESTED_DEFINITIONS:
+            self._waiting.append((name, schema, pointer))  # built when the outermost is done
+            return name
+        self._build(name, schema, pointer)
+        if self._nested == 0:
+            while self._waiting:
+                self._build(*self._waiting.popleft())
         return name
 
     def annotation(self, pointer: str, hint: str) -> tuple[str, list[str]]:
@@ -124,10 +137,21 @@ class SchemaTyper:
 
     # -- definitions ----------------------------------------------------------------------------
 
+    def _build(self, name: str, schema: Any, pointer: str) -> None:
+        self._nested += 1
+        try:
+            self.defs[name] = self._define(name, schema, pointer)
+        finally:
+            self._nested -= 1
+
     def _follow(self, pointer: str) -> str:
         seen = 0
         schema = lookup(self.document, "#" + pointer)
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
+        while (
+            isinstance(schema, dict)
+            and isinstance(schema.get("$ref"), str)
+            and seen < MAX_REF_CHAIN
+        ):
             if len(schema) > 1 and any(k not in ("$ref", "description") for k in schema):
                 break  # siblings beside $ref (3.1) make it a schema of its own
             pointer = schema["$ref"][1:]
