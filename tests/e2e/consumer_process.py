@@ -1,7 +1,10 @@
 """One consumer process for the scale-out workflow: consume a subscription until SIGTERM,
 appending each handled event id to a file (one per line, flushed as it goes).
 
-    python -m tests.e2e.consumer_process BASE_URL ORG SUBSCRIPTION OUTFILE WINDOW_SECONDS
+    python -m tests.e2e.consumer_process BASE_URL ORG SUBSCRIPTION OUTFILE WINDOW_SECONDS [BATCH]
+
+WINDOW_SECONDS is the sandbox's visibility window (the consumer is told it); BATCH is the most
+events polled and held at once (20 by default), which bounds the re-runs a SIGKILL can cause.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from thg_connect_core import ConsumerSettings, Event
 
 def main() -> None:
     base_url, org, subscription, outfile, window = sys.argv[1:6]
+    batch = int(sys.argv[6]) if len(sys.argv) > 6 else 20
     config = ClientConfig(
         client_id=org, client_secret=f"{org}-sandbox-secret", owner=org, base_url=base_url,
         token_url=f"{base_url}/oauth/token", audience=base_url,
@@ -25,8 +29,9 @@ def main() -> None:
             out.flush()
 
         settings = ConsumerSettings(
-            concurrency=4, max_in_flight=40, max_events=20, wait_time_seconds=1
-        )
+            concurrency=4, max_in_flight=batch, max_events=batch, wait_time_seconds=1,
+            visibility_window=float(window), safety_margin=float(window) / 10,
+        )  # fmt: skip
         consumer = client.consumer(subscription, handle, settings=settings)
         print("ready", flush=True)
         state = consumer.run()
