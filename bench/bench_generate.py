@@ -44,7 +44,7 @@ from gen_common import (
     write_specs,
 )
 
-TARGETS = {"opc": 5.0, "oag": 2.0, "check": 1.0, "incremental": 2.0}
+TARGETS = {"opc": 5.0, "oag": 2.0, "check": 0.2, "incremental": 2.0}  # check: issue 12
 
 
 def ours_generate(specs: Path, out: Path, repeat: int, label: str = "ours") -> Run:
@@ -59,6 +59,30 @@ def ours_incremental(specs: Path, n: int, out: Path, repeat: int) -> Run:
         write_specs(specs, n, changed=(i % 2 == 0))
         argv = [str(OURS), "generate", str(specs), "--output", str(out)]
         one = timed(run.label, argv, log=OUT / "logs" / f"{out.name}-incremental.log")
+        if one.returncode:
+            return one
+        run.times += one.times
+        run.cpu += one.cpu
+    return run
+
+
+def specs_incremental(repeat: int) -> Run:
+    """specs/ copied; each round toggles a trailing comment in document.yaml (its bytes change, so
+    that one document is validated again; the other three are in the verdict cache)."""
+    import shutil
+
+    copy, out = OUT / "specs-copy", OUT / "ours-specs-incremental"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(ROOT / "specs", copy)
+    argv = [str(OURS), "generate", str(copy), "--output", str(out)]
+    first = timed("ours incremental", argv, before=[out])
+    if first.returncode:
+        return first
+    edited, original = copy / "document.yaml", (copy / "document.yaml").read_text("utf-8")
+    run = Run("ours incremental")
+    for i in range(repeat):
+        edited.write_text(original + ("\n# bench edit\n" if i % 2 == 0 else ""), "utf-8")
+        one = timed(run.label, argv, log=OUT / "logs" / "specs-incremental.log")
         if one.returncode:
             return one
         run.times += one.times
@@ -174,6 +198,8 @@ def main() -> None:
     if have_ours:
         out = OUT / "ours-specs"
         runs = {"ours": ours_generate(ROOT / "specs", out, args.repeat)}
+        if runs["ours"].returncode == 0:
+            runs["incremental"] = specs_incremental(args.repeat)
         if have_check and runs["ours"].returncode == 0:
             runs["check"] = ours_check(ROOT / "specs", out, 5)
         results["specs/"] = runs
@@ -255,7 +281,7 @@ def _print_table(rows: List[str], results: Dict[str, Dict[str, Run]], sizes: Lis
             f"Targets at 300: opc/ours {ratio(_median(at, 'opc'), ours)} (>= 5x), OAG/ours "
             f"{ratio(_median(at, 'oag'), ours)} (>= 2x), incremental "
             f"{seconds(_median(at, 'incremental'))} (< 2 s), check "
-            f"{seconds(_median(at, 'check'))} (< 1 s)"
+            f"{seconds(_median(at, 'check'))} (< 0.2 s)"
         )
 
 
