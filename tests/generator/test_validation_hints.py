@@ -92,3 +92,10 @@ def test_a_status_item_path_says_no_operation_is_allowed(tmp_path: Path) -> None
     hints = [d.hint for d in problems if d.rule == "THG022"]
     assert hints == ["No operation is allowed on this path (CONVENTIONS §3)"]
     _assert_no_hint_repeats_its_name(problems)
+
+
+def test_an_unknown_kind_is_one_problem_not_one_per_operation(tmp_path: Path) -> None:
+    problems = _diagnostics(
+        tmp_path, "mini.yaml", ("name: widget, kind: entity,", "name: widget, kind: thing,")
+    )
+    assert [d.rule for d in problems] == ["THG021"], [d.format() for d in problems]
