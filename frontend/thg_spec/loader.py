@@ -32,6 +32,8 @@ MAX_NESTING = 100
 # are fine, a "billion laughs" of nested aliases is not.
 MAX_ALIAS_NODES = 100_000
 
+# How a load problem of a file that cannot be read at all begins.
+UNREADABLE = "cannot read the file"
 # The file suffixes read as specs, and how.
 JSON_SUFFIXES = frozenset({".json"})
 SPEC_SUFFIXES = frozenset({".yaml", ".yml"}) | JSON_SUFFIXES
@@ -594,7 +596,7 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
                 reason = f"{reason} (a symbolic link to {str(path.readlink())!r}, which is gone)"
         else:
             reason = str(exc)
-        return spec, [Diagnostic(name, 1, 1, "", "THG000", f"cannot read the file: {reason}", "")]
+        return spec, [Diagnostic(name, 1, 1, "", "THG000", f"{UNREADABLE}: {reason}", "")]
     return spec, load_text(spec)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..loader import LoadedSpec, load_spec
+from ..loader import SPEC_SUFFIXES, UNREADABLE, LoadedSpec, load_spec
 
 __all__ = [
     "discover_specs",
@@ -17,7 +17,15 @@ __all__ = [
 
 
 def discover_specs(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    """Every spec entry of `folder`: a name ending in .yaml, .yml or .json, whatever it is. An
+    entry that cannot be read (a dangling symbolic link, a directory, no permission) is kept, so
+    that loading it reports its path instead of the product silently disappearing. Hidden names
+    (editors' lock files such as `.#x.yaml`) are not specs."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SPEC_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def validate_loaded(
@@ -33,7 +41,8 @@ def load_paths(
     paths: Sequence[Path],
 ) -> tuple[list[LoadedSpec], list[LoadedSpec], list[Diagnostic]]:
     """The specs that loaded, their siblings (the other specs of their folders, which only
-    contribute entity types) and every problem of the files that did not load."""
+    contribute entity types) and every problem of the files that did not load, and of the
+    siblings that cannot be read at all (their problems of content are theirs to report)."""
     problems: list[Diagnostic] = []
     loaded: list[LoadedSpec] = []
     for path in paths:
@@ -49,6 +58,7 @@ def load_paths(
                 spec, load_problems = load_spec(other)
                 if not load_problems:
                     siblings.append(spec)
+                problems.extend(p for p in load_problems if p.message.startswith(UNREADABLE))
     return loaded, siblings, problems
 
 
