@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,85 @@ def test_an_integer_python_cannot_convert_is_a_diagnostic(tmp_path: Path) -> Non
     _, problems = load_spec(path)
     assert [(p.rule, p.pointer) for p in problems] == [("THG000", "/x")]
     assert "digits cannot be read" in problems[0].message
+
+
+def _token_at(text: str, position: Any) -> str:
+    return text.splitlines()[position.line - 1][position.column - 1 :]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_documents, st.sampled_from([None, 1, 2, "\t"]))
+def test_json_round_trip_and_every_value_located(
+    tmp_path_factory: Any, document: Any, indent: Any
+) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.json"
+    text = json.dumps(document, indent=indent, ensure_ascii=indent is None)
+    path.write_text(text, encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == []
+    assert spec.data == document
+    for pointer in _pointers(document):
+        token = _token_at(text, spec.positions[pointer])
+        parent, _, last = pointer.rpartition("/")
+        container = spec.data
+        for part in jp.split(parent):
+            container = container[int(part)] if isinstance(container, list) else container[part]
+        if isinstance(container, dict) and pointer:
+            # A mapping member is located at its key.
+            key = jp.unescape(last)
+            assert token.startswith(json.dumps(key, ensure_ascii=indent is None)), pointer
+        else:
+            value = spec.data if not pointer else container[int(last)]
+            assert token[0] == json.dumps(value)[0], pointer
+
+
+@settings(max_examples=150, deadline=None)
+@given(_documents)
+def test_yaml_keys_are_located_on_their_line(tmp_path_factory: Any, document: Any) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.yaml"
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=False, width=10**6)
+    path.write_text(text, encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == []
+    for pointer in _pointers(document):
+        position = spec.positions[pointer]
+        assert 1 <= position.line <= len(text.splitlines()) or not text.strip()
+        key = jp.split(pointer)[-1] if pointer else ""
+        parent = spec.data
+        for part in jp.split(pointer)[:-1]:
+            parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+        if isinstance(parent, dict) and pointer:
+            token = _token_at(text, position)
+            plain = yaml.safe_dump(key, allow_unicode=True, width=10**6).split("\n...")[0]
+            spelled = plain.rstrip("\n")
+            assert token.startswith(spelled) or token.startswith("? "), (pointer, token)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["doc.yaml", "doc.json"]))
+def test_any_text_loads_or_is_one_located_diagnostic(
+    tmp_path_factory: Any, text: str, name: str
+) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    spec, problems = load_spec(path)  # never raises
+    for problem in problems:
+        assert problem.rule == "THG000" and problem.line >= 1 and problem.column >= 1
+    if name.endswith(".json") and not problems:
+        assert spec.data == json.loads(text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 250), st.sampled_from("[{"), st.sampled_from(["doc.yaml", "doc.json"]))
+def test_nesting_is_refused_exactly_past_the_limit(
+    tmp_path_factory: Any, depth: int, bracket: str, name: str
+) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / name
+    opening = '{"x": ' if bracket == "{" else "["
+    closing = "}" if bracket == "{" else "]"
+    path.write_text(opening * depth + "1" + closing * depth, encoding="utf-8")
+    _, problems = load_spec(path)
+    # The root is level 0: a collection `depth` brackets in is at level depth - 1.
+    assert [p.message for p in problems] == (
+        ["mappings and lists nest more than 100 levels deep here"] if depth - 1 > 100 else []
+    )
