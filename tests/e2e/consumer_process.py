@@ -12,14 +12,14 @@ from __future__ import annotations
 import sys
 
 from thg_connect import Client, ClientConfig
-from thg_connect_core import ConsumerSettings, Event
+from thg_connect_core import ConsumerSettings, Event, Secret
 
 
 def main() -> None:
     base_url, org, subscription, outfile, window = sys.argv[1:6]
     batch = int(sys.argv[6]) if len(sys.argv) > 6 else 20
     config = ClientConfig(
-        client_id=org, client_secret=f"{org}-sandbox-secret", owner=org, base_url=base_url,
+        client_id=org, client_secret=Secret(f"{org}-sandbox-secret"), owner=org, base_url=base_url,
         token_url=f"{base_url}/oauth/token", audience=base_url,
     )  # fmt: skip
     with Client(config) as client, open(outfile, "a", encoding="utf-8") as out:
