@@ -174,7 +174,7 @@ def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
                 skip_next = True  # and its value
                 continue
             key = event[4]
-            child = jp.child(frame.pointer, key)
+            child = frame.pointer + "/" + jp.escape(key)
             if key in frame.value:
                 first = positions.get(child)
                 where = f" (first at line {first.line})" if first else ""
@@ -198,9 +198,9 @@ def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
         if frame is None:
             pointer = ""
         elif frame.key is None:
-            pointer = jp.child(frame.pointer, len(frame.value))
+            pointer = f"{frame.pointer}/{len(frame.value)}"
         else:
-            pointer = jp.child(frame.pointer, frame.key)
+            pointer = frame.pointer + "/" + jp.escape(frame.key)
         if pointer not in positions:  # a mapping member is located at its key
             positions[pointer] = Position(event[1], event[2])
         value: Any
@@ -242,6 +242,11 @@ def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
 
 # -- YAML ----------------------------------------------------------------------------------------
 
+_ALIAS = yaml.AliasEvent
+_SCALAR_EVENT = yaml.ScalarEvent
+_STARTS = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_ENDS = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
+
 # LibYAML's parser gives the same events (with the same marks) several times faster.
 _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -257,52 +262,59 @@ class _YamlEvents:
         self.open_anchors: list[tuple[str, int, int]] = []  # name, tape start, depth
         self.depth = 0
         self.alias_nodes = 0
-        self.scalars: dict[tuple[str, str], Any] = {}  # (tag, plain text) -> value
+        self.plain: dict[str, tuple[Any, _Problem]] = {}  # plain scalar text -> its value
         self.expanding: Any = None  # the alias in the document being expanded
 
     def __iter__(self) -> Iterator[_Event]:
         loader = self.loader
-        loader.get_event()  # StreamStart
+        get_event = loader.get_event
+        get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
             return
-        loader.get_event()  # DocumentStart
-        # Each source is an iterator of parser events: the parser, or a replayed anchor.
-        sources: list[Iterator[Any]] = [self._parser_events()]
-        while sources:
-            event: Any = next(sources[-1], None)
-            if event is None:
-                sources.pop()
-                continue
-            recording = len(sources) == 1 and bool(self.open_anchors)
-            if recording:
-                self.tape.append(event)
-            if len(sources) > 1:
-                if not isinstance(event, (yaml.AliasEvent, yaml.CollectionEndEvent)):
+        get_event()  # DocumentStart
+        replays: list[Iterator[Any]] = []  # the events of the aliases being expanded
+        depth = 0  # of the parser's mappings and lists
+        started = False
+        tape = self.tape
+        convert = self._event
+        while True:
+            if replays:
+                event = next(replays[-1], None)
+                if event is None:
+                    replays.pop()
+                    continue
+                kind = type(event)
+                if kind is not _ALIAS and kind not in _ENDS:
                     self.alias_nodes += 1
-                if self.alias_nodes > MAX_ALIAS_NODES:
-                    alias = self.expanding
-                    yield (
-                        _FATAL,
-                        alias.start_mark.line + 1,
-                        alias.start_mark.column + 1,
-                        f"aliases here expand to more than {MAX_ALIAS_NODES} values",
-                        "Write the shared parts once, under components, and use $ref",
-                    )
-                    return
-            if isinstance(event, yaml.AliasEvent):
+                    if self.alias_nodes > MAX_ALIAS_NODES:
+                        yield self._too_many(self.expanding)
+                        return
+            else:
+                if started and depth == 0:
+                    break  # the root is done
+                started = True
+                event = get_event()
+                kind = type(event)
+                if kind in _STARTS:
+                    depth += 1
+                elif kind in _ENDS:
+                    depth -= 1
+                if self.open_anchors:
+                    tape.append(event)
+            if kind is _ALIAS:
                 span = self.anchors.get(str(event.anchor))
                 if span is None:
                     yield self._alias_problem(event)
                     return
-                if len(sources) == 1:
+                if not replays:
                     self.expanding = event
                 start, end = span
-                sources.append(iter(self.tape[start:end]))
+                replays.append(iter(tape[start:end]))
                 continue
-            yield self._event(event, len(sources) == 1)
-        end = self.loader.get_event()  # DocumentEnd
-        if not self.loader.check_event(yaml.StreamEndEvent):
-            extra = self.loader.get_event()
+            yield convert(event, not replays)
+        end = get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            extra = get_event()
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
                 end.start_mark,
@@ -310,19 +322,15 @@ class _YamlEvents:
                 extra.start_mark,
             )
 
-    def _parser_events(self) -> Iterator[Any]:
-        """The parser's events of the document's root node."""
-        loader = self.loader
-        depth = 0
-        while True:
-            event = loader.get_event()
-            yield event
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            if depth == 0:
-                return
+    @staticmethod
+    def _too_many(alias: Any) -> _Event:
+        return (
+            _FATAL,
+            alias.start_mark.line + 1,
+            alias.start_mark.column + 1,
+            f"aliases here expand to more than {MAX_ALIAS_NODES} values",
+            "Write the shared parts once, under components, and use $ref",
+        )
 
     def _alias_problem(self, event: Any) -> _Event:
         opened = any(name == event.anchor for name, _, _ in self.open_anchors)
@@ -335,8 +343,10 @@ class _YamlEvents:
         return (_FATAL, line, column, message, "Write the value out, or define the anchor first")
 
     def _event(self, event: Any, from_parser: bool) -> _Event:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        if isinstance(event, yaml.ScalarEvent):
+        mark = event.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        kind = type(event)
+        if kind is _SCALAR_EVENT:
             if from_parser and event.anchor is not None:
                 at = len(self.tape) - 1
                 if not self.open_anchors:  # not recorded yet: it opens the tape
@@ -345,13 +355,13 @@ class _YamlEvents:
                 self.anchors[event.anchor] = (at, at + 1)
             value, problem = self._scalar(event)
             return (_SCALAR, line, column, value, str(event.value), problem)
-        if isinstance(event, yaml.CollectionStartEvent):
+        if kind in _STARTS:
             self.depth += 1
             if from_parser and event.anchor is not None:
                 if not self.open_anchors:
                     self.tape.append(event)
                 self.open_anchors.append((event.anchor, len(self.tape) - 1, self.depth))
-            mapping = isinstance(event, yaml.MappingStartEvent)
+            mapping = kind is yaml.MappingStartEvent
             tag = event.tag
             if tag is None or tag == "!":
                 tag = _MAP_TAG if mapping else _SEQ_TAG
@@ -367,24 +377,30 @@ class _YamlEvents:
     def _scalar(self, event: Any) -> tuple[Any, _Problem]:
         tag = event.tag
         if tag is None or tag == "!":
+            if not event.implicit[0]:  # quoted, or a block scalar: text
+                return event.value, None
+            known = self.plain.get(event.value)
+            if known is not None:
+                return known
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            self.plain[event.value] = known = self._tagged(tag, event.value)
+            return known
+        return self._tagged(tag, event.value)
+
+    def _tagged(self, tag: str, text: str) -> tuple[Any, _Problem]:
         if tag in _TEXT_TAGS:
-            return event.value, None
+            return text, None
         if tag not in _PLAIN_TAGS:
             return None, _tag_problem(tag)
-        known = self.scalars.get((tag, event.value), self)
-        if known is not self:
-            return known, None
         try:
             constructor = self.loader.yaml_constructors[tag]
-            value = constructor(self.loader, yaml.ScalarNode(tag, event.value))
+            value = constructor(self.loader, yaml.ScalarNode(tag, text))
         except ValueError:  # an integer of more digits than Python converts
             limit = sys.get_int_max_str_digits()
             return None, (
                 f"an integer of more than {limit} digits cannot be read",
                 "Write it as a string",
             )
-        self.scalars[(tag, event.value)] = value
         return value, None
 
 
