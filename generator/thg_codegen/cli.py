@@ -16,11 +16,13 @@ DEFAULT_OUTPUT = Path("generated")
 
 
 def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
+    # A folder's entries as the front-end discovers them: an entry that cannot be read (a
+    # dangling symlink, a folder named x.yaml) is kept, so loading it names it, never skipped.
+    from thg_spec.validation import discover_specs
+
     chosen: list[Path] = []
     for path in specs or (DEFAULT_SPECS,):
-        chosen.extend(
-            sorted(p for p in path.glob("*.yaml") if p.is_file()) if path.is_dir() else [path]
-        )
+        chosen.extend(discover_specs(path) if path.is_dir() else [path])
     return chosen
 
 
@@ -47,7 +49,7 @@ def validate(specs: tuple[Path, ...]) -> None:
 
     paths = _spec_paths(specs)
     if not paths:
-        click.echo("thg-codegen: no spec files found (looked for *.yaml)", err=True)
+        click.echo("thg-codegen: no spec files found (looked for *.yaml, *.yml, *.json)", err=True)
         sys.exit(1)
     _, problems = validate_paths(paths)
     for problem in problems:
@@ -146,7 +148,7 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
 
     paths = _spec_paths(specs)
     if not paths:
-        click.echo("thg-codegen: no spec files found (looked for *.yaml)", err=True)
+        click.echo("thg-codegen: no spec files found (looked for *.yaml, *.yml, *.json)", err=True)
         sys.exit(1)
     try:
         written, removed = run(paths, output, templates)

@@ -41,10 +41,17 @@ def template_sources(overrides: Path | None = None) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:  # never current: generate and check then load it and say why
+        return f"unreadable ({error.strerror or type(error).__name__})"
+
+
 def spec_hashes(paths: Sequence[Path], output: Path | None = None) -> dict[str, str]:
     """The generation's inputs besides code: the specs, and the release recorded in
     ``output/released/`` (its version, specs and changelog decide the version and changelog)."""
-    hashes = {display_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    hashes = {display_name(p): _file_sha256(p) for p in paths}
     released = output / "released" if output is not None else None
     if released is not None and released.is_dir():
         for path in sorted(p for p in released.rglob("*") if p.is_file()):
