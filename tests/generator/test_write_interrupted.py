@@ -38,6 +38,7 @@ _KILLER = textwrap.dedent("""
     from thg_codegen.cli import main
 
     after, sig = int(sys.argv.pop(1)), getattr(signal, sys.argv.pop(1))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignoring it
     real, count = os.replace, [0]
 
     def dying(source, target):  # the writer renames each complete temporary file into place
