@@ -3,7 +3,6 @@ confirmed, and announced to webhooks.
 
 * `queue.py`    the per-subscription queues and visibility window over SQLite (no I/O, no loop)
 * `emit.py`     the write hook: build the event, fan it out to the subscriptions that see it
-* `changes.py`  commit order, logged by SQLite triggers inside each write's transaction
 * `notifier.py` from the write's thread to the loop: wake long polls, start webhook deliveries
 * `webhooks.py` signed notifications, retried with backoff
 * `handlers.py` subscription create (with its webhook secret), poll and confirm

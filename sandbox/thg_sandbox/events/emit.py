@@ -3,8 +3,9 @@
 `EventEmitter.in_transaction` is a `TransactionHook`: inside every POST, PUT and DELETE's own
 transaction (each child of a cascade included) it builds one event and queues it on every
 subscription of the owner organisation and of the owner's partners in that product whose
-`entityTypes` admit it, numbered in the write's commit order (`changes.py`). The write and its
-events commit together or not at all: a crash between them cannot lose an event (issue 15).
+`entityTypes` admit it. The write and its events commit together or not at all: a crash between
+them cannot lose an event (issue 15); and since writes commit one at a time, events are queued in
+commit order by construction, so no later write's event can overtake an earlier one.
 The emitter itself is the `WriteHook` that runs after the commit and tells the `Notifier`, so
 long polls wake and webhooks go out.
 """
@@ -29,7 +30,6 @@ from ..clock import Clock
 from ..config import SandboxConfig
 from ..jsonapi import reference_of
 from ..store import Database, Resource
-from . import changes
 from .queue import EventQueue, SubscriptionKey
 
 log = logging.getLogger("thg_sandbox.events")
@@ -102,15 +102,14 @@ class EventEmitter:
         products: dict[str, Product],
         config: SandboxConfig,
         clock: Clock,
-        announce: Callable[[list[Recipient], bool], None],
+        announce: Callable[[list[Recipient]], None],
     ) -> None:
         self.db = db
         self.queue = queue
         self.products = products
         self.config = config
         self.clock = clock
-        self.announce = announce  # (recipients, wake every poller)
-        self._newest = 0  # the highest commit number queued so far (under the database lock)
+        self.announce = announce
         self._local = threading.local()
 
     def in_transaction(
@@ -119,22 +118,22 @@ class EventEmitter:
         """Queue the write's event in the write's own transaction (raising rolls it back)."""
         if entity.type_string == SUBSCRIPTION:
             self._subscription_changed(conn, action, resource)
-        recipients, held_back = self._queue(conn, entity, action, resource, actor)
-        if recipients or held_back:
+        recipients = self._queue(conn, entity, action, resource, actor)
+        if recipients:
             # Announced by __call__ once committed, in this same thread.
-            self._announcements().append((_key(entity, action, resource), recipients, held_back))
+            self._announcements().append((_key(entity, action, resource), recipients))
 
     def __call__(self, entity: Entity, action: str, resource: Resource, actor: str) -> None:
         """After the commit: wake the long polls and start the webhooks of the queued event."""
         waiting = self._announcements()
         key = _key(entity, action, resource)
-        for index, (queued, recipients, held_back) in enumerate(waiting):
+        for index, (queued, recipients) in enumerate(waiting):
             if queued == key:
                 del waiting[index]
-                self.announce(recipients, held_back)
+                self.announce(recipients)
                 return
 
-    def _announcements(self) -> list[tuple[tuple[str, str, str, str, int], list[Recipient], bool]]:
+    def _announcements(self) -> list[tuple[tuple[str, str, str, str, int], list[Recipient]]]:
         # Per thread: a write's transaction and its announcement run in the same thread. A
         # rolled-back write leaves its entry behind; the list is cut short so that cannot grow.
         found = getattr(self._local, "waiting", None)
@@ -145,26 +144,18 @@ class EventEmitter:
 
     def _queue(
         self, conn: sqlite3.Connection, entity: Entity, action: str, resource: Resource, actor: str
-    ) -> tuple[list[Recipient], bool]:
-        """Queue the event on its subscriptions: who got it, and whether a later write's events
-        were waiting behind this one (their pollers need waking too)."""
-        occurred = self.clock.now().isoformat()
+    ) -> list[Recipient]:
+        """Queue the event on its subscriptions; who got it."""
         product = self.products.get(resource.product)
+        if product is None:
+            return []
+        occurred = self.clock.now().isoformat()
         event_id = str(uuid.uuid4())
         orgs = audience(self.config, resource.product, resource.owner)
         marks = ", ".join("?" for _ in orgs)
         recipients: list[Recipient] = []
         # Reading the subscriptions and queueing on them in the write's transaction: a
         # subscription deleted concurrently is either fully served or not at all.
-        logged = changes.take(
-            conn, entity.type_string, resource.owner, resource.id, action, resource.version
-        )
-        order = changes.latest(conn) if logged is None else logged
-        held_back = order < self._newest
-        self._newest = max(self._newest, order)
-        changes.forget_stale(conn)
-        if product is None:
-            return [], held_back
         attributes = data_changed(product, entity, action, resource, actor, occurred)
         body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
         rows = conn.execute(
@@ -178,10 +169,8 @@ class EventEmitter:
                 url = sub.get("webhookUrl")
                 key = SubscriptionKey(row["owner"], row["id"])
                 recipients.append(Recipient(key, url if isinstance(url, str) else None, event_id))
-        EventQueue.push_in(
-            conn, [(r.key.owner, r.key.id, event_id, body, order) for r in recipients]
-        )
-        return recipients, held_back
+        EventQueue.push_in(conn, [(r.key.owner, r.key.id, event_id, body) for r in recipients])
+        return recipients
 
     def _subscription_changed(
         self, conn: sqlite3.Connection, action: str, resource: Resource

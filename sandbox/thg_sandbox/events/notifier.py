@@ -45,22 +45,17 @@ class Notifier:
             return None  # no server running: the events are queued, nobody is waiting
         return self._loop
 
-    def announce(self, recipients: list[Recipient], wake_all: bool = False) -> None:
-        """Thread-safe: new events were queued for these subscriptions (`wake_all`: and events
-        held back behind this write may be free for any subscription)."""
+    def announce(self, recipients: list[Recipient]) -> None:
+        """Thread-safe: new events were queued for these subscriptions."""
         loop = self._find_loop()
         if loop is None:
             return
         try:
-            loop.call_soon_threadsafe(self._wake, recipients, wake_all)
+            loop.call_soon_threadsafe(self._wake, recipients)
         except RuntimeError:
             log.debug("event loop closed; %d wake-ups dropped", len(recipients))
 
-    def _wake(self, recipients: list[Recipient], wake_all: bool) -> None:
-        if wake_all:
-            for waiting in self._waiters.values():
-                for event in waiting:
-                    event.set()
+    def _wake(self, recipients: list[Recipient]) -> None:
         for recipient in recipients:
             for event in self._waiters.get(recipient.key, ()):
                 event.set()

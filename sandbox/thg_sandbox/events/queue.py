@@ -19,12 +19,11 @@ from typing import Any
 
 from ..clock import Clock
 from ..store import Database
-from . import changes
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS event_queue (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    change_seq INTEGER NOT NULL,            -- the write's commit order: events come out in it
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- commit order: queued in the write's transaction
+    change_seq INTEGER NOT NULL,            -- 0; kept for databases made before issue 15
     owner TEXT NOT NULL,                    -- the subscription's organisation
     subscription TEXT NOT NULL,             -- the subscription's id
     event_id TEXT NOT NULL,
@@ -79,7 +78,7 @@ class EventQueue:
         self.clock = clock
         self.window_micros = round(visibility_seconds * 1_000_000)
         with db.reading() as conn:  # no transaction open: executescript manages its own
-            conn.executescript(_SCHEMA + changes.SCHEMA)
+            conn.executescript(_SCHEMA)
 
     def _now(self) -> int:
         return to_micros(self.clock.now())
@@ -92,17 +91,15 @@ class EventQueue:
         """Queue one event on each subscription, visible at once, after everything queued."""
         body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM event_queue")
-            order = int(row.fetchone()[0])
-            self.push_in(conn, [(k.owner, k.id, event_id, body, order) for k in keys])
+            self.push_in(conn, [(k.owner, k.id, event_id, body) for k in keys])
 
     @staticmethod
-    def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str, int]]) -> None:
-        """`rows` of (owner, subscription, event id, JSON attributes, the write's commit
-        number) inside the caller's transaction."""
+    def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]) -> None:
+        """`rows` of (owner, subscription, event id, JSON attributes) inside the caller's
+        transaction (the write's own: writes commit one at a time, so this is commit order)."""
         conn.executemany(
             "INSERT OR IGNORE INTO event_queue (owner, subscription, event_id, event, change_seq) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, 0)",
             rows,
         )
 
@@ -130,9 +127,9 @@ class EventQueue:
             now = self._now()
             rows = conn.execute(
                 "SELECT seq, event_id, event, receive_count FROM event_queue "
-                "WHERE owner = ? AND subscription = ? AND hidden_until <= ? AND change_seq < ? "
+                "WHERE owner = ? AND subscription = ? AND hidden_until <= ? "
                 "ORDER BY change_seq, seq LIMIT ?",
-                (key.owner, key.id, now, changes.watermark(conn), max_events),
+                (key.owner, key.id, now, max_events),
             ).fetchall()
             until = now + self.window_micros
             conn.executemany(
