@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 check: openapi-spec-validator's public API, and the verdict cache.
 
-The verdict comes from the stock validator on its configured backend (jsonschema-rs when
-installed); a document at fault is worded by the pure-Python backend. The dangerous disagreement
-is a document the verdict passes that the wording backend would fault: every test of the first
+The verdict comes from openapi-spec-validator-rs (a Rust port of the stock validator); a document
+at fault is worded by the stock validator on its pure-Python backend. The dangerous disagreement
+is a document the verdict passes that the wording validator would fault: every test of the first
 half compares the two on the same document. The second half shows the cache: an unchanged spec
 is never validated twice, and an edit of one spec validates that one document.
 """
@@ -13,20 +13,20 @@ import copy
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import openapi_spec_validator
+import openapi_spec_validator_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openapi_spec_validator import OpenAPIV31SpecValidator
 from thg_codegen.generate import generate
 from thg_codegen.manifest import MANIFEST, Manifest
 from thg_spec.loader import load_spec
 from thg_spec.validation.checks import validate_loaded
 from thg_spec.validation.openapi_schema import (
-    BACKEND_SETTING,
     _wording_validator,
     check_openapi,
     content_sha256,
@@ -35,6 +35,7 @@ from thg_spec.validation.openapi_schema import (
 from thg_spec.validation.refs import without_dangling_refs
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
+CORPUS = Path(__file__).resolve().parent / "specs"
 
 
 def _document(name: str) -> dict[str, Any]:
@@ -55,7 +56,8 @@ def _wording_errors(document: dict[str, Any]) -> list[str]:
 def _verdicts(document: dict[str, Any]) -> tuple[bool, bool]:
     document = without_dangling_refs(document)
     try:
-        verdict = next(OpenAPIV31SpecValidator(document).iter_errors(), None) is not None
+        validator = openapi_spec_validator_rs.OpenAPIV31SpecValidator(document)
+        verdict = next(validator.iter_errors(), None) is not None
     except Exception:
         verdict = True
     return verdict, bool(_wording_errors(document))
@@ -64,6 +66,20 @@ def _verdicts(document: dict[str, Any]) -> tuple[bool, bool]:
 @pytest.mark.parametrize("name", sorted(p.name for p in SPECS.glob("*.yaml")))
 def test_the_specs_pass_both(name: str) -> None:
     assert _verdicts(_document(name)) == (False, False)
+
+
+def _corpus_documents() -> list[Path]:
+    return sorted(p for p in CORPUS.rglob("*.yaml") if p.is_file())
+
+
+@pytest.mark.parametrize("path", _corpus_documents(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_corpus_document_gets_the_same_verdict_from_both(path: Path) -> None:
+    spec, problems = load_spec(path)
+    data = spec.data
+    if problems or not isinstance(data, dict) or not str(data.get("openapi")).startswith("3.1"):
+        pytest.skip("not a loadable OpenAPI 3.1 document: never reaches the verdict")
+    verdict, wording = _verdicts(data)
+    assert verdict == wording
 
 
 def _schemas(value: Any) -> Iterator[dict[str, Any]]:
@@ -164,30 +180,28 @@ def test_any_one_keyword_change_gets_the_same_verdict_on_both_backends(
     assert verdict == wording
 
 
-def test_the_identity_names_the_validator_and_the_backend_setting(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert f"openapi-spec-validator {openapi_spec_validator.__version__}" in validator_identity()
-    before = validator_identity()
-    monkeypatch.setenv(BACKEND_SETTING, "jsonschema")
-    assert validator_identity() != before
+def test_the_identity_names_both_validators_and_their_versions() -> None:
+    identity = validator_identity()
+    assert f"openapi-spec-validator {openapi_spec_validator.__version__}" in identity
+    assert f"openapi-spec-validator-rs {version('openapi-spec-validator-rs')}" in identity
 
 
 class _Counting:
-    """Stands in for the stock validator: counts the documents it is asked about."""
+    """Stands in for the verdict's validator: counts the documents it is asked about."""
 
     def __init__(self) -> None:
         self.titles: list[str] = []
+        self.real = openapi_spec_validator_rs.OpenAPIV31SpecValidator
 
-    def __call__(self, document: dict[str, Any]) -> OpenAPIV31SpecValidator:
+    def __call__(self, document: dict[str, Any]) -> Any:
         self.titles.append(str(document.get("info", {}).get("title")))
-        return OpenAPIV31SpecValidator(document)
+        return self.real(document)
 
 
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> _Counting:
     counter = _Counting()
-    monkeypatch.setattr(openapi_spec_validator, "OpenAPIV31SpecValidator", counter)
+    monkeypatch.setattr(openapi_spec_validator_rs, "OpenAPIV31SpecValidator", counter)
     return counter
 
 
