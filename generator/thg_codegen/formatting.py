@@ -18,9 +18,9 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from .formatter import ruff_binary
 from .render.files import RenderedFile
 
 LINE_LENGTH = 100
@@ -54,18 +54,6 @@ def format_python(text: str) -> str:
 
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
     return black.format_str(text, mode=mode)
-
-
-@lru_cache(maxsize=1)
-def ruff_binary() -> str | None:
-    try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    try:
-        return str(find_ruff_bin())
-    except FileNotFoundError:
-        return None
 
 
 def _ruff_format(ruff: str, path: str, text: str) -> str:

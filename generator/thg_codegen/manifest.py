@@ -16,6 +16,7 @@ from typing import Any
 from thg_spec.loader import display_name
 
 from . import __version__
+from .formatter import formatter_identity
 
 MANIFEST = ".codegen.json"
 JOURNAL = ".codegen-writing.json"  # present while generate writes (writer.py): half-written tree
@@ -70,19 +71,6 @@ def _code_roots() -> list[Path]:
     if spec is None or spec.origin is None:
         raise RuntimeError("the spec front-end (thg-spec) is not installed")
     return [_GENERATOR_ROOT, Path(spec.origin).resolve().parent]
-
-
-def formatter_identity() -> str:
-    """The formatter that will write the files, by name and version (its style can change)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from .formatting import ruff_binary
-
-    name = "ruff" if ruff_binary() is not None else "black"
-    try:
-        return f"{name} {version(name)}"
-    except PackageNotFoundError:
-        return f"{name} unknown"
 
 
 def generator_sha256() -> str:
