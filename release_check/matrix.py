@@ -13,12 +13,7 @@ from pathlib import Path
 
 from .build import Built, build, build_requirements, ensure_build_env, twine_check
 from .commands import ReleaseCheckError, clean_env, run, tail
-from .contents import (
-    generated_package_files,
-    sdist_problems,
-    source_package_files,
-    wheel_problems,
-)
+from .contents import generated_package_files, sdist_problems, source_package_files, wheel_problems
 from .examples import example_documents
 from .sandbox_process import SandboxProcess
 from .venvs import SUPPORTED, Interpreter, ensure_venv, find_interpreter

@@ -11,14 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from thg_connect_core import (
-    And,
-    Comparison,
-    FilterExpr,
-    FilterSyntaxError,
-    Or,
-    parse_filter,
-)
+from thg_connect_core import And, Comparison, FilterExpr, FilterSyntaxError, Or, parse_filter
 
 from .errors import ApiError, bad_request
 from .store.db import instant_micros

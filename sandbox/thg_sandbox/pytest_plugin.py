@@ -127,9 +127,7 @@ def _products(specs: Path) -> list[Product]:
 @pytest.fixture(scope="session")
 def thg_sandbox(pytestconfig: pytest.Config) -> Iterator[SandboxUnderTest]:
     """A running sandbox (in memory, on a free loopback port) for the whole session."""
-    from .server import (
-        running_sandbox,  # here, not at the top: see the module docstring
-    )
+    from .server import running_sandbox  # here, not at the top: see the module docstring
 
     specs = specs_folder(pytestconfig)
     if not specs.is_dir():

@@ -23,14 +23,7 @@ from . import access
 from .access import Caller
 from .clock import Clock, meta_timestamp
 from .config import SandboxConfig
-from .errors import (
-    ApiError,
-    ErrorObject,
-    conflict,
-    field_error,
-    not_found,
-    unprocessable,
-)
+from .errors import ApiError, ErrorObject, conflict, field_error, not_found, unprocessable
 from .filters import compile_filter
 from .hooks import AttributeRule, AttributesValidator, RuleContext, TransactionHook, WriteHook
 from .store import Database, Resource, ResourceStore

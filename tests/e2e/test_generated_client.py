@@ -16,14 +16,8 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import (
-    ApprovalApproved,
-    ApprovalNotApproved,
-    InventoryItem,
-)
-from thg_connect.thg_fulfil import (
-    InventoryItemFilter as F,
-)
+from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
+from thg_connect.thg_fulfil import InventoryItemFilter as F
 
 
 def sku() -> str:

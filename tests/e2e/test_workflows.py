@@ -11,12 +11,7 @@ from pathlib import Path
 
 import pytest
 from thg_connect import Client, Reference, UnprocessableEntityError
-from thg_connect.product import (
-    Product,
-    ProductModel,
-    ProductVariant,
-    VInventory,
-)
+from thg_connect.product import Product, ProductModel, ProductVariant, VInventory
 from thg_connect.thg_fulfil import (
     Address,
     ApprovalApproved,
@@ -29,9 +24,7 @@ from thg_connect.thg_fulfil import (
     StockCondition,
     Tracking,
 )
-from thg_connect.thg_fulfil import (
-    InventoryItemFilter as F,
-)
+from thg_connect.thg_fulfil import InventoryItemFilter as F
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 

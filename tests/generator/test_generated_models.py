@@ -7,20 +7,9 @@ import json
 
 import pytest
 from pydantic import ValidationError
-from thg_connect.thg_fulfil import (
-    Approval,
-    ApprovalNotApproved,
-    InventoryItem,
-    StockCondition,
-)
+from thg_connect.thg_fulfil import Approval, ApprovalNotApproved, InventoryItem, StockCondition
 from thg_connect.thg_fulfil.fulfilment_request_dispatched import DispatchedLine
-from thg_connect_core import (
-    Document,
-    UnknownState,
-    decode,
-    encode_resource,
-    lenient_enums,
-)
+from thg_connect_core import Document, UnknownState, decode, encode_resource, lenient_enums
 
 
 def body(model: InventoryItem) -> dict[str, object]:

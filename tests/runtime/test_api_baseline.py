@@ -16,16 +16,7 @@ from typing import Dict, List
 import pytest
 import thg_connect_core
 
-from .api_baseline import (
-    BASELINE,
-    REFRESH,
-    Entry,
-    compare,
-    describe,
-    explain,
-    main,
-    render,
-)
+from .api_baseline import BASELINE, REFRESH, Entry, compare, describe, explain, main, render
 
 
 def test_runtime_matches_the_baseline() -> None:

@@ -15,15 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .changes import (
-    BREAKING,
-    DOCS,
-    NON_BREAKING,
-    Change,
-    narrowing,
-    reshaping,
-    widening,
-)
+from .changes import BREAKING, DOCS, NON_BREAKING, Change, narrowing, reshaping, widening
 from .nodes import READ, VALUE_FIELD, WRITE, FieldNode, Location
 from .shapes import LOWER_LIMITS, REFERENCE_TO, TYPED_FORMATS, UPPER_LIMITS, FieldShape
 

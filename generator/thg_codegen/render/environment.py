@@ -10,13 +10,7 @@ from thg_spec.entities import Product
 from .. import naming
 from ..manifest import BUILTIN_TEMPLATES
 from ..model.schemas import literal
-from .literals import (
-    docstring,
-    first_line,
-    markdown_block,
-    markdown_inline,
-    toml_string,
-)
+from .literals import docstring, first_line, markdown_block, markdown_inline, toml_string
 
 
 def _product_doc(product: Product) -> str:
