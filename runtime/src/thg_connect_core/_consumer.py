@@ -41,7 +41,7 @@ from ._consumer_io import (
 from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
 from ._events import Event, events_from_document
 
-__all__ = ["AsyncEventConsumer", "EventConsumer"]
+__all__ = ["EventConsumer"]
 
 
 class EventConsumer:
@@ -240,12 +240,3 @@ def _install_signals(stop: Callable[[], None]) -> Optional[Callable[[], None]]:
             signal.signal(sig, handler)
 
     return restore
-
-
-def __getattr__(name: str) -> Any:
-    # ``AsyncEventConsumer`` lives in its own module; importing it from here still works.
-    if name == "AsyncEventConsumer":
-        from ._async_consumer import AsyncEventConsumer
-
-        return AsyncEventConsumer
-    raise AttributeError(name)

@@ -5,35 +5,21 @@ is lenient (DESIGN: one odd record never fails a page): a record with an id alwa
 ``Event``, with '' or None where its shape carries nothing; only a record without an id (it could
 never be confirmed) or that is not an object is refused. It is also cheap: a few dictionary reads
 per event; the reference and the timestamps are parsed on first access and kept.
-
-The consumers' bookkeeping lives in ``_consumer_state`` (re-exported here for older imports).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
 from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
 from ._event_shapes import LEGACY, Fields, read_fields
 from ._references import Reference
 
-__all__ = [
-    "ConsumerSettings",
-    "ConsumerState",
-    "Event",
-    "EventFormatError",
-    "ParkedEvent",
-    "event_from_resource",
-    "events_from_document",
-]
+__all__ = ["Event", "EventFormatError", "event_from_resource", "events_from_document"]
 
 EVENTS_PATH = "/api/events/v1/{owner}/subscription/{subscription}"
 """Where a subscription lives (CONVENTIONS §11); poll is ``/events``, confirm ``/confirm``."""
-
-logger = logging.getLogger("thg_connect")
 
 _UNSET: Any = object()
 
