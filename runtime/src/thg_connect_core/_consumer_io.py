@@ -6,14 +6,14 @@ Logs never carry a header, a token or a body: an event is named by its id and re
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Iterable, List, Optional, Tuple
 
 from ._confirm_queue import Dropped
 from ._consumer_state import ParkedEvent
-from ._errors import APIStatusError, RateLimitError
+from ._errors import APIStatusError, RateLimitError, _pointer
 from ._events import EVENTS_PATH, Event
+from ._jsonapi import encode_resource
 from ._resources import path_id
 
 __all__: List[str] = []  # internal to the consumers; nothing here is public API
@@ -40,8 +40,7 @@ def poll_params(max_events: int, wait_time_seconds: int) -> dict:  # type: ignor
 
 
 def confirm_body(ids: List[str]) -> bytes:
-    body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ids}}}
-    return json.dumps(body, separators=(",", ":")).encode()
+    return encode_resource("events:confirmation", {"eventIds": ids})
 
 
 def confirm_answer(document: Any, ids: List[str]) -> ConfirmAnswer:
@@ -62,12 +61,7 @@ def failure_of(error: BaseException) -> Tuple[Optional[int], List[str], Optional
     """(status or None, the error objects' source pointers, Retry-After) of a failed request."""
     if not isinstance(error, APIStatusError):
         return None, [], None
-    pointers = []
-    for item in error.errors:
-        source = item.get("source")
-        pointer = source.get("pointer") if isinstance(source, dict) else None
-        if isinstance(pointer, str):
-            pointers.append(pointer)
+    pointers = [p for p in map(_pointer, error.errors) if p is not None]
     retry_after = error.retry_after if isinstance(error, RateLimitError) else None
     return error.status_code, pointers, retry_after
 
