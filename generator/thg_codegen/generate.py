@@ -74,22 +74,25 @@ def plan(specs: Sequence[Path], output: Path, templates: Path | None = None) -> 
     """
     loaded, siblings, problems = load_paths(list(specs))
     previous = Manifest.read(output)
-    problems = sorted(set(problems + validate_loaded(loaded, siblings, trusted_specs(previous))))
+    code = generator_sha256()  # hashes every module: once per run
+    trusted = trusted_specs(previous, code)
+    problems = sorted(set(problems + validate_loaded(loaded, siblings, trusted)))
     if has_errors(problems):
         raise SpecError(problems)
-    return _build(loaded, specs, output, templates, previous)
+    return _build(loaded, specs, output, templates, previous, code)
 
 
-def trusted_specs(previous: Manifest | None) -> frozenset[str]:
+def trusted_specs(previous: Manifest | None, code: str) -> frozenset[str]:
     """The verdict cache: content hashes of the specs that passed the OpenAPI check last time.
 
     A manifest is written only after every spec passed validation, so each spec hash it records
     is such a verdict; it counts while the code that loaded and validated it (``generator_sha256``
-    covers the generator and thg_spec) and the validator (``validator_identity``) are unchanged.
+    covers the generator and thg_spec: ``code``) and the validator (``validator_identity``) are
+    unchanged.
     """
     if previous is None or previous.validator != validator_identity():
         return frozenset()
-    if previous.generator_sha256 != generator_sha256():
+    if previous.generator_sha256 != code:
         return frozenset()
     return frozenset(h for name, h in previous.specs.items() if not name.startswith("released/"))
 
@@ -100,6 +103,7 @@ def _build(
     output: Path,
     templates: Path | None,
     previous: Manifest | None,
+    code: str,
 ) -> Plan:
     packages = _model(loaded)
     release, released_products = load_released(output)
@@ -117,7 +121,7 @@ def _build(
         raise TemplateError(f"template error ({where}): {error}") from error
     files = format_files(rendered, previous.files if previous else {}, output)
     manifest = Manifest(
-        generator_sha256=generator_sha256(),
+        generator_sha256=code,
         templates_sha256=templates_sha256(template_sources(templates)),
         specs=spec_hashes(specs, output),
         version=version,
