@@ -117,13 +117,13 @@ class _SyntaxProblem(Exception):
 
 
 class _Frame:
-    __slots__ = ("value", "pointer", "key", "key_line")
+    __slots__ = ("value", "pointer", "key", "key_pointer")
 
     def __init__(self, value: Any, pointer: str) -> None:
         self.value = value
         self.pointer = pointer
         self.key: str | None = None  # a mapping's key waiting for its value
-        self.key_line = 0
+        self.key_pointer = ""  # and that value's pointer
 
 
 def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
@@ -193,16 +193,17 @@ def _compose(spec: LoadedSpec, events: Iterator[_Event]) -> list[Diagnostic]:
                 continue
             positions[child] = Position(event[1], event[2])
             frame.key = key
+            frame.key_pointer = child
             continue
-        # A value: the root, a list item or a mapping member's.
+        # A value: the root, a list item or a mapping member's (located at its key).
         if frame is None:
             pointer = ""
+            positions[pointer] = Position(event[1], event[2])
         elif frame.key is None:
             pointer = f"{frame.pointer}/{len(frame.value)}"
-        else:
-            pointer = frame.pointer + "/" + jp.escape(frame.key)
-        if pointer not in positions:  # a mapping member is located at its key
             positions[pointer] = Position(event[1], event[2])
+        else:
+            pointer = frame.key_pointer
         value: Any
         problem: _Problem
         if kind == _SCALAR:
