@@ -274,7 +274,6 @@ class _YamlEvents:
             return
         get_event()  # DocumentStart
         replays: list[Iterator[Any]] = []  # the events of the aliases being expanded
-        depth = 0  # of the parser's mappings and lists
         started = False
         tape = self.tape
         convert = self._event
@@ -291,15 +290,11 @@ class _YamlEvents:
                         yield self._too_many(self.expanding)
                         return
             else:
-                if started and depth == 0:
-                    break  # the root is done
+                if started and self.depth == 0:
+                    break  # the root is done (replays are whole values: depth is the parser's)
                 started = True
                 event = get_event()
                 kind = type(event)
-                if kind in _STARTS:
-                    depth += 1
-                elif kind in _ENDS:
-                    depth -= 1
                 if self.open_anchors:
                     tape.append(event)
             if kind is _ALIAS:
