@@ -22,7 +22,7 @@ RULES: tuple[Rule, ...] = (
     rules_paths.check_entity_declarations,
     rules_paths.check_operations,
     rules_schemas.check_status_schemas,
-    rules_schemas.check_reference_fields,
+    rules_schemas.check_written_schemas,
     rules_paths.check_actions,
     rules_paths.check_lookups,
     rules_schemas.check_responses,
