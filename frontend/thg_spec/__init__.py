@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .entities import build_product as build_product
     from .pipeline import SpecError as SpecError
     from .pipeline import load_products as load_products
-    from .validation import discover_specs as discover_specs
+    from .paths import discover_specs as discover_specs
 
 __version__ = "0.1.0"
 
@@ -38,7 +38,7 @@ _HOMES = {
     "build_product": "entities",
     "SpecError": "pipeline",
     "load_products": "pipeline",
-    "discover_specs": "validation",
+    "discover_specs": "paths",
 }
 
 __all__ = sorted(_HOMES)

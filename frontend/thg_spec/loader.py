@@ -24,6 +24,7 @@ import yaml
 
 from . import pointer as jp
 from .diagnostics import Diagnostic
+from .paths import JSON_SUFFIXES, display_name
 
 # Deeper mappings and lists are refused: no spec needs them, and every later stage walks the data
 # recursively.
@@ -34,9 +35,6 @@ MAX_ALIAS_NODES = 100_000
 
 # How a load problem of a file that cannot be read at all begins.
 UNREADABLE = "cannot read the file"
-# The file suffixes read as specs, and how.
-JSON_SUFFIXES = frozenset({".json"})
-SPEC_SUFFIXES = frozenset({".yaml", ".yml"}) | JSON_SUFFIXES
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:int",
@@ -584,14 +582,6 @@ def _load_json(spec: LoadedSpec) -> list[Diagnostic]:
 
 
 # -- entry points --------------------------------------------------------------------------------
-
-
-def display_name(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:

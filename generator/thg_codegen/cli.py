@@ -18,7 +18,7 @@ DEFAULT_OUTPUT = Path("generated")
 def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
     # A folder's entries as the front-end discovers them: an entry that cannot be read (a
     # dangling symlink, a folder named x.yaml) is kept, so loading it names it, never skipped.
-    from thg_spec.validation import discover_specs
+    from thg_spec.paths import discover_specs
 
     chosen: list[Path] = []
     for path in specs or (DEFAULT_SPECS,):

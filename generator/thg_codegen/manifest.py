@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thg_spec.loader import display_name
+from thg_spec.paths import display_name
 
 from . import __version__
 from .formatter import formatter_identity

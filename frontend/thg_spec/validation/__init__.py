@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..loader import SPEC_SUFFIXES, UNREADABLE, LoadedSpec, load_spec
+from ..loader import UNREADABLE, LoadedSpec, load_spec
+from ..paths import discover_specs
 
 __all__ = [
     "discover_specs",
@@ -14,18 +15,6 @@ __all__ = [
     "validate_loaded",
     "validate_paths",
 ]
-
-
-def discover_specs(folder: Path) -> list[Path]:
-    """Every spec entry of `folder`: a name ending in .yaml, .yml or .json, whatever it is. An
-    entry that cannot be read (a dangling symbolic link, a directory, no permission) is kept, so
-    that loading it reports its path instead of the product silently disappearing. Hidden names
-    (editors' lock files such as `.#x.yaml`) are not specs."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in SPEC_SUFFIXES and not p.name.startswith(".")
-    )
 
 
 def validate_loaded(

@@ -13,9 +13,8 @@ import tempfile
 from pathlib import Path
 
 from thg_spec import Product
-from thg_spec.loader import display_name
+from thg_spec.paths import discover_specs, display_name
 from thg_spec.pipeline import SpecError, load_products
-from thg_spec.validation import discover_specs
 
 SPECS_FOLDER = "specs"
 
