@@ -22,7 +22,6 @@ from .manifest import (
     MANIFEST,
     Manifest,
     generator_sha256,
-    output_is_current,
     spec_hashes,
     template_sources,
     templates_sha256,
@@ -143,9 +142,10 @@ def generate(
 
 
 def check(specs: Sequence[Path], output: Path, templates: Path | None = None) -> list[str]:
-    """What differs between ``output`` and what ``specs`` would produce (empty: up to date)."""
-    if output_is_current(specs, output, templates):
-        return []
+    """What differs between ``output`` and what ``specs`` would produce (empty: up to date).
+
+    Plans the whole tree: the CLI asks the manifest first (``output_is_current``), which hashes
+    every spec, template, module and output file, and calls this only when that cannot tell."""
     result = plan(specs, output, templates)
     problems = tree_differences(output, result.files)
     if interrupted(output):
