@@ -12,6 +12,8 @@ small tokenizer with JSON's own meaning (numbers, escapes), since YAML 1.1 reads
 from __future__ import annotations
 
 import bisect
+import hashlib
+import io
 import json
 import re
 import sys
@@ -71,6 +73,7 @@ class LoadedSpec:
         self.data = data
         self.text = text
         self.positions: dict[str, Position] = {} if positions is None else positions
+        self.sha256 = ""  # of the bytes `text` was read from (load_spec), "" if not from a file
 
     def __repr__(self) -> str:
         return f"LoadedSpec(path={self.path!r}, display_name={self.display_name!r})"
@@ -590,7 +593,10 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
     name = display_name(path)
     spec = LoadedSpec(path=path, display_name=name, data=None)
     try:
-        spec.text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        # Decoded as read_text decodes (universal newlines), from the bytes that are hashed.
+        spec.text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+        spec.sha256 = hashlib.sha256(data).hexdigest()
     except (OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, OSError) and exc.strerror:
             reason = exc.strerror

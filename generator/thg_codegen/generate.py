@@ -122,7 +122,7 @@ def _build(
     manifest = Manifest(
         generator_sha256=code,
         templates_sha256=templates_sha256(template_sources(templates)),
-        specs=spec_hashes(specs, output),
+        specs=spec_hashes(specs, output, {s.display_name: s.sha256 for s in loaded}),
         version=version,
         validator=validator_identity(),
         files={f.path: (f.raw_sha256, sha256(f.data)) for f in files},

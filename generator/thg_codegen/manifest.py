@@ -49,10 +49,16 @@ def _file_sha256(path: Path) -> str:
         return f"unreadable ({error.strerror or type(error).__name__})"
 
 
-def spec_hashes(paths: Sequence[Path], output: Path | None = None) -> dict[str, str]:
+def spec_hashes(
+    paths: Sequence[Path], output: Path | None = None, read: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The generation's inputs besides code: the specs, and the release recorded in
-    ``output/released/`` (its version, specs and changelog decide the version and changelog)."""
-    hashes = {display_name(p): _file_sha256(p) for p in paths}
+    ``output/released/`` (its version, specs and changelog decide the version and changelog).
+    ``read``: display name -> hash of the specs already read (the bytes generated from)."""
+    hashes = {}
+    for path in paths:
+        name = display_name(path)
+        hashes[name] = (read or {}).get(name) or _file_sha256(path)
     released = output / "released" if output is not None else None
     if released is not None and released.is_dir():
         for path in sorted(p for p in released.rglob("*") if p.is_file()):
