@@ -180,6 +180,16 @@ def test_any_one_keyword_change_gets_the_same_verdict_on_both_backends(
     assert verdict == wording
 
 
+def test_a_lone_surrogate_is_judged_by_the_reference_validator() -> None:
+    # The port takes documents as UTF-8 and refuses a lone surrogate; the stock one accepts it.
+    spec, _ = load_spec(SPECS / "document.yaml")
+    spec.data = copy.deepcopy(spec.data)
+    spec.data["info"]["description"] = "half a pair: \ud800"
+    assert check_openapi(spec) == []
+    del spec.data["info"]["title"]
+    assert [d.rule for d in check_openapi(spec)] == ["THG003"]
+
+
 def test_the_identity_names_both_validators_and_their_versions() -> None:
     identity = validator_identity()
     assert f"openapi-spec-validator {openapi_spec_validator.__version__}" in identity

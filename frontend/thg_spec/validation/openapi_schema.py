@@ -52,11 +52,29 @@ def validator_identity() -> str:
 
 
 def content_sha256(spec: LoadedSpec) -> str:
-    """The sha256 of the spec file's bytes (what a verdict cache is keyed by); "" if unreadable."""
+    """The sha256 of the spec file's bytes (what a verdict cache is keyed by): the hash the loader
+    took of the bytes it read, so a file edited since is not trusted on its old verdict."""
+    if spec.sha256:
+        return spec.sha256
     try:
         return hashlib.sha256(spec.path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def _passes(document: Any) -> bool:
+    """The verdict: does the document have no OpenAPI error at all?"""
+    import openapi_spec_validator_rs
+
+    try:
+        verdict = openapi_spec_validator_rs.OpenAPIV31SpecValidator(document)
+        return next(verdict.iter_errors(), None) is None
+    except UnicodeEncodeError:
+        # The port reads documents as UTF-8; a lone surrogate (a valid Python str, which a YAML
+        # "\ud800" escape produces) cannot be, so the reference validator decides instead.
+        from openapi_spec_validator import OpenAPIV31SpecValidator
+
+        return next(OpenAPIV31SpecValidator(document).iter_errors(), None) is None
 
 
 def _wording_validator(document: Any) -> Any:
@@ -129,10 +147,7 @@ def check_openapi(
     found = found or scan(spec.data)
     document = without_dangling_refs(spec.data, found)
     try:
-        import openapi_spec_validator_rs
-
-        verdict = openapi_spec_validator_rs.OpenAPIV31SpecValidator(document)
-        if next(verdict.iter_errors(), None) is None:
+        if _passes(document):
             return []
         errors = list(_wording_validator(document).iter_errors())
     except Exception as exc:  # the validator has no stable error type for what it cannot walk
