@@ -69,15 +69,21 @@ def test_the_specs_pass_both(name: str) -> None:
 
 
 def _corpus_documents() -> list[Path]:
-    return sorted(p for p in CORPUS.rglob("*.yaml") if p.is_file())
+    """The corpus files that reach the verdict: they load, and say they are OpenAPI 3.1."""
+    found = []
+    for path in sorted(p for p in CORPUS.rglob("*.yaml") if p.is_file()):
+        spec, problems = load_spec(path)
+        if not problems and isinstance(spec.data, dict):
+            if str(spec.data.get("openapi")).startswith("3.1"):
+                found.append(path)
+    return found
 
 
 @pytest.mark.parametrize("path", _corpus_documents(), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_every_corpus_document_gets_the_same_verdict_from_both(path: Path) -> None:
-    spec, problems = load_spec(path)
+    spec, _ = load_spec(path)
     data = spec.data
-    if problems or not isinstance(data, dict) or not str(data.get("openapi")).startswith("3.1"):
-        pytest.skip("not a loadable OpenAPI 3.1 document: never reaches the verdict")
+    assert isinstance(data, dict)
     verdict, wording = _verdicts(data)
     assert verdict == wording
 
