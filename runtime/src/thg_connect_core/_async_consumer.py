@@ -22,7 +22,7 @@ from ._consumer_io import (
     ConfirmAnswer,
     confirm_answer,
     confirm_body,
-    failure_of,
+    confirm_failed,
     log_confirm_failure,
     log_handler_failure,
     log_odd,
@@ -148,15 +148,12 @@ class AsyncEventConsumer:
 
     async def _confirm_loop(self, signals: _Signals) -> None:
         state, window = self.state, self.state.settings.visibility_window
-        give_up = float("inf")
         while True:
-            now = self._clock()
-            log_overdue(state.overdue(now), window)
-            if self._final and give_up == float("inf"):
-                give_up = now + FINAL_CONFIRM_SECONDS
-            if self._final and (not state.confirms or now >= give_up):
+            turn = state.confirm_turn(self._clock(), self._final, FINAL_CONFIRM_SECONDS)
+            batch, sleep, late, over = turn
+            log_overdue(late, window)
+            if over:
                 return
-            batch, sleep = state.next_confirm(now, final=self._final)
             if batch:
                 await self._send(batch)
                 continue
@@ -167,10 +164,7 @@ class AsyncEventConsumer:
         try:
             confirmed, missing = await self.confirm(batch)
         except Exception as error:
-            status, pointers, retry_after = failure_of(error)
-            dropped = self.state.confirms.failed(
-                self._clock(), status=status, pointers=pointers, retry_after=retry_after
-            )
+            dropped = confirm_failed(self.state, error, self._clock())
             log_confirm_failure(len(batch), error, dropped)
             return
         self.state.confirms.done(len(confirmed), len(missing))

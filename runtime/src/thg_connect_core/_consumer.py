@@ -28,7 +28,7 @@ from ._consumer_io import (
     ConfirmAnswer,
     confirm_answer,
     confirm_body,
-    failure_of,
+    confirm_failed,
     log_confirm_failure,
     log_handler_failure,
     log_odd,
@@ -160,16 +160,12 @@ class EventConsumer:
 
     def _confirm_loop(self) -> None:
         state, window = self.state, self.state.settings.visibility_window
-        give_up = float("inf")
         while True:
             with self._cond:
-                now = self._clock()
-                late = state.overdue(now)
-                if self._final and give_up == float("inf"):
-                    give_up = now + FINAL_CONFIRM_SECONDS
-                if self._final and (not state.confirms or now >= give_up):
+                turn = state.confirm_turn(self._clock(), self._final, FINAL_CONFIRM_SECONDS)
+                batch, sleep, late, over = turn
+                if over:
                     return
-                batch, sleep = state.next_confirm(now, final=self._final)
                 if not batch and not late:
                     self._cond.wait(sleep)
                     continue
@@ -181,11 +177,8 @@ class EventConsumer:
         try:
             confirmed, missing = self.confirm(batch)
         except Exception as error:
-            status, pointers, retry_after = failure_of(error)
             with self._cond:
-                dropped = self.state.confirms.failed(
-                    self._clock(), status=status, pointers=pointers, retry_after=retry_after
-                )
+                dropped = confirm_failed(self.state, error, self._clock())
             log_confirm_failure(len(batch), error, dropped)
             return
         with self._cond:

@@ -10,7 +10,7 @@ import logging
 from typing import Any, Iterable, List, Optional, Tuple
 
 from ._confirm_queue import Dropped
-from ._consumer_state import ParkedEvent
+from ._consumer_state import ConsumerState, ParkedEvent
 from ._errors import APIStatusError, RateLimitError, _pointer
 from ._events import EVENTS_PATH, Event
 from ._jsonapi import encode_resource
@@ -64,6 +64,12 @@ def failure_of(error: BaseException) -> Tuple[Optional[int], List[str], Optional
     pointers = [p for p in map(_pointer, error.errors) if p is not None]
     retry_after = error.retry_after if isinstance(error, RateLimitError) else None
     return error.status_code, pointers, retry_after
+
+
+def confirm_failed(state: ConsumerState, error: BaseException, now: float) -> List[Dropped]:
+    """Settle the confirm request out (it raised ``error``): what was dropped, for the log."""
+    status, pointers, retry_after = failure_of(error)
+    return state.confirms.failed(now, status=status, pointers=pointers, retry_after=retry_after)
 
 
 def _name(event: Event) -> str:

@@ -103,6 +103,7 @@ class ConsumerState:
     _failures: Dict[str, int] = field(default_factory=dict)
     _pace: float = 0.0  # the handlers' average duration, seconds (0: not measured yet)
     _linger_until: Optional[float] = None
+    _give_up: Optional[float] = None  # stopping: when the final confirms stop being retried
 
     def __post_init__(self) -> None:
         self.confirms.batch = self.settings.confirm_batch
@@ -224,6 +225,22 @@ class ConsumerState:
                 return [], self._linger_until - now
         self._linger_until = None
         return queue.take(now), 0.0
+
+    def confirm_turn(
+        self, now: float, final: bool, final_seconds: float
+    ) -> Tuple[List[str], float, List[Event], bool]:
+        """One turn of a confirm loop: (the ids to send now, how long it may sleep otherwise,
+        the handlers newly past their window, whether the loop is over). Once ``final`` (the
+        consumer is stopping, no handler left), the loop ends when nothing is left to confirm or
+        ``final_seconds`` after the first final turn."""
+        late = self.overdue(now)
+        if final:
+            if self._give_up is None:
+                self._give_up = now + final_seconds
+            if not self.confirms or now >= self._give_up:
+                return [], 0.0, late, True
+        batch, sleep = self.next_confirm(now, final=final)
+        return batch, sleep, late, False
 
     def wakes_confirmer(self) -> bool:
         """After ``finished``: whether the confirm loop should look now (the first id waiting,
