@@ -72,11 +72,24 @@ class LoadedSpec:
         self.display_name = display_name
         self.data = data
         self.text = text
-        self.positions: dict[str, Position] = {} if positions is None else positions
+        # None until asked for: most runs never place a diagnostic, and building the source map
+        # while loading costs a third of the load (positions_of builds it from `text`).
+        self._positions = positions
         self.sha256 = ""  # of the bytes `text` was read from (load_spec), "" if not from a file
 
     def __repr__(self) -> str:
         return f"LoadedSpec(path={self.path!r}, display_name={self.display_name!r})"
+
+    @property
+    def positions(self) -> dict[str, Position]:
+        """Where each value sits in the file (JSON pointer -> position), built on first use."""
+        if self._positions is None:
+            self._positions = _positions_of(self)
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[str, Position]) -> None:
+        self._positions = value
 
     def position(self, pointer: str) -> Position:
         """The position of the value at `pointer`, or of its closest present ancestor."""
@@ -380,25 +393,33 @@ class _YamlEvents:
             if known is not None:
                 return known
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            self.plain[event.value] = known = self._tagged(tag, event.value)
+            self.plain[event.value] = known = _tagged(self.loader, tag, event.value)
             return known
-        return self._tagged(tag, event.value)
+        return _tagged(self.loader, tag, event.value)
 
-    def _tagged(self, tag: str, text: str) -> tuple[Any, _Problem]:
-        if tag in _TEXT_TAGS:
-            return text, None
-        if tag not in _PLAIN_TAGS:
-            return None, _tag_problem(tag)
-        try:
-            constructor = self.loader.yaml_constructors[tag]
-            value = constructor(self.loader, yaml.ScalarNode(tag, text))
-        except ValueError:  # an integer of more digits than Python converts
-            limit = sys.get_int_max_str_digits()
+
+def _tagged(loader: Any, tag: str, text: str) -> tuple[Any, _Problem]:
+    """The value of a scalar with its (resolved) tag, or the problem that makes it unreadable."""
+    if tag in _TEXT_TAGS:
+        return text, None
+    if tag not in _PLAIN_TAGS:
+        return None, _tag_problem(tag)
+    try:
+        constructor = loader.yaml_constructors[tag]
+        value = constructor(loader, yaml.ScalarNode(tag, text))
+    except (ValueError, IndexError, TypeError):  # `!!int ''`, `!!float x`, too many digits
+        limit = sys.get_int_max_str_digits()
+        if tag.endswith(":int") and len(text) > limit and text.lstrip("+-").isdigit():
             return None, (
                 f"an integer of more than {limit} digits cannot be read",
                 "Write it as a string",
             )
-        return value, None
+        kind = tag.rsplit(":", 1)[-1]
+        return None, (
+            f"{text!r} cannot be read as the YAML tag !!{kind} says",
+            "Remove the tag, or write a value of that type",
+        )
+    return value, None
 
 
 def _tag_problem(tag: str) -> tuple[str, str]:
@@ -433,6 +454,122 @@ def _load_yaml(spec: LoadedSpec) -> list[Diagnostic]:
     except yaml.YAMLError as exc:
         spec.data = None
         return [Diagnostic(name, 1, 1, "", "THG000", f"invalid YAML: {exc}", "")]
+
+
+class _NotPlain(Exception):
+    """The document needs the full composer: anchors, aliases, tags, a repeated or non-scalar
+    key, deep nesting, an unreadable value, a syntax error or more than one document."""
+
+
+_NO_KEY: Any = object()
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_PLAIN_COLLECTION_TAGS = frozenset({None, "!", _MAP_TAG, _SEQ_TAG})
+
+
+def _plain_yaml(text: str) -> Any:
+    """The data of a plain YAML document (what specs are), in one loop over the parser's events
+    with no source map; _NotPlain for anything the full composer must place or refuse. Both give
+    the same data where this one answers (tests/generator/test_loader.py checks it)."""
+    loader: Any = _FAST_LOADER(text)  # PyYAML's event API is untyped
+    try:
+        get_event = loader.get_event
+        get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            raise _NotPlain  # an empty file
+        get_event()  # DocumentStart
+        resolve, scalar_node = loader.resolve, yaml.ScalarNode
+        known: dict[str, Any] = {}  # plain scalar text -> its value
+        containers: list[Any] = []
+        keys: list[Any] = []  # per open container: a mapping's pending key, or _NO_KEY
+        root: Any = None
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is _SCALAR_EVENT:
+                if event.anchor is not None:
+                    raise _NotPlain
+                tag, raw = event.tag, event.value
+                if tag is None or tag == "!":
+                    if not event.implicit[0]:  # quoted, or a block scalar: text
+                        value = raw
+                    else:
+                        value = known.get(raw, _NO_KEY)
+                        if value is _NO_KEY:
+                            value, problem = _tagged(
+                                loader, resolve(scalar_node, raw, event.implicit), raw
+                            )
+                            if problem is not None:
+                                raise _NotPlain
+                            known[raw] = value
+                else:
+                    value, problem = _tagged(loader, tag, raw)
+                    if problem is not None:
+                        raise _NotPlain
+                if not containers:
+                    root = value
+                    break
+                container = containers[-1]
+                if type(container) is dict:
+                    key = keys[-1]
+                    if key is _NO_KEY:
+                        key = str(raw)  # a key keeps its spelling: `200:` is "200"
+                        if key in container:
+                            raise _NotPlain
+                        keys[-1] = key
+                    else:
+                        container[key] = value
+                        keys[-1] = _NO_KEY
+                else:
+                    container.append(value)
+                continue
+            if kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if (
+                    event.anchor is not None
+                    or event.tag not in _PLAIN_COLLECTION_TAGS
+                    or len(containers) > MAX_NESTING
+                ):
+                    raise _NotPlain
+                value = {} if kind is _MAPPING_START else []
+                if containers:
+                    container = containers[-1]
+                    if type(container) is dict:
+                        key = keys[-1]
+                        if key is _NO_KEY:
+                            raise _NotPlain  # a mapping or list as a key
+                        container[key] = value
+                        keys[-1] = _NO_KEY
+                    else:
+                        container.append(value)
+                else:
+                    root = value
+                containers.append(value)
+                keys.append(_NO_KEY)
+                continue
+            if kind in _ENDS:
+                containers.pop()
+                keys.pop()
+                if not containers:
+                    break
+                continue
+            raise _NotPlain  # an alias
+        get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise _NotPlain  # a second document: the full composer words it
+        return root
+    except yaml.YAMLError:
+        raise _NotPlain from None
+    finally:
+        loader.dispose()
+
+
+def _positions_of(spec: LoadedSpec) -> dict[str, Position]:
+    """The source map of `spec.text`, built by the full composer on a twin of `spec`."""
+    if not spec.text:
+        return {}
+    twin = LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
+    _load_full(twin)
+    return twin.positions
 
 
 def _compose_yaml(spec: LoadedSpec, loader_class: type[yaml.SafeLoader]) -> list[Diagnostic]:
@@ -609,7 +746,21 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
 
 
 def load_text(spec: LoadedSpec) -> list[Diagnostic]:
-    """Fill `spec.data` and `spec.positions` from `spec.text`; the problems found."""
+    """Fill `spec.data` from `spec.text` (`spec.positions` follows on first use); the problems
+    found."""
+    if spec.path.suffix.lower() not in JSON_SUFFIXES:
+        try:
+            spec.data = _plain_yaml(spec.text)
+        except _NotPlain:
+            pass
+        else:
+            spec._positions = None
+            return []
+    return _load_full(spec)
+
+
+def _load_full(spec: LoadedSpec) -> list[Diagnostic]:
+    """The full composer: data, source map and every problem located."""
     spec.positions = {}
     if spec.path.suffix.lower() in JSON_SUFFIXES:
         return _load_json(spec)

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from thg_spec import pointer as jp
+from thg_spec import loader
 from thg_spec.loader import load_spec
 
 # YAML itself folds some control characters (NEL, lone surrogates): not the loader's business.
@@ -107,6 +109,25 @@ def test_an_integer_python_cannot_convert_is_a_diagnostic(tmp_path: Path) -> Non
     assert "digits cannot be read" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x: !!int\n", "'' cannot be read as the YAML tag !!int says"),
+        ("x: !!int abc\n", "'abc' cannot be read as the YAML tag !!int says"),
+        ("x: !!float one\n", "'one' cannot be read as the YAML tag !!float says"),
+    ],
+)
+def test_a_tagged_value_that_is_not_of_its_tag_is_a_diagnostic(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "tagged.yaml"
+    path.write_text(text, encoding="utf-8")
+    spec, problems = load_spec(path)  # once a traceback (IndexError) or a wrong "digits" message
+    assert [(p.rule, p.pointer, p.line, p.message) for p in problems] == [
+        ("THG000", "/x", 1, expected)
+    ]
+
+
 def _token_at(text: str, position: Any) -> str:
     return text.splitlines()[position.line - 1][position.column - 1 :]
 
@@ -187,3 +208,64 @@ def test_nesting_is_refused_exactly_past_the_limit(
     assert [p.message for p in problems] == (
         ["mappings and lists nest more than 100 levels deep here"] if depth - 1 > 100 else []
     )
+
+
+def _full_composer(spec: Any) -> tuple[Any, list[Any]]:
+    """What the full composer (the one that places every value) makes of `spec`'s text."""
+    twin = loader.LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
+    problems = loader._load_full(twin)
+    return twin.data, problems
+
+
+_yaml_styles = st.fixed_dictionaries(
+    {
+        "default_flow_style": st.sampled_from([False, True, None]),
+        "default_style": st.sampled_from([None, '"', "'"]),
+        "width": st.sampled_from([10, 80, 10**6]),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_documents, _yaml_styles)
+def test_plain_documents_load_as_the_full_composer_loads_them(
+    tmp_path_factory: Any, document: Any, style: dict[str, Any]
+) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, **style), encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == []
+    assert spec._positions is None  # the source map waits until a diagnostic needs it
+    assert _full_composer(spec) == (document, [])
+    assert spec.data == document
+
+
+# Fragments that every YAML feature the one-loop reader hands over to the full composer.
+_yaml_bits = st.sampled_from(
+    [
+        "a", "b", ": ", ":", "- ", "\n", "  ", "{", "}", "[", "]", ", ", "&x ", "*x", "!!str ",
+        "!!int ", "!t ", "? ", "'q'", '"d"', "1", "1e5", "0x1F", "yes", "~", "2024-01-01",
+        "|\n  t\n", "---\n", "...\n", "#c\n", "9" * 30,
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_yaml_bits, max_size=30).map("".join))
+def test_any_yaml_loads_as_the_full_composer_loads_it(tmp_path_factory: Any, text: str) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.yaml"
+    path.write_text(text, encoding="utf-8")
+    spec, problems = load_spec(path)
+    data, full_problems = _full_composer(spec)
+    assert (spec.data, problems) == (data, full_problems)
+
+
+def test_the_source_map_is_built_on_first_use_and_matches_a_full_load(tmp_path: Path) -> None:
+    path = tmp_path / "doc.yaml"
+    path.write_text("a:\n  b: [1, {c: x}]\n'200': ok\n", encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == [] and spec._positions is None
+    assert spec.position("/a/b/1/c") == loader.Position(2, 11)  # at its key
+    twin = loader.LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
+    loader._load_full(twin)
+    assert spec.positions == twin.positions and "/200" in spec.positions
