@@ -8,7 +8,7 @@ Build only from specs that validated clean: this stage trusts the conventions.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import conventions as cv
@@ -64,6 +64,13 @@ class Entity:
     operations: tuple[Operation, ...]
     states: tuple[State, ...]
     children: tuple[tuple[str, ...], ...]
+    # Published documents name their parameters themselves (`inventory_item`, `subscription_id`):
+    # the id parameter as its paths spell it ("": the annotated <lowerCamel>Id), the owner
+    # parameter ("" when the paths have no organisation in them, as the events API's), and
+    # where a status lists its possible states (GET …/<status>/_values).
+    id_parameter: str = ""
+    owner_param: str = "owner"
+    values_path: str | None = None
 
     @property
     def type_string(self) -> str:
@@ -75,7 +82,7 @@ class Entity:
 
     @property
     def id_param(self) -> str:
-        return cv.id_parameter_name(self.name[-1])
+        return self.id_parameter or cv.id_parameter_name(self.name[-1])
 
     @property
     def mutable(self) -> bool:
@@ -96,6 +103,7 @@ class Product:
     token_url: str
     entities: tuple[Entity, ...]
     document: Any  # the parsed spec, for schema look-ups by pointer
+    dialect: str = "annotated"  # or "published": read by inference.py (CONVENTIONS §16)
 
     def entity(self, name: tuple[str, ...]) -> Entity:
         return next(e for e in self.entities if e.name == name)
@@ -151,8 +159,30 @@ def _query_parameters(
     return tuple(found.values())
 
 
+# What a published list operation accepts when its document declares no query parameter
+# (CONVENTIONS §8 and §16: the platform documents them in prose only).
+_LIST_DEFAULTS = (
+    QueryParameter("page[number]", {"type": "integer", "minimum": 1, "default": 1}, False,
+                   "The page to read, from 1."),
+    QueryParameter("page[size]", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+                   False, "Items per page."),
+    QueryParameter("filter", {"type": "string"}, False, "A filter expression (CONVENTIONS §8)."),
+)  # fmt: skip
+
+
+def _with_list_defaults(query: tuple[QueryParameter, ...]) -> tuple[QueryParameter, ...]:
+    names = {q.name for q in query}
+    return query + tuple(q for q in _LIST_DEFAULTS if q.name not in names)
+
+
 def _operation(
-    data: Any, path: str, method: str, op: dict[str, Any], role: str, path_item: dict[str, Any]
+    data: Any,
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    role: str,
+    path_item: dict[str, Any],
+    action: str = "",
 ) -> Operation:
     here = jp.join("paths", path, method)
     responses = op.get("responses", {})
@@ -167,7 +197,7 @@ def _operation(
         description=str(op.get("description", "")),
         query=_query_parameters(data, path_item, op),
         success_status=int(status) if status.isdigit() else 200,
-        action=str(op.get(cv.ACTION_EXTENSION, "")),
+        action=str(op.get(cv.ACTION_EXTENSION, action)),
         request_schema=_schema_pointer(data, op.get("requestBody"), jp.child(here, "requestBody")),
         response_schema=_schema_pointer(
             data, responses.get(status), jp.child(here, "responses", status)
@@ -196,8 +226,9 @@ def build_product(spec: LoadedSpec) -> Product:
     data = spec.data
     paths: dict[str, Any] = data["paths"]
     by_entity: dict[tuple[str, ...], list[Operation]] = {name: [] for name in index.entities}
+    published = index.dialect == "published"
     for path, shape in index.shapes.items():
-        if shape.entity_path not in index.entities:
+        if shape.entity_path not in index.entities or shape.kind in ("values", "foreign"):
             continue
         decl = index.entities[shape.entity_path]
         for method, op in operations(paths[path]):
@@ -206,9 +237,11 @@ def build_product(spec: LoadedSpec) -> Product:
                 if shape.kind == "action"
                 else _ROLE_BY_SHAPE[(shape.kind, decl.kind, method)]
             )
-            by_entity[shape.entity_path].append(
-                _operation(data, path, method, op, role, paths[path])
-            )
+            action = cv.as_lower_camel(shape.action_segment) if published else ""
+            found = _operation(data, path, method, op, role, paths[path], action)
+            if published and role == "list":
+                found = replace(found, query=_with_list_defaults(found.query))
+            by_entity[shape.entity_path].append(found)
     entities = []
     for name, decl in index.entities.items():
         schema = (decl.schema_ref or "#")[1:]
@@ -227,6 +260,9 @@ def build_product(spec: LoadedSpec) -> Product:
                 operations=tuple(by_entity[name]),
                 states=_states(data, schema) if decl.kind == "status" else (),
                 children=tuple(n for n in index.entities if n[:-1] == name),
+                id_parameter=decl.id_param,
+                owner_param=decl.owner_param,
+                values_path=decl.values_path,
             )
         )
     info = data.get("info", {})
@@ -250,4 +286,5 @@ def build_product(spec: LoadedSpec) -> Product:
         token_url=str(token_url),
         entities=tuple(entities),
         document=data,
+        dialect=index.dialect,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import conventions as cv
 from . import pointer as jp
+from .diagnostics import Diagnostic
 from .loader import LoadedSpec
 
 
@@ -20,12 +21,16 @@ class PathShape:
     """What one path is, by its shape alone."""
 
     path: str
-    kind: str  # collection | item | lookup | action | token | foreign | malformed
+    kind: str  # collection | item | lookup | action | values | token | foreign | malformed
     product: str = ""
     entity_path: tuple[str, ...] = ()
     id_params: tuple[str, ...] = ()
     action_segment: str = ""
     problem: str = ""
+    # The path's prefix as written (path_tree.py) and its owner parameter ("" when it has none).
+    # Annotated paths are always /api/<product>/v1/{owner}; published ones say what they are.
+    prefix: str = ""
+    owner_param: str = "owner"
 
 
 @dataclass
@@ -43,6 +48,12 @@ class EntityDecl:
     item_path: str | None = None
     lookup_path: str | None = None
     actions: list[str] = field(default_factory=list)
+    # Published documents (inference.py): the id parameter as the item path names it ("" means
+    # the annotated <lowerCamel>Id), the owner parameter of its paths ("" when they have none),
+    # and the path of the status's possible states (GET …/<status>/_values).
+    id_param: str = ""
+    owner_param: str = "owner"
+    values_path: str | None = None
 
     @property
     def parent(self) -> tuple[str, ...]:
@@ -55,6 +66,10 @@ class SpecIndex:
     product: str
     shapes: dict[str, PathShape] = field(default_factory=dict)
     entities: dict[tuple[str, ...], EntityDecl] = field(default_factory=dict)
+    # "annotated" (CONVENTIONS §1-§15, x-thg-* declarations) or "published" (the platform's own
+    # FastAPI exports, read by inference.py); `notes` are what inference could not decide.
+    dialect: str = "annotated"
+    notes: list[Diagnostic] = field(default_factory=list)
 
     def entity_types(self) -> set[str]:
         return {cv.entity_type_string(self.product, name) for name in self.entities}
@@ -72,6 +87,7 @@ def classify_path(path: str, path_item: Any) -> PathShape:
     product, owner, rest = parts[2], parts[4], parts[5:]
     if owner != "{owner}":
         return PathShape(path, "malformed", product, problem="the owner segment must be {owner}")
+    prefix = f"/api/{product}/v1/{{owner}}"
     segments = rest[0::2]
     params = rest[1::2]
     for seg in segments:
@@ -96,12 +112,14 @@ def classify_path(path: str, path_item: Any) -> PathShape:
             return PathShape(
                 path, "malformed", product, problem="a lookup path is <entity.path>/{<child>Id}"
             )
-        return PathShape(path, "lookup", product, tuple(segments[0].split(".")), tuple(stripped))
+        return PathShape(
+            path, "lookup", product, tuple(segments[0].split(".")), tuple(stripped), prefix=prefix
+        )
     if any("." in s for s in segments):
         return PathShape(path, "malformed", product, problem="only a lookup path may hold dots")
     ends_with_param = len(rest) % 2 == 0
     if ends_with_param:
-        return PathShape(path, "item", product, tuple(segments), tuple(stripped))
+        return PathShape(path, "item", product, tuple(segments), tuple(stripped), prefix=prefix)
     is_action = isinstance(path_item, dict) and any(
         isinstance(op, dict) and cv.ACTION_EXTENSION in op
         for m, op in path_item.items()
@@ -109,12 +127,43 @@ def classify_path(path: str, path_item: Any) -> PathShape:
     )
     if is_action and cv.ENTITY_EXTENSION not in path_item and len(segments) >= 2:
         return PathShape(
-            path, "action", product, tuple(segments[:-1]), tuple(stripped), segments[-1]
+            path,
+            "action",
+            product,
+            tuple(segments[:-1]),
+            tuple(stripped),
+            segments[-1],
+            prefix=prefix,
         )
-    return PathShape(path, "collection", product, tuple(segments), tuple(stripped))
+    return PathShape(path, "collection", product, tuple(segments), tuple(stripped), prefix=prefix)
+
+
+def dialect_of(data: Any) -> str:
+    """ "annotated" when the document declares itself in our dialect (`info.x-thg-product`, an
+    `x-thg-entity` with a name, or an `x-thg-token-endpoint` path item), else "published".
+
+    Hints alone (`x-thg-entity: {owner: consumer}` added to a published document or by an overlay)
+    keep a document published: they refine what inference decides instead of replacing it."""
+    if not isinstance(data, dict):
+        return "annotated"  # nothing to infer from; the annotated rules say what is missing
+    info = data.get("info")
+    if isinstance(info, dict) and cv.PRODUCT_EXTENSION in info:
+        return "annotated"
+    paths = data.get("paths")
+    for item in (paths if isinstance(paths, dict) else {}).values():
+        if not isinstance(item, dict):
+            continue
+        decl = item.get(cv.ENTITY_EXTENSION)
+        if (isinstance(decl, dict) and "name" in decl) or cv.TOKEN_EXTENSION in item:
+            return "annotated"
+    return "published"
 
 
 def build_index(spec: LoadedSpec) -> SpecIndex:
+    if dialect_of(spec.data) == "published":
+        from .inference import build_published_index
+
+        return build_published_index(spec)
     data = spec.data if isinstance(spec.data, dict) else {}
     info = data.get("info")
     product = info.get(cv.PRODUCT_EXTENSION) if isinstance(info, dict) else None

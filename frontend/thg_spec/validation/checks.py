@@ -15,7 +15,11 @@ from .refs import check_refs, scan
 
 Rule = Callable[[RuleContext], list[Diagnostic]]
 
+# Each rule knows both dialects (ctx.index.dialect): the annotated one (our specs/, CONVENTIONS
+# §1-§15) and the platform's published documents (§16), where the rules that encode our own
+# lexical choices step aside and inference's notes (check_inferred) say what it could not decide.
 RULES: tuple[Rule, ...] = (
+    rules_document.check_inferred,
     rules_document.check_product,
     rules_paths.check_path_shapes,
     rules_paths.check_path_parameters,

@@ -19,6 +19,10 @@ _JSON = "application/json"
 
 
 def check_status_schemas(ctx: RuleContext) -> list[Diagnostic]:
+    if ctx.index.dialect == "published":
+        # A published status lists its states at GET …/_values, not in its schema: the client
+        # models its attributes as they are and reads the states at run time.
+        return []
     problems = []
     for name, entity in ctx.index.entities.items():
         if entity.kind != "status" or not entity.schema_ref:
@@ -325,6 +329,14 @@ def _has_member(ctx: RuleContext, schema: Any, member: str, depth: int = 0) -> b
     return any(_has_member(ctx, s, member, depth + 1) for s in schema.get("allOf", []) or [])
 
 
+def _error_document(ctx: RuleContext, schema: Any, published: bool) -> bool:
+    """A JSON:API errors document; in a published document also FastAPI's validation error
+    (`{"detail": [...]}`), which the runtime reads as it reads the 4xx JSON:API errors."""
+    if _has_member(ctx, schema, "errors"):
+        return True
+    return published and _has_member(ctx, schema, "detail")
+
+
 def check_responses(ctx: RuleContext) -> list[Diagnostic]:
     problems = []
     paths = ctx.data["paths"]
@@ -336,7 +348,7 @@ def check_responses(ctx: RuleContext) -> list[Diagnostic]:
             responses = op.get("responses")
             if not isinstance(responses, dict):
                 continue
-            has_error = False
+            has_error = published = ctx.index.dialect == "published"
             for status, response in responses.items():
                 at = jp.child(where, status)
                 has_body, schema = _schema_of(ctx, response)
@@ -352,7 +364,11 @@ def check_responses(ctx: RuleContext) -> list[Diagnostic]:
                         )
                 elif status[:1] in ("4", "5") or status == "default":
                     has_error = has_error or status.startswith("4")
-                    if not has_body or schema is None or not _has_member(ctx, schema, "errors"):
+                    if (
+                        not has_body
+                        or schema is None
+                        or not _error_document(ctx, schema, published)
+                    ):
                         problems.append(
                             ctx.spec.diagnostic(
                                 at,
