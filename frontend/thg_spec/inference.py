@@ -21,7 +21,7 @@ win over inference. Names come from the paths, never from FastAPI's operation id
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import conventions as cv
@@ -48,11 +48,7 @@ class _Node:
 
 
 def _warning(spec: LoadedSpec, pointer: str, rule: str, message: str, hint: str) -> Diagnostic:
-    found = spec.diagnostic(pointer, rule, message, hint)
-    return Diagnostic(
-        found.file, found.line, found.column, found.pointer, found.rule, found.message,
-        found.hint, Severity.WARNING,
-    )  # fmt: skip
+    return replace(spec.diagnostic(pointer, rule, message, hint), severity=Severity.WARNING)
 
 
 # -- schemas inside the envelope -------------------------------------------------------------------
@@ -130,14 +126,23 @@ class _Envelope:
     requires_id: bool  # a request's `data` requires `id`: the caller chooses it
 
 
-def _envelope(data: Any, schema: Any, at: str) -> _Envelope | None:
+def _envelope(data: Any, schema: Any, at: str, bare: bool = False) -> _Envelope | None:
+    """What a body says; `bare`: a request body with no `data` member is the attributes
+    themselves (the platform's create operations take them so, operations.md F4-F6)."""
     member, where = _member(data, schema, at, "data")
     if member is None:
-        return None
+        is_object = isinstance(schema, dict) and (
+            schema.get("type") == "object" or isinstance(schema.get("properties"), dict)
+        )
+        return _Envelope(False, at, False) if bare and is_object else None
     is_list = _is_list(member)
     if is_list:
         member, where = _follow(data, member.get("items", {}), jp.child(where, "items"))
     attributes, attributes_at = _member(data, member, where, "attributes")
+    if _is_list(attributes):  # a list's attributes rendered as an array of them (F3)
+        attributes, attributes_at = _follow(
+            data, attributes.get("items", {}), jp.child(attributes_at, "items")
+        )
     required = member.get("required") if isinstance(member, dict) else None
     return _Envelope(
         is_list,
@@ -149,7 +154,7 @@ def _envelope(data: Any, schema: Any, at: str) -> _Envelope | None:
 def _request(data: Any, path: str, method: str, op: dict[str, Any]) -> _Envelope | None:
     where = jp.join("paths", path, method, "requestBody")
     schema, at = _body_schema(data, op.get("requestBody"), where)
-    return _envelope(data, schema, at) if schema is not None else None
+    return _envelope(data, schema, at, bare=True) if schema is not None else None
 
 
 def _response(data: Any, path: str, method: str, op: dict[str, Any]) -> _Envelope | None:
@@ -237,26 +242,33 @@ def _tree(parsed: dict[str, ParsedPath]) -> dict[tuple[str, ...], _Node]:
     return nodes
 
 
-def _attributes(data: Any, node: _Node) -> tuple[str, bool]:
-    """The attributes schema's pointer ("" when no body says) and whether the caller chooses ids:
-    a create's request first (what the client sends), then a replace's, then what reads answer."""
+def _attributes(data: Any, node: _Node) -> tuple[str, bool, bool]:
+    """The attributes schema's pointer ("" when no body says), whether the caller chooses ids,
+    and whether the entity needs attributes at all (it has a GET, POST or PUT of its own: a
+    parent only its children's paths name, or one with a DELETE only, does not).
+
+    A create's request first (what the client sends), then a replace's, then what reads and
+    writes answer."""
     paths = data["paths"]
     found: list[str] = []
-    client_ids = False
+    client_ids = needed = False
     for role, where in (("request", node.collections), ("request", node.items),
                         ("response", node.items), ("response", node.collections)):  # fmt: skip
         for path in where:
             for method, op in operations(paths[path]):
-                if role == "request" and method in ("post", "put"):
+                if method not in ("get", "post", "put"):
+                    continue
+                needed = True
+                if role == "request" and method != "get":
                     got = _request(data, path, method, op)
                     client_ids = client_ids or bool(got and method == "post" and got.requires_id)
-                elif role == "response" and method == "get":
+                elif role == "response":
                     got = _response(data, path, method, op)
                 else:
                     continue
                 if got is not None and got.attributes:
                     found.append(got.attributes)
-    return (found[0] if found else ""), client_ids
+    return (found[0] if found else ""), client_ids, needed
 
 
 def _id_param(node: _Node, parsed: dict[str, ParsedPath], nodes: dict[Any, _Node]) -> str:
@@ -357,10 +369,13 @@ def _declare(
         (p for p in (*node.collections, *node.items, *node.values) if p in paths), collection
     )
     pointer = jp.join("paths", anchor)
-    hint = _hint(paths.get(collection))
+    hinted_at = next((p for p in (*node.collections, *node.items) if _hint(paths[p])), None)
+    hint = _hint(paths[hinted_at]) if hinted_at else {}
+    if hinted_at:
+        _check_hint(index, name, jp.join("paths", hinted_at, cv.ENTITY_EXTENSION), hint)
     owner_params = {parsed[p].owner_param for p in (*node.collections, *node.items) if p in parsed}
     owner_param = sorted(owner_params)[-1] if owner_params else ""
-    schema, client_ids = _attributes(data, node)
+    schema, client_ids, needed = _attributes(data, node)
     hinted_schema = hint.get("schema")
     if isinstance(hinted_schema, str):
         schema_ref: str | None = hinted_schema
@@ -368,6 +383,7 @@ def _declare(
         schema_ref = "#" + schema
     else:
         schema_ref = None
+    if schema_ref is None and needed:
         index.notes.append(
             spec.diagnostic(
                 pointer,
@@ -424,6 +440,52 @@ def _declare(
         owner_param=owner_param,
         values_path=node.values[0] if node.values else None,
     )
+
+
+# What each hint member may say (CONVENTIONS §3); a hint that says something else is an error,
+# since inference would otherwise silently overrule the author.
+_HINT_VALUES = {
+    "kind": cv.ENTITY_KINDS,
+    "owner": cv.OWNER_ROLES,
+    "writer": cv.WRITER_ROLES,
+    "idSource": cv.ID_SOURCES,
+}
+
+
+def _check_hint(index: SpecIndex, name: tuple[str, ...], where: str, hint: dict[str, Any]) -> None:
+    for member, allowed in _HINT_VALUES.items():
+        if member in hint and hint[member] not in allowed:
+            index.notes.append(
+                index.spec.diagnostic(
+                    jp.child(where, member),
+                    "THG020" if member in ("owner", "writer") else "THG021",
+                    f"{cv.ENTITY_EXTENSION} {member} {hint[member]!r} is not one of "
+                    f"{', '.join(allowed)}",
+                    f"Say '{member}: {allowed[0]}' (or another of those), or remove it to let "
+                    "inference decide",
+                )
+            )
+    if len(name) > 1 and "owner" in hint:
+        index.notes.append(
+            index.spec.diagnostic(
+                jp.child(where, "owner"),
+                "THG020",
+                "a child entity inherits its owner",
+                "Remove 'owner' here; say it on the top-level entity",
+            )
+        )
+    schema = hint.get("schema")
+    if "schema" in hint and (
+        not isinstance(schema, str) or lookup(index.spec.data, schema) is MISSING
+    ):
+        index.notes.append(
+            index.spec.diagnostic(
+                jp.child(where, "schema"),
+                "THG021",
+                f"{cv.ENTITY_EXTENSION} schema {schema!r} does not resolve",
+                "Point it at the attributes schema: '#/components/schemas/<Name>'",
+            )
+        )
 
 
 def _check_duplicates(index: SpecIndex, nodes: dict[tuple[str, ...], _Node]) -> None:

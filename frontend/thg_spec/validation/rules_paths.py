@@ -290,7 +290,7 @@ def check_operations(ctx: RuleContext) -> list[Diagnostic]:
     problems = []
     for path, shape in ctx.index.shapes.items():
         entity = ctx.index.entities.get(shape.entity_path)
-        if entity is None or shape.kind not in ("collection", "item", "lookup"):
+        if entity is None or shape.kind not in ("collection", "item", "lookup", "values"):
             continue
         if entity.kind not in cv.ENTITY_KINDS:
             continue  # THG021 reports the kind; the operations depend on it

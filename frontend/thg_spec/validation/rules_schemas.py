@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
 from .. import conventions as cv
 from .. import pointer as jp
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..spec_index import operations
 from .context import RuleContext
 from .regex_compat import OLDEST_PYTHON, newer_syntax
@@ -337,6 +338,33 @@ def _error_document(ctx: RuleContext, schema: Any, published: bool) -> bool:
     return published and _has_member(ctx, schema, "detail")
 
 
+def _error_problem(
+    ctx: RuleContext, at: str, has_body: bool, schema: Any, published: bool
+) -> Diagnostic | None:
+    if published:
+        # The platform declares most errors with a description only, and the runtime raises by
+        # status whatever the body: a missing body is fine there, an odd one worth a warning.
+        if not has_body or (schema is not None and _error_document(ctx, schema, True)):
+            return None
+        found = ctx.spec.diagnostic(
+            at,
+            "THG031",
+            "the error response is neither a JSON:API errors document nor FastAPI's validation "
+            "error: the client raises by status and keeps the body as it came",
+            "Answer {errors: [...]} (or FastAPI's {detail: [...]}) so the client can show each "
+            "error",
+        )
+        return replace(found, severity=Severity.WARNING)
+    if not has_body or schema is None or not _error_document(ctx, schema, False):
+        return ctx.spec.diagnostic(
+            at,
+            "THG031",
+            "the error response is not a JSON:API errors document",
+            "Reference #/components/schemas/ErrorsDocument",
+        )
+    return None
+
+
 def check_responses(ctx: RuleContext) -> list[Diagnostic]:
     problems = []
     paths = ctx.data["paths"]
@@ -364,19 +392,9 @@ def check_responses(ctx: RuleContext) -> list[Diagnostic]:
                         )
                 elif status[:1] in ("4", "5") or status == "default":
                     has_error = has_error or status.startswith("4")
-                    if (
-                        not has_body
-                        or schema is None
-                        or not _error_document(ctx, schema, published)
-                    ):
-                        problems.append(
-                            ctx.spec.diagnostic(
-                                at,
-                                "THG031",
-                                "the error response is not a JSON:API errors document",
-                                "Reference #/components/schemas/ErrorsDocument",
-                            )
-                        )
+                    found = _error_problem(ctx, at, has_body, schema, published)
+                    if found:
+                        problems.append(found)
             if not has_error:
                 problems.append(
                     ctx.spec.diagnostic(
