@@ -144,3 +144,26 @@ def test_nullable_object_errors_point_at_the_failing_field(field: str) -> None:
     assert not check_attributes(schemas, "/components/schemas/Priced", {field: None}).errors
     wrong = check_attributes(schemas, "/components/schemas/Priced", {field: 3})
     assert [e.pointer for e in wrong.errors] == [f"/data/attributes/{field}"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"client_id": "x", "client_secret": "y", "grant_type": "password", "audience": "a"},
+        {"grant_type": "client_credentials"},
+        ["not", "an", "object"],
+    ],
+    ids=["unsupported_grant_type", "invalid_request", "not-an-object"],
+)
+def test_token_400_is_documented_in_every_spec(
+    brandco: Org, products: list[Product], body: Any
+) -> None:
+    """Was in no spec: a generic tool saw an undocumented status on the token endpoint."""
+    response = brandco.http.post("/oauth/token", json=body)
+    assert response.status_code == 400
+    for product in products:
+        documented = product.document["paths"]["/oauth/token"]["post"]["responses"]["400"]
+        schema = documented["content"]["application/json"]["schema"]
+        validator = SchemaSet(product.document).validator(schema["$ref"][1:])
+        assert not list(validator.iter_errors(response.json())), product.name
+    assert response.json()["error"] in ("invalid_request", "unsupported_grant_type")
