@@ -60,7 +60,10 @@ def test_an_event_parses_into_typed_fields() -> None:
     assert e.shape == "DataChangedEvent" and e.attributes == {"state": "APPROVED"}
     assert e.key == event("a1", 2).key != event("a2").key  # per change, not per delivery
     lenient = event_from_resource(resource(method="sideways", status="x"))
-    assert lenient.action == "SIDEWAYS" and lenient.data == {"state": "APPROVED", "status": "x"}
+    assert lenient.action == "SIDEWAYS" and lenient.attributes == {
+        "state": "APPROVED",
+        "status": "x",
+    }
     with pytest.raises(EventFormatError, match="id"):
         event_from_resource({"type": "DataChangedEvent", "attributes": {}, "meta": {}})
     with pytest.raises(AttributeError):
