@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from thg_spec import conventions as cv
 from thg_spec import pointer as jp
 from thg_spec.entities import Entity, Operation, Product
 from thg_spec.validation.refs import lookup, resolve, scan
@@ -324,7 +325,7 @@ def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
         for f in definition.fields if definition.kind == "model" else ():
             wire = f"{wire_prefix}{f.wire}"
             bare = f.annotation.removeprefix("Optional[").removesuffix("]")
-            if wire in wires or not naming.is_identifier(f.wire):
+            if wire in wires or not naming.is_identifier(f.wire) or not cv.filterable(f.wire):
                 continue
             kind = _SCALAR_FIELDS.get(bare)
             if kind is None and bare.startswith("Literal["):
