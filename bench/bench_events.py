@@ -7,8 +7,10 @@ The sandbox runs in a child process (bench_sandbox.py's, on a SQLite file). For 
 (10 and 100) and round, two fresh subscriptions receive the same N events (N items written
 first), then each is drained by one side, the two sides alternating which goes first:
 
-  bare      one httpx.Client: GET /events?maxEvents=B&waitTimeSeconds=0, json, POST /confirm of
-            every id, until N are confirmed (the least work a correct consumer can do)
+  bare      one httpx.Client: GET /events?maxEvents=B&waitTimeSeconds=0, json, then one
+            DELETE /confirm per event (its receipt handle in the `receipt-handle` header, as
+            the platform takes it), until N are confirmed (the least work a correct consumer
+            can do)
   consumer  the runtime's EventConsumer via the generated Client, max_events=B,
             max_in_flight=2B, its other settings default, a handler that only records the time
 
@@ -17,8 +19,7 @@ same clock for both sides (the consumer's thread start-up is not counted; the ba
 none). Before each side the bench process collects its garbage, so neither side pays for a
 full collection of the other's (or the seeding's) leftovers, and the bench waits for the
 consumer on an event rather than by polling in a loop that would compete for the GIL. Confirm
-latency is per event, from its handler's return to the answer of the confirm that carried it
-(p50, p99).
+latency is per event, from its handler's return to the answer of its confirm (p50, p99).
 """
 
 from __future__ import annotations
@@ -67,17 +68,16 @@ def bare_loop(http: httpx.Client, sub: str, count: int, batch: int) -> float:
     started = time.perf_counter()
     while done < count:
         events = http.get(path + "/events", params=params).json()["data"]
-        ids = [e["id"] for e in events]
-        if ids:
-            body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ids}}}
-            http.post(path + "/confirm", json=body).raise_for_status()
-            done += len(ids)
+        for event in events:
+            headers = {"receipt-handle": event["id"]}
+            http.delete(path + "/confirm", headers=headers).raise_for_status()
+            done += 1
     return time.perf_counter() - started
 
 
 class _Timed(EventConsumer):
     """The consumer, with the start of its first poll and the answer time of each confirm
-    (per id) recorded; ``all_acked`` is set once ``expected`` ids have been confirmed."""
+    (per receipt handle) recorded; ``all_acked`` is set once ``expected`` are confirmed."""
 
     acked: Dict[str, float]
     first_poll: float = 0.0
@@ -89,11 +89,9 @@ class _Timed(EventConsumer):
             self.first_poll = time.perf_counter()
         return super().poll(max_events, wait_time_seconds)
 
-    def confirm(self, ids: List[str]) -> Tuple[List[str], List[str]]:
-        answer = super().confirm(ids)
-        now = time.perf_counter()
-        for event_id in ids:
-            self.acked[event_id] = now
+    def confirm_one(self, handle: str) -> bool:
+        answer = super().confirm_one(handle)
+        self.acked[handle] = time.perf_counter()
         if len(self.acked) >= self.expected:
             self.all_acked.set()
         return answer

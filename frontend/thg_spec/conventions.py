@@ -23,6 +23,15 @@ WRITER_ROLES = ("consumer", "provider", "owner")
 ID_SOURCES = ("server", "client")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LIST_PARAMETERS = ("page[number]", "page[size]", "filter")
+# The filter language's reserved words (case-insensitive): an attribute named like one cannot be
+# filtered on, since `null = 'x'` would read as the value. The runtime's parser keeps the same set.
+FILTER_KEYWORDS = frozenset({"and", "or", "true", "false", "null"})
+_FILTER_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def filterable(wire: str) -> bool:
+    """Whether an attribute's wire name can stand in a filter expression."""
+    return bool(_FILTER_SEGMENT.fullmatch(wire)) and wire.lower() not in FILTER_KEYWORDS
 
 
 def id_parameter_name(segment: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
+import itertools
 import json
 import re
 import sys
@@ -703,6 +704,42 @@ def _json_string(text: str, at: int, fail: Any) -> tuple[str, int]:
     return str(value), int(end)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _NotPlain  # a repeated key: the full reader places both
+    return mapping
+
+
+def _not_json(word: str) -> Any:
+    raise _NotPlain  # NaN, Infinity: Python's json reads them, JSON has none
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DEPTH_STEP = {ord("{"): 1, ord("["): 1, ord("}"): -1, ord("]"): -1}
+_BRACKETS_ONLY = {c: None for c in range(128) if c not in _DEPTH_STEP}
+
+
+def _nesting(text: str) -> int:
+    """How deep objects and arrays nest in valid JSON text: outside its strings, JSON is ASCII."""
+    brackets = _STRINGS.sub("", text).translate(_BRACKETS_ONLY)
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, map(ord, brackets))), default=0)
+
+
+def _plain_json(text: str) -> Any:
+    """The data of a JSON document by Python's own reader; _NotPlain for anything the full reader
+    must place or refuse (a syntax error, a repeated key, NaN, deep nesting, a huge integer)."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    try:
+        data = json.loads(body, object_pairs_hook=_unique_keys, parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        raise _NotPlain from None
+    # The root is level 0: the full reader refuses a collection more than MAX_NESTING levels in.
+    if _nesting(body) > MAX_NESTING + 1:
+        raise _NotPlain
+    return data
+
+
 def _load_json(spec: LoadedSpec) -> list[Diagnostic]:
     try:
         return _compose(spec, _json_events(spec.text))
@@ -748,15 +785,13 @@ def load_spec(path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
 def load_text(spec: LoadedSpec) -> list[Diagnostic]:
     """Fill `spec.data` from `spec.text` (`spec.positions` follows on first use); the problems
     found."""
-    if spec.path.suffix.lower() not in JSON_SUFFIXES:
-        try:
-            spec.data = _plain_yaml(spec.text)
-        except _NotPlain:
-            pass
-        else:
-            spec._positions = None
-            return []
-    return _load_full(spec)
+    plain = _plain_json if spec.path.suffix.lower() in JSON_SUFFIXES else _plain_yaml
+    try:
+        spec.data = plain(spec.text)
+    except _NotPlain:
+        return _load_full(spec)
+    spec._positions = None
+    return []
 
 
 def _load_full(spec: LoadedSpec) -> list[Diagnostic]:

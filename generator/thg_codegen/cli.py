@@ -8,11 +8,18 @@ from typing import NoReturn
 
 import click
 
+from .outcome import FORMATS, Exit, Report, use_utf8_output
+
 # Stages are imported inside the commands: `check` on unchanged specs must not pay for the
 # OpenAPI validator, Jinja or black.
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
+
+EXIT_STATUS = """\b
+Exit status: 0 done (valid, generated, up to date, nothing breaking); 1 the answer CI fails on
+(a breaking change, a stale tree); 2 invalid specs or a bad argument (a missing path, an unknown
+revision, an output folder that cannot be written, a broken template); 130 interrupted."""
 
 
 def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
@@ -26,19 +33,50 @@ def _spec_paths(specs: tuple[Path, ...]) -> list[Path]:
     return chosen
 
 
-@click.group()
+_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: diagnostics on stdout, a summary on stderr. json: one JSON document on stdout, "
+    "whatever the outcome (diagnostics included).",
+)
+
+
+@click.group(epilog=EXIT_STATUS)
 @click.version_option(package_name="thg-codegen")
 def main() -> None:
-    """Generate the THG Connect Python client from the platform's OpenAPI documents."""
+    """Generate the THG Connect Python client from the platform's OpenAPI documents.
+
+    \b
+    Examples:
+      thg-codegen validate                      # specs/ against OpenAPI and CONVENTIONS.md
+      thg-codegen generate                      # specs/ -> generated/
+      thg-codegen check                         # CI: exit 1 when generated/ is stale
+      thg-codegen diff HEAD~1 specs             # what the last commit's spec edits break
+    """
+    use_utf8_output()
 
 
-@main.command()
+def _no_specs(report: Report) -> NoReturn:
+    report.finish(
+        Exit.INVALID, "thg-codegen: no spec files found (looked for *.yaml, *.yml, *.json)"
+    )
+
+
+@main.command(epilog=EXIT_STATUS)
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-def validate(specs: tuple[Path, ...]) -> None:
+@_format_option
+def validate(specs: tuple[Path, ...], output_format: str) -> None:
     """Check SPECS (files or folders; default: specs/) against OpenAPI 3.1 and CONVENTIONS.md.
 
-    Every problem is printed as file:line:col /json/pointer: what is wrong. how to fix [rule];
-    exit status 1 when there is any error.
+    Every problem is printed as file:line:col /json/pointer: what is wrong. how to fix [rule].
+
+    \b
+    Examples:
+      thg-codegen validate
+      thg-codegen validate specs/thg-fulfil.yaml --format json
     """
     # Always validates every spec in full. `generate` skips the OpenAPI check for specs its
     # output's manifest shows passed it (the verdict cache); `validate` has no output folder to
@@ -47,25 +85,31 @@ def validate(specs: tuple[Path, ...]) -> None:
     from thg_spec.diagnostics import has_errors
     from thg_spec.validation import validate_paths
 
+    report = Report("validate", output_format)
     paths = _spec_paths(specs)
     if not paths:
-        click.echo("thg-codegen: no spec files found (looked for *.yaml, *.yml, *.json)", err=True)
-        sys.exit(1)
+        _no_specs(report)
     _, problems = validate_paths(paths)
-    for problem in problems:
-        click.echo(problem.format())
+    report.diagnostics(problems)
+    names = [str(p) for p in paths]
     if has_errors(problems):
-        errors = sum(1 for _ in problems)
-        click.echo(f"{errors} problem(s) in {len(paths)} spec(s)", err=True)
-        sys.exit(1)
-    click.echo(f"{len(paths)} spec(s) valid: {', '.join(str(p) for p in paths)}", err=True)
+        report.finish(
+            Exit.INVALID, f"{len(problems)} problem(s) in {len(paths)} spec(s)", specs=names
+        )
+    report.finish(Exit.OK, f"{len(paths)} spec(s) valid: {', '.join(names)}", specs=names)
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--fail-on", type=click.Choice(["breaking", "none"]), default="breaking")
+@_format_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "none"]),
+    default="breaking",
+    show_default=True,
+    help="none: report breaking changes but exit 0.",
+)
 @click.option(
     "--acknowledged",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -77,10 +121,15 @@ def diff(old: str, new: str, output_format: str, fail_on: str, acknowledged: Pat
     """Classify the changes from OLD to NEW specs (files, folders or git revisions like HEAD~1).
 
     Every change of the generated client's public surface is breaking, non-breaking or docs-only,
-    with the reason and, for breaking ones, what to change in your code. Exit status 1 when a
-    breaking change is found (unless --fail-on none) or when a spec is invalid. With
-    --acknowledged FILE, breaking changes FILE lists are marked acknowledged and do not fail;
-    entries matching no change are reported as stale.
+    with the reason and, for breaking ones, what to change in your code. With --acknowledged
+    FILE, breaking changes FILE lists are marked acknowledged and do not fail; entries matching
+    no change are reported as stale.
+
+    \b
+    Examples:
+      thg-codegen diff main specs                       # the work tree's specs against main
+      thg-codegen diff HEAD~1 HEAD --format json
+      thg-codegen diff main specs --acknowledged specs/BREAKING.md
     """
     from .diff.command import run_diff  # the diff package loads only for this command
 
@@ -103,41 +152,45 @@ _templates_option = click.option(
 )
 
 
-def _report_failure(error: Exception) -> None:
+def _fail(report: Report, error: Exception) -> NoReturn:
+    """Invalid specs, a broken template override or an output path that cannot be written:
+    nothing was written, and the exit status says the input was wrong."""
     from thg_spec.pipeline import SpecError
 
-    from .generate import TemplateError
     from .writer import OutputPathError
 
+    if isinstance(error, SpecError):
+        report.diagnostics(error.diagnostics)
+        report.finish(Exit.INVALID, f"{len(error.diagnostics)} problem(s); nothing was written")
     if isinstance(error, OutputPathError):
-        click.echo(f"thg-codegen: {error}", err=True)
-    elif isinstance(error, SpecError):
-        for problem in error.diagnostics:
-            click.echo(problem.format())
-        click.echo(f"{len(error.diagnostics)} problem(s); nothing was written", err=True)
-    elif isinstance(error, TemplateError):
-        click.echo(f"thg-codegen: {error}; nothing was written", err=True)
-    else:
-        click.echo(f"thg-codegen: {error}; nothing was written", err=True)
+        report.finish(Exit.INVALID, f"thg-codegen: {error}", error=str(error))
+    report.finish(Exit.INVALID, f"thg-codegen: {error}; nothing was written", error=str(error))
 
 
-def _report_interrupt(output: Path) -> NoReturn:
-    click.echo(
+def _interrupted(report: Report, output: Path) -> NoReturn:
+    report.finish(
+        Exit.INTERRUPTED,
         f"thg-codegen: interrupted; if {output} was being written, the next `thg-codegen "
         "generate` completes it (`check` reports it incomplete until then)",
-        err=True,
     )
-    sys.exit(130)
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @_output_option
 @_templates_option
-def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+@_format_option
+def generate(
+    specs: tuple[Path, ...], output: Path, templates: Path | None, output_format: str
+) -> None:
     """Generate the client distribution from SPECS (default: specs/) into OUTPUT.
 
     Validates first; on any problem prints every diagnostic and leaves OUTPUT untouched.
+
+    \b
+    Examples:
+      thg-codegen generate
+      thg-codegen generate specs/thg-fulfil.yaml -o build/client --templates my-templates
     """
     from thg_spec.pipeline import SpecError
 
@@ -146,36 +199,50 @@ def generate(specs: tuple[Path, ...], output: Path, templates: Path | None) -> N
     from .generate import generate as run
     from .writer import OutputPathError, UnsafePathError
 
+    report = Report("generate", output_format)
     paths = _spec_paths(specs)
     if not paths:
-        click.echo("thg-codegen: no spec files found (looked for *.yaml, *.yml, *.json)", err=True)
-        sys.exit(1)
+        _no_specs(report)
     try:
         written, removed = run(paths, output, templates)
     except (SpecError, TemplateError, FormattingError, UnsafePathError, OutputPathError) as error:
-        _report_failure(error)
-        sys.exit(1)
+        _fail(report, error)
     except KeyboardInterrupt:
-        _report_interrupt(output)
-    click.echo(
+        _interrupted(report, output)
+    report.finish(
+        Exit.OK,
         f"generated {output} from {len(paths)} spec(s): "
         f"{len(written)} file(s) written, {len(removed)} removed",
-        err=True,
+        output=str(output),
+        written=written,
+        removed=removed,
     )
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @_output_option
 @_templates_option
-def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
-    """Exit 1 when OUTPUT is not exactly what `generate` would write from SPECS."""
+@_format_option
+def check(
+    specs: tuple[Path, ...], output: Path, templates: Path | None, output_format: str
+) -> None:
+    """Exit 1 when OUTPUT is not exactly what `generate` would write from SPECS.
+
+    \b
+    Examples:
+      thg-codegen check
+      thg-codegen check -o generated --format json
+    """
     from .manifest import output_is_current
 
+    report = Report("check", output_format)
     paths = _spec_paths(specs)
+    if not paths:
+        _no_specs(report)
+    current = f"{output} is up to date with {len(paths)} spec(s)"
     if output_is_current(paths, output, templates):
-        click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)
-        return
+        report.finish(Exit.OK, current, output=str(output), differences=[])
     from thg_spec.pipeline import SpecError
 
     from .formatting import FormattingError
@@ -185,27 +252,35 @@ def check(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None
     try:
         problems = run(paths, output, templates)
     except (SpecError, TemplateError, FormattingError) as error:
-        _report_failure(error)
-        sys.exit(1)
-    if problems:
-        for line in problems[:50]:
-            click.echo(line)
-        more = f" (first 50 shown)" if len(problems) > 50 else ""
-        click.echo(
-            f"{output} is stale: {len(problems)} difference(s){more}; run `thg-codegen generate`",
-            err=True,
-        )
-        sys.exit(1)
-    click.echo(f"{output} is up to date with {len(paths)} spec(s)", err=True)
+        _fail(report, error)
+    if not problems:
+        report.finish(Exit.OK, current, output=str(output), differences=[])
+    report.lines(problems[:50])
+    more = " (first 50 shown)" if len(problems) > 50 and not report.json else ""
+    report.finish(
+        Exit.FOUND,
+        f"{output} is stale: {len(problems)} difference(s){more}; run `thg-codegen generate`",
+        output=str(output),
+        differences=problems,
+    )
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @_output_option
 @_templates_option
-def release(specs: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+@_format_option
+def release(
+    specs: tuple[Path, ...], output: Path, templates: Path | None, output_format: str
+) -> None:
     """Record the current generation as released: OUTPUT/released/ keeps its version, specs and
-    changelog, and later generations compute their version and changelog from it."""
+    changelog, and later generations compute their version and changelog from it.
+
+    \b
+    Examples:
+      thg-codegen release
+      thg-codegen release specs -o generated --format json
+    """
     from thg_spec.pipeline import SpecError
 
     from .formatting import FormattingError
@@ -213,12 +288,19 @@ def release(specs: tuple[Path, ...], output: Path, templates: Path | None) -> No
     from .generate import release as run
     from .writer import OutputPathError, UnsafePathError
 
+    report = Report("release", output_format)
     paths = _spec_paths(specs)
+    if not paths:
+        _no_specs(report)
     try:
         version = run(paths, output, templates)
     except (SpecError, TemplateError, FormattingError, UnsafePathError, OutputPathError) as error:
-        _report_failure(error)
-        sys.exit(1)
+        _fail(report, error)
     except KeyboardInterrupt:
-        _report_interrupt(output)
-    click.echo(f"recorded {version} as released in {output / 'released'}", err=True)
+        _interrupted(report, output)
+    report.finish(
+        Exit.OK,
+        f"recorded {version} as released in {output / 'released'}",
+        output=str(output),
+        version=version,
+    )

@@ -108,19 +108,31 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.document(), status_code=exc.status, headers=exc.headers)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path. An extension's route (the documents' or
+    subscriptions' POST) sits before the generic one (their GET) on the same path, and Starlette
+    would name only the first route's methods."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
         error = ErrorObject(
             405, "MethodNotAllowed", f"{request.method} is not allowed on this path."
         )
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     elif exc.status_code == 404:
         error = ErrorObject(404, "NotFound", "No such path.")
     else:
         error = ErrorObject(exc.status_code, "HttpError", str(exc.detail))
-    return JSONResponse(
-        errors_document([error]), status_code=exc.status_code, headers=dict(exc.headers or {})
-    )
+    return JSONResponse(errors_document([error]), status_code=exc.status_code, headers=headers)
 
 
 def create_app(sandbox: Sandbox, extensions: Sequence[Extension] = ()) -> Starlette:

@@ -16,6 +16,7 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.events import Subscription
+from thg_connect_core import Event
 from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
 from thg_connect.thg_fulfil import InventoryItemFilter as F
 
@@ -112,7 +113,14 @@ def test_client_chosen_ids_and_actions(client: Callable[[str], Client]) -> None:
         subscriptions.create("", Subscription())
     assert name in {s.id for s in subscriptions.list(page_size=100)}
     events = subscriptions(name).poll(wait_time_seconds=0, max_events=5)
-    assert isinstance(events, list)
+    assert isinstance(events, list) and all(isinstance(e, Event) for e in events)
+    for event in events:  # the generated confirm: one event, its handle in a header
+        confirmed = subscriptions(name).confirm(receipt_handle=event.id)
+        assert confirmed is not None and confirmed.key == event.key
+        with pytest.raises(NotFoundError):  # already gone: a retried confirm is harmless
+            subscriptions(name).confirm(receipt_handle=event.id)
+    with pytest.raises(ValueError):
+        subscriptions(name).confirm(receipt_handle="")
     subscriptions(name).delete()
 
 

@@ -412,6 +412,41 @@ CASES: tuple[DiffCase, ...] = (
         {(N, "default-changed")},
         ("default: all}", "default: none}"),
     ),
+    # Additions that take a Python name an existing thing had (issue 17): the spec-level surface
+    # sees only an addition; the generated client's names moved.
+    _case(
+        "action-takes-accessor-name",
+        {(N, "operation-added"), (B, "name-changed"), (B, "name-rebound")},
+        (
+            _ARCHIVE,
+            "  /api/mini/v1/{owner}/widget/{widgetId}/run-check:\n"
+            "    parameters:\n"
+            "      - $ref: '#/components/parameters/Owner'\n"
+            "      - {name: widgetId, in: path, required: true, schema: {type: string}}\n"
+            "    post:\n"
+            "      operationId: runWidgetCheck\n"
+            "      x-thg-action: check\n"
+            "      summary: Run the check\n"
+            "      description: Starts the widget's check.\n"
+            "      responses:\n"
+            "        '200': {$ref: '#/components/responses/WidgetOne'}\n"
+            "        '404': {$ref: '#/components/responses/Error'}\n" + _ARCHIVE,
+        ),
+    ),
+    _case(
+        "field-added-takes-python-name",
+        {(N, "field-added"), (B, "name-changed"), (B, "name-rebound")},
+        (
+            "        ReasonCode: {type: string}\n",
+            "        ReasonCode: {type: string}\n        reason_code: {type: string}\n",
+        ),
+        before=(
+            (
+                "        name: {type: string, minLength: 1}\n",
+                "        name: {type: string, minLength: 1}\n        ReasonCode: {type: string}\n",
+            ),
+        ),
+    ),
     _case(
         "docs-only",
         {(D, "docs-changed")},
@@ -456,8 +491,8 @@ def case_dir(case: DiffCase) -> Path:
 
 
 def write_all(update_expected: bool) -> None:
-    from click.testing import CliRunner
-    from thg_codegen.cli import main
+    from thg_codegen.diff import diff_products, load_source
+    from thg_codegen.diff.report import as_json
 
     for case in CASES:
         folder = case_dir(case)
@@ -470,9 +505,9 @@ def write_all(update_expected: bool) -> None:
                 (folder / side / name).write_text(text, encoding="utf-8")
         if update_expected:
             where = folder.relative_to(Path.cwd())
-            args = ["diff", str(where / "old"), str(where / "new"), "--format", "json"]
-            result = CliRunner().invoke(main, args)
-            (folder / "expected.json").write_text(result.stdout, encoding="utf-8")
+            old, new = str(where / "old"), str(where / "new")
+            report = as_json(diff_products(load_source(old), load_source(new)), old, new)
+            (folder / "expected.json").write_text(report, encoding="utf-8")
 
 
 if __name__ == "__main__":

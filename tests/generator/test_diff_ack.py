@@ -150,7 +150,7 @@ def test_malformed_entry_is_an_error_with_its_line(tmp_path: Path, line: str, me
     with pytest.raises(AcknowledgementError, match=message):
         parse_acknowledgements(Path(ack).read_text("utf-8"), ack)
     result = _diff(OLD, NEW, "--acknowledged", ack, "--fail-on", "none")
-    assert result.exit_code == 1  # a broken file must not pass silently, even without failing
+    assert result.exit_code == 2  # a broken file must not pass silently, even without failing
     assert result.stdout == ""
     assert result.stderr.startswith(f"thg-codegen diff: {ack}:3: ")
 

@@ -49,7 +49,8 @@ def test_json_report_shape() -> None:
     result = _diff(old, new, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert set(report) == {"old", "new", "bump", "summary", "changes"}
+    assert set(report) == {"command", "exit_code", "old", "new", "bump", "summary", "changes"}
+    assert (report["command"], report["exit_code"]) == ("diff", 1)
     assert (report["old"], report["new"], report["bump"]) == (old, new, "major")
     assert report["summary"] == {"breaking": 1, "non-breaking": 1, "docs": 0}
     removed, added = report["changes"]  # breaking first
@@ -85,14 +86,14 @@ def test_text_report_groups_breaking_additions_docs(tmp_path: Path) -> None:
 def test_invalid_spec_gives_located_diagnostics() -> None:
     broken = REPO / "tests" / "generator" / "specs" / "broken" / "security" / "mini.yaml"
     result = _diff(str(VALID), str(broken))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "[THG050]" in result.stdout and "nothing compared" in result.stderr
 
 
 def test_unknown_source_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = _diff("no-such-thing", str(VALID))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not a git repository" in result.stderr
 
 
@@ -145,14 +146,14 @@ def test_git_revisions(spec_repo: Path) -> None:
 
 def test_git_revision_with_invalid_spec(spec_repo: Path) -> None:
     result = _diff("HEAD~1", "HEAD")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout.startswith("HEAD:specs/mini.yaml:")
     assert "[THG000]" in result.stdout
 
 
 def test_git_revision_that_does_not_exist(spec_repo: Path) -> None:
     result = _diff("v9.9", "HEAD~1")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "neither a spec file, a folder, nor a git revision" in result.stderr
 
 

@@ -71,5 +71,7 @@ def test_every_rule_kind_and_category_is_covered() -> None:
         "constraint-tightened",
         "operation-path-changed",
         "owner-direction-changed",
+        "name-changed",
+        "name-rebound",
     ):
         assert ("breaking", kind) in covered, kind

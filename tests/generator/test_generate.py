@@ -125,7 +125,7 @@ def test_a_failed_run_leaves_the_output_byte_identical(case: str, tmp_path: Path
         (overrides / "version.py.j2").write_text(text)
         args += ["--templates", str(overrides)]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # invalid specs or a broken template override
     assert "nothing was written" in result.output
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -192,3 +192,32 @@ def test_the_golden_client_imports_lazily_and_reads_real_json() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "name='x'" in result.stdout and "ok" in result.stdout
+
+
+def test_attributes_named_like_filter_keywords_are_not_filter_fields(tmp_path: Path) -> None:
+    """`null`, `and`, `TRUE`… cannot stand in a filter (`null = 'x'` reads as the value): the
+    generated filter class leaves them out instead of failing at import (found by hypothesis
+    in test_hostile_specs: a property `null` holding an object made `StringField("null.value")`)."""
+    name = "        name: {type: string, minLength: 1}\n"
+    extra = (
+        "        null: {type: object, properties: {value: {type: string}}}\n"
+        "        TRUE: {type: string}\n"
+        "        and: {type: integer}\n"
+        "        nullable: {type: string}\n"
+    )
+    spec = tmp_path / "mini.yaml"
+    spec.write_text(VALID.read_text(encoding="utf-8").replace(name, name + extra, 1), "utf-8")
+    generate([spec], tmp_path / "out")
+    script = textwrap.dedent("""
+        from thg_connect.mini import Widget, WidgetFilter
+        names = {f for f in vars(WidgetFilter) if not f.startswith("_")}
+        assert "nullable" in names and "name" in names, names
+        assert not {n for n in names if n.split("_")[0] in ("null", "true", "and")}, names
+        w = Widget.model_validate({"name": "n", "null": {"value": "v"}, "TRUE": "t", "and": 1})
+        print("ok")
+        """)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out" / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0 and "ok" in result.stdout, result.stderr

@@ -290,7 +290,7 @@ def _specs_and_output(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _refused(result: Any, entry: Path) -> None:
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # an invalid spec
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if entry.name in line]

@@ -269,3 +269,34 @@ def test_the_source_map_is_built_on_first_use_and_matches_a_full_load(tmp_path: 
     twin = loader.LoadedSpec(spec.path, spec.display_name, None, {}, spec.text)
     loader._load_full(twin)
     assert spec.positions == twin.positions and "/200" in spec.positions
+
+
+@settings(max_examples=200, deadline=None)
+@given(_documents, st.sampled_from([None, 0, 2, "\t"]), st.booleans())
+def test_json_documents_load_as_the_full_reader_loads_them(
+    tmp_path_factory: Any, document: Any, indent: Any, ascii_only: bool
+) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.json"
+    path.write_text(json.dumps(document, indent=indent, ensure_ascii=ascii_only), encoding="utf-8")
+    spec, problems = load_spec(path)
+    assert problems == [] and spec.data == document
+    assert spec._positions is None
+    assert _full_composer(spec) == (document, [])
+
+
+_json_bits = st.sampled_from(
+    [
+        "{", "}", "[", "]", ":", ",", ' "a"', '"b"', '"\\"}["', '"\\u00e9"', "1", "-0.5e3",
+        "9" * 5000, "NaN", "Infinity", "true", "null", "\ufeff", " ", "\n", "[" * 60, "]" * 60,
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_json_bits, max_size=30).map("".join))
+def test_any_json_loads_as_the_full_reader_loads_it(tmp_path_factory: Any, text: str) -> None:
+    path = Path(tmp_path_factory.mktemp("load")) / "doc.json"
+    path.write_text(text, encoding="utf-8")
+    spec, problems = load_spec(path)
+    data, full_problems = _full_composer(spec)
+    assert (spec.data, problems) == (data, full_problems)

@@ -43,7 +43,7 @@ def test_broken_spec_diagnostics(case: Case) -> None:
         case
     ), "fixture is stale: run python -m tests.generator.broken_specs --update"
     code, out = _validate(str(spec.relative_to(REPO)))
-    assert code == 1
+    assert code == 2  # invalid specs
     assert f"[{case.rule}]" in out, out
     for line in out.splitlines():
         # file:line:col /pointer: message. hint [rule]
@@ -61,11 +61,11 @@ def test_broken_spec_diagnostics(case: Case) -> None:
 def test_all_problems_reported_in_one_run() -> None:
     specs = [str((case_dir(c) / "mini.yaml").relative_to(REPO)) for c in CASES[3:6]]
     code, out = _validate(*specs)
-    assert code == 1
+    assert code == 2  # invalid specs
     assert {line.split(":", 1)[0] for line in out.splitlines()} == set(specs)
 
 
 def test_no_spec_files_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no spec files" in result.stderr

@@ -68,7 +68,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result  # a bad output path is a bad argument
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
@@ -114,7 +114,7 @@ def test_a_write_refused_midway_is_one_line(
     monkeypatch.setattr(writer, "_write_atomic", refuse)
     result = CliRunner().invoke(main, ["generate", str(MINI), "-o", str(out)])
     assert (
-        result.exit_code == 1
+        result.exit_code == 2
         and result.exception is None
         or isinstance(result.exception, SystemExit)
     )

@@ -3,13 +3,25 @@ fail a poll; the field readers (epoch seconds, reference forms) are exact and ne
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thg_connect_core import Reference, event_from_resource
+import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from thg_connect_core import (
+    EventDocument,
+    EventFormatError,
+    EventListDocument,
+    Reference,
+    event_from_resource,
+    register_entity_models,
+)
+from thg_connect_core._event_entities import _LOOKUPS
 from thg_connect_core._event_fields import epoch_seconds, lenient_reference
 from thg_connect_core._events import events_from_document
 
@@ -72,6 +84,72 @@ def test_the_legacy_form_decodes_and_its_created_at_is_epoch_seconds() -> None:
     assert updated.occurred_at is None  # createdAt is the entity's creation, not this change
 
 
+def test_the_key_is_the_change_not_the_delivery() -> None:
+    again = {**RESOURCE_FORM, "id": "AQEB-other", "meta": {**RESOURCE_FORM["meta"],
+                                                           "receiptHandle": "AQEB-other"}}  # fmt: skip
+    first, second = event_from_resource(RESOURCE_FORM), event_from_resource(again)
+    assert first.id != second.id and first.key == second.key
+    entity = RESOURCE_FORM["attributes"]
+    later = {**RESOURCE_FORM, "attributes": {**entity, "version": "2"}}
+    deleted = {**RESOURCE_FORM, "meta": {**RESOURCE_FORM["meta"], "method": "delete"}}
+    assert len({first.key, event_from_resource(later).key, event_from_resource(deleted).key}) == 3
+
+
+def test_the_handle_may_come_in_meta_only_and_the_old_sandbox_shape_still_reads() -> None:
+    bare = {**RESOURCE_FORM, "id": None}
+    assert event_from_resource(bare).id == HANDLE
+    old = {
+        "id": "6a1c", "type": "events:event",
+        "attributes": {"action": "UPDATED", "entityType": "thg-fulfil:inventory-item",
+                       "product": "thg-fulfil", "owner": "brandco", "entityId": "i1",
+                       "reference": "thg:thg-fulfil:inventory-item#brandco@i1", "version": "2"},
+        "meta": {"subscriptionId": "s", "receiveCount": 2, "hiddenUntil": None},
+    }  # fmt: skip
+    e = event_from_resource(old)
+    assert (e.shape, e.action, e.receive_count, e.key) == ("events:event", "UPDATED", 2, "6a1c")
+    assert e.entity is None and e.attributes is None and e.data is None
+
+
+class Site(BaseModel):
+    site_name: str = ""
+    domain_name: str = ""
+    model_config = {"alias_generator": lambda n: n.split("_")[0] + n.split("_")[1].title()}
+
+
+def test_the_entity_decodes_into_the_registered_model() -> None:
+    def lookup(entity_type: str) -> Any:
+        return Site if entity_type == "thg-commerce:site" else None
+
+    register_entity_models(lookup)
+    register_entity_models(lookup)  # idempotent
+    try:
+        e = event_from_resource(RESOURCE_FORM)
+        assert isinstance(e.data, Site) and e.data.site_name == "Will"
+        assert e.entity_as(Site).domain_name == "https://example.test"
+        legacy = event_from_resource(LEGACY_FORM)  # a type nobody registered: the mapping
+        assert legacy.data == {"sku": "SKU-1", "title": "Amber"}
+        odd = {**RESOURCE_FORM, "attributes": {**RESOURCE_FORM["attributes"],
+                                               "attributes": {"siteName": 7}}}  # fmt: skip
+        assert event_from_resource(odd).data == {"siteName": 7}  # does not fit: the mapping
+        with pytest.raises(ValidationError):
+            event_from_resource(odd).entity_as(Site)
+        with pytest.raises(EventFormatError):
+            event_from_resource({"id": "x", "type": "events:event", "attributes": {}}).entity_as(
+                Site
+            )
+    finally:
+        _LOOKUPS.remove(lookup)
+
+
+def test_poll_and_confirm_documents_decode_into_events() -> None:
+    body = b'{"data": [%s, 5], "meta": {}}' % json.dumps(RESOURCE_FORM).encode()
+    polled = TypeAdapter(EventListDocument).validate_json(body).data
+    assert [e.id for e in polled] == [HANDLE]
+    single = TypeAdapter(EventDocument).validate_json(json.dumps({"data": RESOURCE_FORM}))
+    assert single.data is not None and single.data.key == polled[0].key
+    assert TypeAdapter(EventDocument).validate_json(b'{"data": {"odd": 1}}').data is None
+
+
 def test_odd_records_are_skipped_and_never_fail_the_others() -> None:
     good = {"id": "e1", "type": "events:event", "attributes": {"action": "CREATED"}}
     document = {"data": [good, 7, None, {"type": "events:event"}, {"x": 1}, RESOURCE_FORM]}
@@ -95,6 +173,27 @@ KEYS = st.sampled_from(["id", "type", "attributes", "meta", "metadata", "data", 
 RECORD = st.dictionaries(KEYS, JSON | st.sampled_from(["events:event", "DataChangedEvent"]))
 
 
+ENTITY = st.fixed_dictionaries(
+    {"id": st.text(max_size=4), "type": st.text(max_size=6), "version": st.text(max_size=2)},
+    optional={"attributes": JSON, "meta": st.dictionaries(st.sampled_from(
+        ["owner", "updatedAt", "status", "parent", "reference"]), JSON)},
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(ENTITY, st.text(min_size=1, max_size=8), st.text(min_size=1, max_size=8))
+def test_every_delivery_of_one_change_has_the_same_key(
+    entity: Dict[str, Any], first: str, second: str
+) -> None:
+    def delivery(handle: str) -> Dict[str, Any]:
+        return {"id": handle, "type": "DataChangedEvent", "attributes": entity,
+                "meta": {"receiptHandle": handle, "method": "update"}}  # fmt: skip
+
+    one, two = event_from_resource(delivery(first)), event_from_resource(delivery(second))
+    assert (one.id, two.id) == (first, second)
+    assert one.key == two.key or not entity["id"]  # no entity id: the handle is all there is
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(RECORD | JSON, max_size=6))
 def test_decoding_anything_never_raises_and_every_lazy_field_is_safe(records: Any) -> None:
@@ -107,6 +206,9 @@ def test_decoding_anything_never_raises_and_every_lazy_field_is_safe(records: An
         assert e.occurred_at is None or e.occurred_at.tzinfo is not None
         assert e.state is None or isinstance(e.state, str)
         assert e.hidden_until is None or e.hidden_until.tzinfo is not None
+        assert isinstance(e.key, str) and e.key and e.receipt_handle == e.id
+        assert e.attributes is None or hasattr(e.attributes, "get")
+        e.data  # the mapping, a model, or None: never raises
         assert repr(e).startswith("Event(")
         try:
             e.reference

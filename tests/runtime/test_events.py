@@ -23,40 +23,49 @@ from thg_connect_core import (
 )
 
 
-def resource(event_id: str = "e1", receive_count: int = 1, **attributes: Any) -> Dict[str, Any]:
-    attrs = {
-        "eventType": "DataChangedEvent", "action": "CREATED",
-        "entityType": "thg-fulfil:inventory-item.approval", "product": "thg-fulfil",
-        "owner": "brandco", "actor": "thg", "entityId": "a1",
-        "reference": "thg:thg-fulfil:inventory-item.approval#brandco@a1",
-        "path": "/api/thg-fulfil/v1/brandco/inventory-item/i1/approval",
-        "parent": {"thg-fulfil:inventory-item": "i1"}, "version": "1", "state": "APPROVED",
-        "occurredAt": "2026-02-11T13:09:43+00:00",
-    }  # fmt: skip
-    attrs.update(attributes)
+def resource(
+    handle: str = "e1#1", entity_id: str = "a1", method: str = "create", **attributes: Any
+) -> Dict[str, Any]:
+    """One delivery in the platform's shape (CONVENTIONS §11): the handle is per delivery."""
     return {
-        "id": event_id,
-        "type": "events:event",
-        "attributes": attrs,
-        "meta": {"subscriptionId": "sub", "receiveCount": receive_count, "hiddenUntil": None},
-    }
+        "id": handle,
+        "type": "DataChangedEvent",
+        "attributes": {
+            "id": entity_id, "type": "thg-fulfil:inventory-item.approval", "version": "1",
+            "attributes": {"state": "APPROVED", **attributes}, "links": None,
+            "meta": {
+                "product": "thg-fulfil", "owner": "brandco", "creator": "thg",
+                "parent": {"thg-fulfil:inventory-item": "i1"},
+                "reference": f"thg:thg-fulfil:inventory-item.approval#brandco@{entity_id}",
+                "createdAt": "2026-02-11T13:09:43.710356",
+                "updatedAt": "2026-02-11T13:09:43.710356",
+            },
+        },
+        "meta": {"receiptHandle": handle, "subscriptionId": "sub", "method": method},
+    }  # fmt: skip
 
 
-def event(event_id: str = "e1", receive_count: int = 1) -> Event:
-    return event_from_resource(resource(event_id, receive_count))
+def event(name: str = "e1", delivery: int = 1) -> Event:
+    """Delivery ``delivery`` of the change of entity ``name``: a new handle each time."""
+    return event_from_resource(resource(f"{name}#{delivery}", name))
 
 
 def test_an_event_parses_into_typed_fields() -> None:
-    e = event()
+    e = event("a1")
     assert e.reference == Reference.parse("thg:thg-fulfil:inventory-item.approval#brandco@a1")
-    assert (e.action, e.state, e.actor, e.receive_count) == ("CREATED", "APPROVED", "thg", 1)
+    assert (e.action, e.state, e.actor, e.receive_count) == ("CREATED", "APPROVED", "", 1)
+    assert e.id == e.receipt_handle == "a1#1" and e.subscription_id == "sub"
     assert e.occurred_at is not None and e.occurred_at.utcoffset() is not None
     assert e.parent == {"thg-fulfil:inventory-item": "i1"} and e.parent_id == "i1"
-    assert e.shape == "events:event" and e.entity is None
-    lenient = event_from_resource(resource(action=None, occurredAt="yesterday"))
-    assert lenient.action == "" and lenient.occurred_at is None  # lenient: still an event
+    assert e.shape == "DataChangedEvent" and e.attributes == {"state": "APPROVED"}
+    assert e.key == event("a1", 2).key != event("a2").key  # per change, not per delivery
+    lenient = event_from_resource(resource(method="sideways", status="x"))
+    assert lenient.action == "SIDEWAYS" and lenient.attributes == {
+        "state": "APPROVED",
+        "status": "x",
+    }
     with pytest.raises(EventFormatError, match="id"):
-        event_from_resource({"type": "events:event", "attributes": {}})
+        event_from_resource({"type": "DataChangedEvent", "attributes": {}, "meta": {}})
     with pytest.raises(AttributeError):
         e.id = "other"  # type: ignore[misc]
 
@@ -76,11 +85,17 @@ def test_a_redelivery_of_a_held_or_finished_event_is_not_run_again() -> None:
     a = event("a")
     assert state.received([a], now=0.0) == [a]
     assert state.start(a, now=1.0)
-    assert state.received([a], now=31.0) == []  # still running: the new window applies
+    a2 = event("a", 2)  # the same change delivered again: a new handle
+    assert state.received([a2], now=31.0) == []  # still running: the new window applies
     assert state.in_flight == 1 and state.deadline(a) == 56.0 and state.redelivered == 1
     state.finished(a, None, now=40.0)
-    assert state.received([a], now=41.0) == []  # its confirm is pending: that settles it
-    assert state.in_flight == 0 and state.next_confirm(42.0) == (["a"], 0.0)
+    assert state.next_confirm(40.0)[0] == [(a.key, "a#2")]  # the newest delivery's handle
+    state.confirms.settled(a.key)
+    state.received([a], now=30.0)
+    state.start(a, now=30.0)
+    state.finished(a, None, now=31.0)
+    assert state.received([event("a", 3)], now=41.0) == []  # its confirm is pending: settles it
+    assert state.in_flight == 0 and state.next_confirm(42.0) == ([(a.key, "a#3")], 0.0)
 
 
 def test_events_past_their_budget_are_not_started_and_overruns_are_reported_once() -> None:
@@ -94,7 +109,7 @@ def test_events_past_their_budget_are_not_started_and_overruns_are_reported_once
     assert state.overdue(124.0) == [] and state.overdue(126.0) == [slow]
     assert state.overdue(130.0) == []  # once
     state.finished(slow, None, now=131.0)
-    assert state.next_confirm(131.0)[0] == ["slow"]
+    assert state.next_confirm(131.0)[0] == [(slow.key, "slow#1")]
 
 
 def test_in_flight_is_the_held_table_and_cannot_leak() -> None:
@@ -121,17 +136,18 @@ def test_the_handler_pace_bounds_the_backlog_to_what_can_start_in_the_window() -
 
 def test_failures_are_redelivered_until_parked() -> None:
     state = ConsumerState(ConsumerSettings(max_deliveries=3, confirm_linger=0))
-    first = event("x", receive_count=1)
-    state.received([first], now=0)
-    state.start(first, now=0)
-    assert state.finished(first, RuntimeError("boom"), now=1) is None
-    assert state.next_confirm(1)[0] == []  # left for redelivery
-    third = event("x", receive_count=3)
-    state.received([third], now=40)
-    state.start(third, now=40)
-    parked = state.finished(third, RuntimeError("boom"), now=41)
-    assert parked is not None and parked.event.id == "x" and state.parked == [parked]
-    assert state.next_confirm(41)[0] == ["x"]  # parked: confirmed so it stops looping
+    for delivery in (1, 2):  # the platform counts no deliveries: the consumer does, by key
+        failing = event("x", delivery)
+        state.received([failing], now=40.0 * delivery)
+        state.start(failing, now=40.0 * delivery)
+        assert state.finished(failing, RuntimeError("boom"), now=40.0 * delivery + 1) is None
+        assert state.next_confirm(40.0 * delivery + 1)[0] == []  # left for redelivery
+    third = event("x", 3)
+    state.received([third], now=120)
+    state.start(third, now=120)
+    parked = state.finished(third, RuntimeError("boom"), now=121)
+    assert parked is not None and parked.event.id == "x#3" and state.parked == [parked]
+    assert state.next_confirm(121)[0] == [(third.key, "x#3")]  # parked: confirmed, stops looping
 
 
 def test_confirms_linger_briefly_while_more_handlers_are_about_to_finish() -> None:
@@ -148,10 +164,13 @@ def test_confirms_linger_briefly_while_more_handlers_are_about_to_finish() -> No
     for e in events[10:]:
         state.start(e, now=1)
         state.finished(e, None, now=2)
-    assert state.next_confirm(2.0)[0] == []  # one request at a time
-    state.confirms.done(10, 0)
-    assert len(state.next_confirm(2.0)[0]) == 100  # a full batch goes at once
-    state.confirms.done(100, 0)
+    assert state.next_confirm(2.0)[0] == []  # one round at a time
+    for e in events[:10]:
+        state.confirms.settled(e.key)
+    full = state.next_confirm(2.0)[0]
+    assert len(full) == 100  # a full round goes at once
+    for key, _ in full:
+        state.confirms.settled(key)
     assert len(state.next_confirm(2.0)[0]) == 20  # nothing left running: no linger
 
 
@@ -176,7 +195,7 @@ def notification(*resources: Dict[str, Any]) -> bytes:
 
 
 def test_a_notification_handles_each_event_and_confirms_only_the_handled() -> None:
-    body = notification(resource("ok"), resource("bad"))
+    body = notification(resource("ok", "e1"), resource("bad", "e2"))
     assert parse_notification(body).delivery_id == "d1"
     confirmed: List[Any] = []
 
@@ -194,7 +213,7 @@ def test_a_notification_handles_each_event_and_confirms_only_the_handled() -> No
 
 
 async def test_the_async_notification_handler_awaits_and_confirms() -> None:
-    body = notification(resource("a"), resource("b"))
+    body = notification(resource("a", "e1"), resource("b", "e2"))
     seen: List[str] = []
     confirmed: List[List[str]] = []
 

@@ -10,6 +10,7 @@ import httpx
 from .conftest import Org, doc
 
 EVENTS = "/api/events/v1"
+RECEIPT_HANDLE = "receipt-handle"
 
 
 def subscription_path(org: Org, sub_id: str) -> str:
@@ -48,12 +49,29 @@ def poll_response(org: Org, sub_id: str, *, wait: int = 0, most: int = 100) -> h
     return org.get(subscription_path(org, sub_id) + "/events", params=params)
 
 
-def confirm(org: Org, sub_id: str, ids: list[str]) -> dict[str, Any]:
-    body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ids}}}
-    response = org.post(subscription_path(org, sub_id) + "/confirm", json=body)
-    assert response.status_code == 200, response.text
-    found: dict[str, Any] = response.json()["data"]["attributes"]
+def confirm_response(org: Org, sub_id: str, handle: str | None) -> httpx.Response:
+    """One confirm as the platform takes it: `DELETE …/confirm`, the handle in a header."""
+    headers = {} if handle is None else {RECEIPT_HANDLE: handle}
+    return org.delete(subscription_path(org, sub_id) + "/confirm", headers=headers)
+
+
+def confirm(org: Org, sub_id: str, handles: list[str]) -> dict[str, list[str]]:
+    """Each handle's confirm, one request each: which removed an event (200) and which were
+    unknown or already confirmed (404)."""
+    found: dict[str, list[str]] = {"confirmed": [], "notFound": []}
+    for handle in handles:
+        response = confirm_response(org, sub_id, handle)
+        assert response.status_code in (200, 404), response.text
+        if response.status_code == 200:
+            assert response.json()["data"]["id"] == handle
+        found["confirmed" if response.status_code == 200 else "notFound"].append(handle)
     return found
+
+
+def change(event: dict[str, Any]) -> tuple[str, str, str, str]:
+    """What stays the same across deliveries of one event (the handle does not)."""
+    entity = event["attributes"]
+    return (entity["type"], entity["id"], entity["version"], event["meta"]["method"])
 
 
 def drain(org: Org, sub_id: str) -> list[dict[str, Any]]:

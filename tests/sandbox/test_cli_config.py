@@ -117,4 +117,5 @@ def _polled_event_comes_back_after(base: str, token: str, window: float) -> None
     assert len(first) == 1 and httpx.get(poll, headers=headers).json()["data"] == []
     time.sleep(window + 0.3)
     again = httpx.get(poll, headers=headers).json()["data"]
-    assert [e["id"] for e in again] == [first[0]["id"]]
+    assert [e["attributes"] for e in again] == [first[0]["attributes"]]
+    assert again[0]["id"] != first[0]["id"]  # a new receipt handle per delivery

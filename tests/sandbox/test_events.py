@@ -3,6 +3,7 @@ window on a manual clock, confirm, access, and concurrent pollers."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from thg_connect_core import Reference
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import ApiClient, Partnership, SandboxConfig, default_config
 from thg_sandbox.server import RunningSandbox
@@ -17,7 +19,9 @@ from thg_sandbox.server import RunningSandbox
 from .conftest import FULFIL, Org, doc, errors, item
 from .events_helpers import (
     EVENTS,
+    change,
     confirm,
+    confirm_response,
     drain,
     poll,
     poll_response,
@@ -73,32 +77,23 @@ def test_a_write_reaches_the_owner_and_its_partners_only(
     orgs = (brandco, thg, sandbox_org, otherco)
     subs = {org.slug: (org, sub_id) for org, sub_id in zip(orgs, subscribe_all(*orgs))}
     created = new_item(brandco, "FAN-1")
-    expected = {
-        "eventType": "DataChangedEvent",
-        "action": "CREATED",
-        "entityType": "thg-fulfil:inventory-item",
-        "product": "thg-fulfil",
-        "owner": "brandco",
-        "actor": "brandco",
-        "entityId": created["id"],
-        "reference": created["meta"]["reference"],
-        "path": f"{ITEMS}/{created['id']}",
-        "parent": {},
-        "version": "1",
-    }
+    as_read = brandco.get(f"{ITEMS}/{created['id']}").json()["data"]
+    handles = set()
     for slug in ("brandco", "thg", "sandbox"):
         org, sub_id = subs[slug]
         events = poll(org, sub_id)
         assert len(events) == 1, slug
         event = events[0]
-        assert event["type"] == "events:event"
-        occurred = event["attributes"].pop("occurredAt")
-        assert instant(occurred).utcoffset() is not None
-        assert event["attributes"] == expected
-        assert event["meta"]["subscriptionId"] == sub_id
-        assert event["meta"]["receiveCount"] == 1
-        # `path` is where the entity lives: a partner can read it there.
-        assert org.get(expected["path"]).json()["data"]["id"] == created["id"]
+        assert event["type"] == "DataChangedEvent"
+        assert event["attributes"] == as_read  # the entity as a GET of it returns it
+        assert event["meta"] == {
+            "receiptHandle": event["id"], "subscriptionId": sub_id, "method": "create"}  # fmt: skip
+        assert len(event["id"]) > 100 and re.fullmatch(r"[A-Za-z0-9_-]+", event["id"])
+        handles.add(event["id"])
+        # The reference names where the entity lives: a partner can read it there.
+        path = Reference.parse(event["attributes"]["meta"]["reference"]).path
+        assert org.get(path).json()["data"]["id"] == created["id"]
+    assert len(handles) == 3  # a handle per delivery
     assert poll(otherco, subs["otherco"][1]) == []
 
 
@@ -110,34 +105,34 @@ def test_partnership_is_per_product(brandco: Org, thg: Org, otherco: Org) -> Non
     )
     assert otherco.post("/api/product/v1/otherco/product-model", json=model).status_code == 201
     [event] = poll(thg, on_thg)  # thg is otherco's provider in the product API
-    assert (event["attributes"]["owner"], event["attributes"]["actor"]) == ("otherco", "otherco")
+    meta = event["attributes"]["meta"]
+    assert (meta["owner"], meta["creator"]) == ("otherco", "otherco")
     assert poll(brandco, on_brandco) == []  # brandco is no partner of otherco
-    assert poll(otherco, on_other)[0]["id"] == event["id"]
+    assert change(poll(otherco, on_other)[0]) == change(event)
     new_item(brandco, "FAN-2")  # thg-fulfil: otherco and thg are not partners there
     assert poll(otherco, on_other) == []
 
 
-def test_status_events_carry_state_parent_and_the_actor(brandco: Org, thg: Org) -> None:
+def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> None:
     sub_id = subscribe(brandco)
     created = new_item(brandco, "STATE-1")
     path = f"{ITEMS}/{created['id']}/approval"
     approval = doc(APPROVAL, {"state": "NOT_APPROVED", "reason": "barcode"})
     approval_id = thg.post(path, json=approval).json()["data"]["id"]
     assert thg.put(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 200
-    events = [e["attributes"] for e in poll(brandco, sub_id)]
-    assert [(e["entityType"], e["action"]) for e in events] == [
-        ("thg-fulfil:inventory-item", "CREATED"),
-        (APPROVAL, "CREATED"),
-        (APPROVAL, "UPDATED"),
+    events = poll(brandco, sub_id)
+    assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
+        ("thg-fulfil:inventory-item", "create"),
+        (APPROVAL, "create"),
+        (APPROVAL, "update"),
     ]
-    assert "state" not in events[0]
+    assert "state" not in events[0]["attributes"]["attributes"]
     for event, state, version in ((events[1], "NOT_APPROVED", "1"), (events[2], "APPROVED", "2")):
-        assert event["state"] == state and event["version"] == version
-        assert event["actor"] == "thg" and event["owner"] == "brandco"
-        assert event["entityId"] == approval_id
-        assert event["parent"] == {"thg-fulfil:inventory-item": created["id"]}
-        assert event["path"] == path
-        assert brandco.get(event["path"]).json()["data"]["id"] == approval_id
+        entity = event["attributes"]
+        assert entity["attributes"]["state"] == state and entity["version"] == version
+        assert entity["meta"]["owner"] == "brandco" and entity["id"] == approval_id
+        assert entity["meta"]["parent"] == {"thg-fulfil:inventory-item": created["id"]}
+        assert brandco.get(path).json()["data"]["id"] == approval_id
 
 
 def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
@@ -146,7 +141,7 @@ def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
     path = f"{ITEMS}/{created['id']}/approval"
     assert thg.post(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 201
     [event] = poll(brandco, narrow)
-    assert event["attributes"]["entityType"] == APPROVAL
+    assert event["attributes"]["type"] == APPROVAL
 
 
 def test_a_cascade_announces_children_then_the_parent(brandco: Org, thg: Org) -> None:
@@ -155,12 +150,13 @@ def test_a_cascade_announces_children_then_the_parent(brandco: Org, thg: Org) ->
     thg.post(f"{path}/approval", json=doc(APPROVAL, {"state": "APPROVED"}))
     sub_id = subscribe(brandco)
     assert brandco.delete(path).status_code == 204
-    events = [e["attributes"] for e in poll(brandco, sub_id)]
-    assert [(e["entityType"], e["action"]) for e in events] == [
-        (APPROVAL, "DELETED"),
-        ("thg-fulfil:inventory-item", "DELETED"),
+    events = poll(brandco, sub_id)
+    assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
+        (APPROVAL, "delete"),
+        ("thg-fulfil:inventory-item", "delete"),
     ]
-    assert brandco.get(events[1]["path"]).status_code == 404  # the event is all there is
+    assert brandco.get(path).status_code == 404  # the event is all there is:
+    assert events[1]["attributes"]["attributes"]["sku"] == "CASCADE-1"  # the entity as it was
 
 
 def test_events_come_in_the_order_they_happened(brandco: Org) -> None:
@@ -173,7 +169,7 @@ def test_events_come_in_the_order_they_happened(brandco: Org) -> None:
     events = [e["attributes"] for e in poll(brandco, sub_id, most=3)]
     events += [e["attributes"] for e in poll(brandco, sub_id, most=100)]
     assert [e["version"] for e in events[:6]] == ["1", "2", "3", "4", "5", "6"]
-    assert [e["entityId"] for e in events[6:]] == skus
+    assert [e["id"] for e in events[6:]] == skus
 
 
 def test_a_long_poll_answers_as_soon_as_an_event_arrives(brandco: Org) -> None:
@@ -192,7 +188,7 @@ def test_a_long_poll_answers_as_soon_as_an_event_arrives(brandco: Org) -> None:
         assert "events" not in result
         created = new_item(writer, "WAKE-1")
         poller.join(10)
-    assert [e["attributes"]["entityId"] for e in result["events"]] == [created["id"]]
+    assert [e["attributes"]["id"] for e in result["events"]] == [created["id"]]
     assert 0.4 < result["elapsed"] < 3.0
 
 
@@ -206,20 +202,19 @@ def test_a_long_poll_with_nothing_waits_for_its_time(brandco: Org) -> None:
 def test_a_polled_event_is_hidden_for_exactly_the_window(brandco: Org, clock: ManualClock) -> None:
     sub_id = subscribe(brandco)
     new_item(brandco, "WINDOW-1")
-    before = clock.now()
-    [first] = poll(brandco, sub_id)
-    after = clock.now()
-    hidden_until = instant(first["meta"]["hiddenUntil"])
-    assert before.timestamp() + WINDOW <= hidden_until.timestamp() <= after.timestamp() + WINDOW
+    [first] = poll(brandco, sub_id)  # the manual clock stands still: hidden from now for 30 s
     assert poll(brandco, sub_id) == []
-    clock.advance((hidden_until - clock.now()).total_seconds() - 0.5)
+    clock.advance(WINDOW - 0.5)
     assert poll(brandco, sub_id) == []  # half a second before the end: still hidden
     clock.advance(0.5)
     [again] = poll(brandco, sub_id)
-    assert again["id"] == first["id"]
-    assert again["meta"]["receiveCount"] == 2
-    assert instant(again["meta"]["hiddenUntil"]) >= hidden_until + timedelta(seconds=WINDOW)
-    assert confirm(brandco, sub_id, [first["id"]]) == {"confirmed": [first["id"]], "notFound": []}
+    assert change(again) == change(first) and again["id"] != first["id"]  # a new handle
+    assert again["meta"]["receiptHandle"] == again["id"]
+    # Any handle ever issued for the event confirms it, the newer one then finds it gone.
+    assert confirm(brandco, sub_id, [first["id"], again["id"]]) == {
+        "confirmed": [first["id"]], "notFound": [again["id"]]}  # fmt: skip
+    clock.advance(WINDOW + 1)
+    assert poll(brandco, sub_id) == []
 
 
 def test_a_confirm_after_the_window_still_removes(brandco: Org, clock: ManualClock) -> None:
@@ -253,28 +248,28 @@ def test_poll_and_confirm_parameters_are_checked(brandco: Org) -> None:
         assert errors(response)[0]["source"] == {"parameter": name}
     bad = brandco.get(subscription_path(brandco, sub_id) + "/events?waitTimeSeconds=-1")
     assert bad.status_code == 400
+    for handle in (None, ""):  # a missing or empty receipt-handle header
+        response = confirm_response(brandco, sub_id, handle)
+        assert response.status_code == 422, handle
+        assert errors(response)[0]["source"] == {"parameter": "receipt-handle"}
+    for handle in ("x" * 5000, "AQEB-not-issued"):
+        response = confirm_response(brandco, sub_id, handle)
+        assert response.status_code == 404 and errors(response)[0]["status"] == "404"
     url = subscription_path(brandco, sub_id) + "/confirm"
-    for ids in ([], [str(n) for n in range(101)], ["a", "a"]):
-        body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ids}}}
-        response = brandco.post(url, json=body)
-        assert response.status_code == 422, ids
-        assert errors(response)[0]["source"]["pointer"].startswith("/data/attributes/eventIds")
-    wrong_type = {"data": {"type": "events:event", "attributes": {"eventIds": ["a"]}}}
-    assert brandco.post(url, json=wrong_type).status_code == 422
-    assert brandco.post(url, content=b"{").status_code == 400
+    assert brandco.post(url, json={}).status_code == 405  # the old batch confirm is gone
 
 
 def test_only_the_owner_polls_and_confirms(brandco: Org, thg: Org, otherco: Org) -> None:
     sub_id = subscribe(brandco)
     path = subscription_path(brandco, sub_id)
-    body = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ["x"]}}}
     assert thg.get(path + "/events").status_code == 403  # a partner: may read, not act
-    assert thg.post(path + "/confirm", json=body).status_code == 403
+    handle = {"receipt-handle": "x"}
+    assert thg.delete(path + "/confirm", headers=handle).status_code == 403
     assert otherco.get(path + "/events").status_code == 404  # a stranger learns nothing
-    assert otherco.post(path + "/confirm", json=body).status_code == 404
+    assert otherco.delete(path + "/confirm", headers=handle).status_code == 404
     missing = subscription_path(brandco, "no-such-subscription")
     assert brandco.get(missing + "/events").status_code == 404
-    assert brandco.post(missing + "/confirm", json=body).status_code == 404
+    assert confirm_response(brandco, "no-such-subscription", "x").status_code == 404
     anonymous = brandco.http.get(path + "/events")
     assert anonymous.status_code == 401
 
@@ -327,7 +322,7 @@ def test_pollers_sharing_a_subscription_never_get_the_same_event(brandco: Org) -
                 if response.status_code != 200:
                     failures.append(response.text)
                     return
-                batch = [e["id"] for e in response.json()["data"]]
+                batch = [e["attributes"]["id"] for e in response.json()["data"]]
                 if not batch:
                     return
                 with lock:

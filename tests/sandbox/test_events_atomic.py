@@ -74,9 +74,7 @@ def test_the_event_is_queued_inside_the_write_transaction(
     created = brandco.post(ITEMS, json=item(f"TX-{uuid.uuid4().hex[:6]}"))
     assert created.status_code == 201
     assert queued_in_transaction == [1]  # seen by a later hook before the commit
-    assert [e["attributes"]["entityId"] for e in poll(brandco, sub_id)] == [
-        created.json()["data"]["id"]
-    ]
+    assert [e["attributes"]["id"] for e in poll(brandco, sub_id)] == [created.json()["data"]["id"]]
 
 
 def test_a_failure_after_queueing_rolls_back_the_write_and_its_event(brandco: Org) -> None:
@@ -176,7 +174,7 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
     with sqlite3.connect(db) as conn:
         stored = {r[0] for r in conn.execute(
             "SELECT id FROM resources WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'")}  # fmt: skip
-        announced = {json.loads(r[0])["entityId"] for r in conn.execute(
+        announced = {json.loads(r[0])["entity"]["id"] for r in conn.execute(
             "SELECT event FROM event_queue WHERE subscription = ?", (sub_id,))}  # fmt: skip
     assert len(stored) > 20, "the writers barely ran: the test proves nothing"
     assert stored - announced == set(), f"{len(stored - announced)} write(s) without their event"

@@ -1,8 +1,9 @@
 """The event queue on its own (no HTTP): a hypothesis state machine on a virtual clock.
 
 Properties (issue 5): a polled event is hidden for exactly the window and visible after it,
-confirm removes it whenever it comes, a webhook delivery never removes or hides anything, and two
-pollers never hold the same event at once. `THG_EVENTS_FUZZ_EXAMPLES` raises the example count
+every delivery carries a new receipt handle and any handle ever issued confirms the event whenever
+it comes (then none does), a webhook delivery never removes or hides anything, and two pollers
+never hold the same event at once. `THG_EVENTS_FUZZ_EXAMPLES` raises the example count
 for a longer run by hand.
 """
 
@@ -65,6 +66,8 @@ class QueueMachine(RuleBasedStateMachine):
         self.hidden_until: dict[str, int] = {}
         self.holder: dict[str, str] = {}
         self.receives: dict[str, int] = {}
+        self.handles: dict[str, list[str]] = {}  # every handle issued for each queued event
+        self.issued: set[str] = set()
         self.count = 0
         self.webhook_status = 204
 
@@ -77,6 +80,7 @@ class QueueMachine(RuleBasedStateMachine):
     @initialize()
     def other_queue(self) -> None:
         self.queue.push([OTHER], "other-1", {"n": -1})
+        self.queue.deliver(OTHER, ["other-1"])  # handles of another queue confirm nothing here
 
     @rule(target=pushed, n=st.integers(1, 4))
     def push(self, n: int) -> object:
@@ -88,6 +92,7 @@ class QueueMachine(RuleBasedStateMachine):
             self.order.append(event_id)
             self.hidden_until[event_id] = 0
             self.receives[event_id] = 0
+            self.handles[event_id] = []
             ids.append(event_id)
         return multiple(*ids)
 
@@ -106,7 +111,10 @@ class QueueMachine(RuleBasedStateMachine):
             self.holder[event.id] = poller
             self.receives[event.id] += 1
             assert event.receive_count == self.receives[event.id]
-            assert event.attributes == {"n": int(event.id[1:])}
+            assert event.body == {"n": int(event.id[1:])}
+            assert event.handle.startswith("AQEB") and event.handle not in self.issued
+            self.issued.add(event.handle)
+            self.handles[event.id].append(event.handle)
 
     @rule(micros=st.sampled_from([1, 1_000_000, WINDOW_US - 1, WINDOW_US, WINDOW_US + 1]))
     def advance(self, micros: int) -> None:
@@ -120,16 +128,22 @@ class QueueMachine(RuleBasedStateMachine):
         edge = data.draw(st.sampled_from(hidden))
         self.clock.advance_micros(edge - self.now() - (1 if before else 0))
 
-    @rule(event_id=consumes(pushed), unknown=st.booleans())
-    def confirm(self, event_id: str, unknown: bool) -> None:
-        ids = [event_id, "never-queued"] if unknown else [event_id]
-        confirmed, missing = self.queue.confirm(KEY, ids)
-        assert confirmed == [event_id]  # whenever it arrives, held by anyone or by no one
-        assert missing == (["never-queued"] if unknown else [])
+    @rule(event_id=consumes(pushed), data=st.data())
+    def confirm(self, event_id: str, data: st.DataObject) -> None:
+        if not self.handles[event_id]:  # never polled: a notification's handle will do
+            [delivered] = self.queue.deliver(KEY, [event_id])
+            self.handles[event_id].append(delivered.handle)
+        assert self.queue.confirm(KEY, "AQEB-never-issued") is None
+        assert self.queue.confirm(OTHER, self.handles[event_id][0]) is None  # not its queue
+        handle = data.draw(st.sampled_from(self.handles[event_id]))  # any handle ever issued
+        confirmed = self.queue.confirm(KEY, handle)
+        assert confirmed is not None and confirmed.id == event_id  # whenever it arrives
+        assert confirmed.handle == handle
         self.order.remove(event_id)
         for table in (self.hidden_until, self.holder, self.receives):
             table.pop(event_id, None)
-        assert self.queue.confirm(KEY, [event_id]) == ([], [event_id])  # a retry is safe
+        for again in self.handles.pop(event_id):  # a retry is harmless: gone (a 404)
+            assert self.queue.confirm(KEY, again) is None
 
     @rule(status=st.sampled_from([204, 500]))
     def webhook_delivery(self, status: int) -> None:

@@ -20,7 +20,7 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, Org, doc, item
-from .events_helpers import EVENTS, confirm, drain, poll, subscription_path
+from .events_helpers import EVENTS, change, confirm, drain, poll, subscription_path
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 DEADLINE = 10.0
@@ -124,17 +124,21 @@ def test_a_notification_is_signed_retried_and_removes_nothing(
     assert {n["meta"]["subscriptionId"] for n in notes} == {"hooked"}
     for note in notes:
         [event] = note["data"]
-        assert event["type"] == "events:event"
-        assert event["attributes"]["entityId"] == created["id"]
-        assert event["attributes"]["action"] == "CREATED"
+        assert event["type"] == "DataChangedEvent"
+        assert event["attributes"]["id"] == created["id"]
+        assert event["meta"]["method"] == "create"
         assert event["meta"]["subscriptionId"] == "hooked"
+        assert event["meta"]["receiptHandle"] == event["id"]
     assert first[0]["content-type"] == "application/json"
+    handles = [n["data"][0]["id"] for n in notes]
+    assert handles[0] != handles[1]  # every delivery, a notification too, has its own handle
     # Notified twice, yet still queued and visible: the receiver confirms as a poller would.
     [polled] = poll(brandco, "hooked")
-    assert polled["id"] == notes[0]["data"][0]["id"]
-    assert polled["meta"]["receiveCount"] == 1
+    assert change(polled) == change(notes[0]["data"][0]) and polled["id"] not in handles
     assert polled["attributes"] == notes[0]["data"][0]["attributes"]
-    assert confirm(brandco, "hooked", [polled["id"]])["confirmed"] == [polled["id"]]
+    # A notification's handle confirms the event as well as the poll's would.
+    assert confirm(brandco, "hooked", [handles[1]])["confirmed"] == [handles[1]]
+    assert confirm(brandco, "hooked", [polled["id"]])["notFound"] == [polled["id"]]
     assert brandco.delete(subscription_path(brandco, "hooked")).status_code == 204
 
 
@@ -174,6 +178,6 @@ def test_a_dead_receiver_does_not_stop_polling(brandco: Org) -> None:
     hook_subscription(brandco, "http://127.0.0.1:9/hook", "dead")
     created = brandco.post(ITEMS, json=item("HOOK-3")).json()["data"]
     [event] = poll(brandco, "dead")
-    assert event["attributes"]["entityId"] == created["id"]
+    assert event["attributes"]["id"] == created["id"]
     assert confirm(brandco, "dead", [event["id"]])["confirmed"] == [event["id"]]
     assert brandco.delete(subscription_path(brandco, "dead")).status_code == 204

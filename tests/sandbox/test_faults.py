@@ -234,7 +234,7 @@ def test_a_dropped_poll_response_hides_the_claimed_events_until_the_window_ends(
     assert poll(brandco, sub_id) == []  # claimed by the lost poll
     clock.advance(sandbox.sandbox.config.event_visibility + 1)
     events = poll(brandco, sub_id)
-    assert [e["attributes"]["action"] for e in events] == ["CREATED"]
+    assert [e["meta"]["method"] for e in events] == ["create"]
     assert [c.operation for c in sandbox.faults.consumed(plan.id)] == ["pollEvents"]
 
 

@@ -41,7 +41,7 @@ def test_actions_answer_501_until_implemented(products: list[Product]) -> None:
         base = "/api/events/v1/brandco/subscription"
         assert brandco.post(base, json=doc("events:subscription", {}, id="s1")).status_code == 201
         poll = brandco.get(f"{base}/s1/events")
-        confirm = brandco.post(f"{base}/s1/confirm", json={"data": []})
+        confirm = brandco.delete(f"{base}/s1/confirm", headers={"receipt-handle": "x"})
         for response in (poll, confirm):
             assert response.status_code == 501
             assert "not implemented" in errors(response)[0]["detail"]

@@ -197,13 +197,13 @@ def test_self_owned_products_are_written_by_their_owner_alone(
     subscriptions = "/api/events/v1/brandco/subscription"
     subscription = doc("events:subscription", {}, id="sec-sub")
     assert brandco.post(subscriptions, json=subscription).status_code == 201
-    confirm = {"data": {"type": "events:confirmation", "attributes": {"eventIds": ["x"]}}}
+    confirm = {"receipt-handle": "x"}
     for org, status in ((loneco, 404), (thg, 403)):
         assert org.delete(f"{documents}/{doc_id}").status_code == status
         new_doc = doc("document:document", {"filename": "b"})
         assert org.post(documents, json=new_doc).status_code == status
         assert org.get(f"{subscriptions}/sec-sub/events").status_code == status
-        assert org.post(f"{subscriptions}/sec-sub/confirm", json=confirm).status_code == status
+        assert org.delete(f"{subscriptions}/sec-sub/confirm", headers=confirm).status_code == status
         assert org.delete(f"{subscriptions}/sec-sub").status_code == status
         other = doc("events:subscription", {}, id=f"sec-by-{org.slug}")
         assert org.post(subscriptions, json=other).status_code == status

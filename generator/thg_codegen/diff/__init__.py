@@ -16,6 +16,7 @@ from thg_spec import Product
 from .changes import BREAKING, CATEGORIES, DOCS, NON_BREAKING, Change, bump
 from .compare import compare_surfaces
 from .nodes import Location
+from .python_names import name_changes
 from .sources import SourceError, load_source
 from .surface import extract_surface
 
@@ -35,8 +36,10 @@ __all__ = [
 
 
 def diff_products(old: Sequence[Product], new: Sequence[Product]) -> list[Change]:
-    """Every classified change of the public surface from `old` to `new`, breaking first."""
-    return compare_surfaces(extract_surface(list(old)), extract_surface(list(new)))
+    """Every classified change of the public surface from `old` to `new`, breaking first: the
+    spec-level surface, and the Python names additions moved or rebound."""
+    changes = compare_surfaces(extract_surface(list(old)), extract_surface(list(new)))
+    return sorted(changes + name_changes(old, new), key=Change.sort_key)
 
 
 def version_bump(old: Sequence[Product], new: Sequence[Product]) -> str:

@@ -15,6 +15,7 @@ from .acknowledge import (
     load_acknowledgements,
     match_acknowledgements,
 )
+from ..outcome import Exit, Report
 from .changes import BREAKING
 from .report import as_json, as_text, stale_lines
 from .sources import SourceError, load_source
@@ -30,21 +31,21 @@ def run_diff(
 
     With `acknowledged` (an acknowledgement file), only breaking changes it does not list make
     `--fail-on breaking` fail; entries that match no breaking change are warned about, in the
-    text report or, next to the JSON one, on stderr.
+    text report or, next to the JSON one, on stderr. Invalid specs, a source that cannot be read
+    (a missing path, an unknown revision) or a malformed acknowledgement file compare nothing and
+    exit 2, in JSON as well when asked.
     """
+    report = Report("diff", output_format)
     entries: list[Acknowledgement] = []
     try:
         if acknowledged is not None:
             entries = load_acknowledgements(acknowledged)  # before the slow part: fail fast
         before, after = load_source(old), load_source(new)
     except SpecError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(diagnostic.format())
-        click.echo(f"{len(error.diagnostics)} problem(s): nothing compared", err=True)
-        return 1
+        report.diagnostics(error.diagnostics)
+        report.finish(Exit.INVALID, f"{len(error.diagnostics)} problem(s): nothing compared")
     except (SourceError, AcknowledgementError) as error:
-        click.echo(f"thg-codegen diff: {error}", err=True)
-        return 1
+        report.finish(Exit.INVALID, f"thg-codegen diff: {error}", error=str(error))
     changes = diff_products(before, after)
     acks: Acknowledgements | None = None
     if acknowledged is not None:
@@ -52,9 +53,14 @@ def run_diff(
         if output_format == "json":  # the text report has them in a section of its own
             for line in stale_lines(acks, old, new):
                 click.echo(f"warning: {line}", err=True)
-    render = as_json if output_format == "json" else as_text
-    click.echo(render(changes, old, new, acks), nl=False)
     failing = (
         acks.unacknowledged(changes) if acks else [c for c in changes if c.category == BREAKING]
     )
-    return 1 if failing and fail_on == "breaking" else 0
+    code = Exit.FOUND if failing and fail_on == "breaking" else Exit.OK
+    if output_format == "json":
+        click.echo(
+            as_json(changes, old, new, acks, {"command": "diff", "exit_code": int(code)}), nl=False
+        )
+    else:
+        click.echo(as_text(changes, old, new, acks), nl=False)
+    return int(code)

@@ -8,7 +8,7 @@ Without one, the report is exactly what it was before acknowledgements existed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .acknowledge import Acknowledgements, entry_for
 from .changes import BREAKING, CATEGORIES, DOCS, NON_BREAKING, Change, bump
@@ -34,15 +34,21 @@ def _change_json(index: int, change: Change, acks: Acknowledgements | None) -> d
 
 
 def as_json(
-    changes: Sequence[Change], old: str, new: str, acks: Acknowledgements | None = None
+    changes: Sequence[Change],
+    old: str,
+    new: str,
+    acks: Acknowledgements | None = None,
+    outcome: Mapping[str, object] | None = None,
 ) -> str:
-    """`{"old", "new", "bump", "summary": {category: count}, "changes": [...]}`, sorted keys.
+    """`{"old", "new", "bump", "summary": {category: count}, "changes": [...]}`, sorted keys,
+    plus the `outcome` members every command's JSON has (`command`, `exit_code`).
 
     With `acks`: breaking changes carry `acknowledged` (and `why`), the summary has
     `unacknowledged`, and `acknowledgements` names the file and its stale entries.
     """
     counts: dict[str, object] = dict(summary(changes))
     document: dict[str, object] = {
+        **(outcome or {}),
         "old": old,
         "new": new,
         "bump": bump(changes),

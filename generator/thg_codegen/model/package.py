@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from thg_spec import conventions as cv
 from thg_spec import pointer as jp
 from thg_spec.entities import Entity, Operation, Product
 from thg_spec.validation.refs import lookup, resolve, scan
 
 from .. import naming
-from .schemas import SchemaTyper, TypeDef, literal
+from .schemas import SchemaTyper, TypeDef, literal, runtime_model
 
 COMMON_MODULE = "_common"
 DOCUMENT_TYPE = "document:document"
@@ -56,6 +57,8 @@ class Method:
     result: str = "None"  # the return annotation
     document: str = ""  # actions: the runtime type the response decodes as
     segment: str = ""  # actions: the path segment after the item
+    headers: tuple[Param, ...] = ()  # actions: required header parameters, sent as given
+    runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) its annotations name
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class EntityModule:
     filter_fields: tuple[FilterField, ...]
     resources: tuple[ResourceClass, ...]
     docstring: str
+    runtime_imports: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) it names
 
     @property
     def child_imports(self) -> tuple[Child, ...]:
@@ -121,6 +125,7 @@ class ProductPackage:
     top_level: tuple[Child, ...]
     exports: tuple[tuple[str, str], ...]  # (public name, module)
     uploads: bool = False  # the documents API (CONVENTIONS §12): the product can upload files
+    common_runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) _common names
 
     def module_of(self, entity: Entity) -> EntityModule:
         return next(m for m in self.entities if m.entity.name == entity.name)
@@ -134,6 +139,7 @@ class _Payload:
     attributes: str  # pointer of the attributes schema
     is_list: bool
     type_string: str
+    runtime: str = ""  # the resource object is a runtime type (x-thg-runtime-model)
 
 
 def _payload(document: Any, body_pointer: str) -> _Payload | None:
@@ -157,8 +163,9 @@ def _payload(document: Any, body_pointer: str) -> _Payload | None:
     kind = resolve(document, props.get("type", {}))
     type_string = str(kind.get("const", "")) if isinstance(kind, dict) else ""
     return _Payload(
-        _target(document, jp.child(at, "properties", "attributes")), is_list, type_string
-    )
+        _target(document, jp.child(at, "properties", "attributes")), is_list, type_string,
+        runtime_model(data),
+    )  # fmt: skip
 
 
 def _target(document: Any, pointer: str) -> str:
@@ -201,7 +208,7 @@ class _Builder:
     def __init__(self, product: Product) -> None:
         self.product = product
         self.document = product.document
-        self.typer = SchemaTyper(self.document, set(MODULE_IMPORTS))
+        self.typer = SchemaTyper(self.document, set(MODULE_IMPORTS) | _runtime_names(self.document))
         self.roots: dict[str, list[str]] = {}  # module -> definition names it starts from
         modules = naming.Namespace({COMMON_MODULE, "_product", "_client"}, avoid_builtins=True)
         self.modules = {
@@ -222,7 +229,11 @@ class _Builder:
             hint = naming.pascal("-".join(entity.name))
             self.attributes[entity.name] = self.root(module, entity.schema, hint)
         reached = _operation_refs(self.document)
-        free = [p for p in self._component_pointers() if p not in reached]
+        free = [
+            p
+            for p in self._component_pointers()
+            if p not in reached and not runtime_model(lookup(self.document, "#" + p))
+        ]
         for pointer in free:
             self.root(_FREE, pointer, pointer.rsplit("/", 1)[-1])
 
@@ -238,7 +249,11 @@ class _Builder:
         request = _payload(self.document, op.request_schema)
         response = _payload(self.document, op.response_schema)
         request_type = self.root(module, request.attributes, f"{hint}Attributes") if request else ""
-        response_type = self.root(module, response.attributes, f"{hint}Result") if response else ""
+        response_type = ""
+        if response is not None:
+            response_type = response.runtime or self.root(
+                module, response.attributes, f"{hint}Result"
+            )
         return request, request_type, response, response_type
 
     def placement(self) -> dict[str, str]:
@@ -310,7 +325,7 @@ def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
         for f in definition.fields if definition.kind == "model" else ():
             wire = f"{wire_prefix}{f.wire}"
             bare = f.annotation.removeprefix("Optional[").removesuffix("]")
-            if wire in wires or not naming.is_identifier(f.wire):
+            if wire in wires or not naming.is_identifier(f.wire) or not cv.filterable(f.wire):
                 continue
             kind = _SCALAR_FIELDS.get(bare)
             if kind is None and bare.startswith("Literal["):
@@ -329,6 +344,31 @@ def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
         if wire not in wires:
             found.append(FilterField(names.claim(naming.snake(wire)), wire, kind))
     return tuple(found)
+
+
+def _runtime_names(document: Any) -> set[str]:
+    """The runtime types the document's schemas stand for: reserved, so no definition takes one."""
+    schemas = (
+        (document.get("components") or {}).get("schemas") if isinstance(document, dict) else None
+    )
+    return {runtime_model(s) for s in (schemas or {}).values()} - {""}
+
+
+def _header_params(document: Any, op: Operation, taken: naming.Namespace) -> tuple[Param, ...]:
+    """The operation's required header parameters (e.g. the confirm's ``receipt-handle``)."""
+    path_item = lookup(document, "#" + jp.join("paths", op.path))
+    path_item = path_item if isinstance(path_item, dict) else {}
+    operation = path_item.get(op.method.lower())
+    found: dict[str, Param] = {}
+    for source in (path_item.get("parameters"), (operation or {}).get("parameters")):
+        for raw in source if isinstance(source, list) else []:
+            param = resolve(document, raw)
+            if not isinstance(param, dict) or param.get("in") != "header":
+                continue
+            name = param.get("name")
+            if isinstance(name, str) and name and param.get("required") is True:
+                found[name.lower()] = Param(taken.claim(naming.snake(name)), name, "str")
+    return tuple(found.values())
 
 
 def _query_params(typer: SchemaTyper, op: Operation, taken: naming.Namespace) -> tuple[Param, ...]:
@@ -431,9 +471,17 @@ class _Resources:
         request, request_type, response, response_type = self.b.action_types(entity, op)
         # "self" too: a query parameter named self would be a duplicate argument of the method.
         taken_params = naming.Namespace({"self", "attributes", *_CALL_OPTIONS})
+        headers = _header_params(self.b.document, op, taken_params)
         params = _query_params(self.b.typer, op, taken_params)
+        runtime: tuple[str, ...] = ()
         if response is None:
             result, document = "None", "None"
+        elif response.runtime:  # decoded by the runtime's own type (x-thg-runtime-model)
+            runtime = (response.runtime,)
+            if response.is_list:
+                result, document = f"List[{response_type}]", f"_{response_type}ListDocument"
+            else:
+                result, document = f"Optional[{response_type}]", f"_{response_type}Document"
         elif response.is_list:
             result = f"List[Resource[{response_type}]]"
             document = f"_ListDocument[{response_type}]"
@@ -444,7 +492,8 @@ class _Resources:
         return Method(
             "action", taken.claim(naming.snake(op.action)), op.method, doc,
             body=request_type, body_type=request.type_string if request else "",
-            params=params, result=result, document=document, segment=segment,
+            params=params, result=result, document=document, segment=segment, headers=headers,
+            runtime=runtime,
         )  # fmt: skip
 
 
@@ -468,8 +517,13 @@ def build_package(product: Product, package: str) -> ProductPackage:
         module = builder.modules[entity.name]
         own, rebuild = _ordered(defs, by_module.get(module, []))
         used: set[str] = set(builder.roots.get(module, []))
+        runtime_used: set[str] = set()
         for definition in own:
             used.update(definition.depends)
+            runtime_used.update(definition.runtime)
+        for resource_class in built[entity.name]:
+            for method in resource_class.methods:
+                runtime_used.update(method.runtime)
         filter_fields = _filter_fields(builder.typer, builder.attributes[entity.name])
         used.update(f.kind[10:-1] for f in filter_fields if f.kind.startswith("EnumField["))
         full = "-".join(entity.name)
@@ -487,6 +541,7 @@ def build_package(product: Product, package: str) -> ProductPackage:
                 filter_class=names.claim(naming.pascal(full) + "Filter"),
                 filter_fields=filter_fields,
                 resources=built[entity.name],
+                runtime_imports=tuple(sorted(runtime_used)),
                 docstring=docstring(
                     f"The {' '.join(naming.words(full))} entity of {product.name} "
                     f"(`{entity.type_string}`).",
@@ -518,4 +573,5 @@ def build_package(product: Product, package: str) -> ProductPackage:
         top_level=top_level,
         exports=tuple(sorted(exports)),
         uploads=any(e.type_string == DOCUMENT_TYPE for e in product.entities),
+        common_runtime=tuple(sorted({r for d in common for r in d.runtime})),
     )

@@ -11,7 +11,9 @@ the templates only print. It is the only place that maps JSON Schema to Python:
 * ``type: [X, "null"]`` -> ``Optional[X]``; a property not required -> default ``None``;
 * constraints -> pydantic ``Field`` arguments (``gt`` for ``exclusiveMinimum`` …);
 * ``format: date-time`` -> ``UtcDateTime``, ``format: date`` -> ``date``, ``format:
-  thg-reference`` -> ``Reference``.
+  thg-reference`` -> ``Reference``;
+* a schema marked ``x-thg-runtime-model: <Name>`` (CONVENTIONS §11) -> the runtime's own type of
+  that name (``Event``): referenced, never generated.
 
 Every name goes through ``naming``; every string from the spec reaches source text through
 ``literal`` (``repr`` of a ``str`` is a valid, exact Python literal).
@@ -30,6 +32,17 @@ from thg_spec.validation.refs import MAX_REF_CHAIN, lookup, resolve
 from .. import naming
 
 _COMPONENT = "/components/schemas/"
+RUNTIME_MODEL_EXTENSION = "x-thg-runtime-model"
+RUNTIME_MODELS = frozenset({"Event"})
+"""Runtime types a schema may stand for; any other value of the extension is ignored."""
+
+
+def runtime_model(schema: Any) -> str:
+    """The runtime type a schema is marked as standing for ('' when none)."""
+    if not isinstance(schema, dict):
+        return ""
+    name = schema.get(RUNTIME_MODEL_EXTENSION)
+    return name if isinstance(name, str) and name in RUNTIME_MODELS else ""
 
 
 def literal(value: Any) -> str:
@@ -70,12 +83,14 @@ class TypeDef:
     constants: tuple[str, ...] = ()  # model: field names of const members
     members: tuple[tuple[str, str], ...] = ()  # enum: (member name, value literal)
     annotation: str = ""  # union and alias: the type expression
+    runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) its annotations name
 
 
 @dataclass
 class _Building:
     name: str
     depends: list[str] = field(default_factory=list)
+    runtime: list[str] = field(default_factory=list)
 
 
 # Names of ``ApiModel``/``BaseModel`` members a field must not shadow.
@@ -175,8 +190,9 @@ class SchemaTyper:
         if constraints and not annotation.startswith("Optional["):
             annotation = f"Annotated[{annotation}, Field({', '.join(constraints)})]"
         return TypeDef(
-            "alias", name, description, pointer, tuple(building.depends), annotation=annotation
-        )
+            "alias", name, description, pointer, tuple(building.depends), annotation=annotation,
+            runtime=tuple(building.runtime),
+        )  # fmt: skip
 
     @staticmethod
     def _is_model(schema: dict[str, Any]) -> bool:
@@ -280,6 +296,7 @@ class SchemaTyper:
             tuple(building.depends),
             fields=tuple(fields),
             constants=tuple(constants),
+            runtime=tuple(building.runtime),
         )
 
     @staticmethod
@@ -329,6 +346,11 @@ class SchemaTyper:
     # -- type expressions -----------------------------------------------------------------------
 
     def _ref(self, pointer: str, building: _Building, hint: str) -> str:
+        runtime = runtime_model(lookup(self.document, "#" + self._follow(pointer)))
+        if runtime:
+            if runtime not in building.runtime:
+                building.runtime.append(runtime)
+            return runtime
         name = self.named(pointer, hint)
         if name not in building.depends:
             building.depends.append(name)

@@ -10,6 +10,7 @@ from thg_spec.entities import Product
 from .. import naming
 from ..manifest import BUILTIN_TEMPLATES
 from ..model.schemas import literal
+from .diagrams import entity_diagram, owner_of, state_diagram, writer_of
 from .literals import docstring, first_line, markdown_block, markdown_inline, toml_string
 
 
@@ -38,5 +39,9 @@ def template_environment(overrides: Path | None = None) -> jinja2.Environment:
         toml=toml_string,
         first_line=first_line,
         product_doc=_product_doc,
+        entity_diagram=entity_diagram,
+        state_diagram=state_diagram,
+        owner_of=owner_of,
+        writer_of=writer_of,
     )
     return env

@@ -97,10 +97,68 @@ def markdown_inline(text: object) -> str:
     return value
 
 
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where CommonMark finds code spans in `text`: left to right, a backslash escapes the
+    punctuation after it, and a run of backquotes opens a span closed by the next run of the
+    same length (inside a span backslashes are literal); an unclosed run is plain text."""
+    spans: list[tuple[int, int]] = []
+    at, end = 0, len(text)
+    while at < end:
+        char = text[at]
+        if char == "\\" and at + 1 < end and text[at + 1] in _ASCII_PUNCTUATION:
+            at += 2
+            continue
+        if char != "`":
+            at += 1
+            continue
+        opened = at
+        while at < end and text[at] == "`":
+            at += 1
+        length, look = at - opened, at
+        while look < end:
+            if text[look] != "`":
+                look += 1
+                continue
+            run = look
+            while look < end and text[look] == "`":
+                look += 1
+            if look - run == length:
+                spans.append((opened, look))
+                at = look
+                break
+    return spans
+
+
+def _escape_html(prose: str) -> str:
+    return prose.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _paragraph(text: str) -> str:
+    """One paragraph with its single-line code spans kept as written. Where the block structure
+    could pair backquotes differently (a span crossing lines, a table's pipes), everything is
+    escaped: at worst a `&lt;` shows inside code, never does HTML get through."""
+    spans = _code_spans(text)
+    if "|" in text or any("\n" in text[start:stop] for start, stop in spans):
+        return _escape_html(text)
+    out, at = [], 0
+    for start, stop in spans:
+        out.append(_escape_html(text[at:start]))
+        out.append(text[start:stop])
+        at = stop
+    out.append(_escape_html(text[at:]))
+    return "".join(out)
+
+
 def markdown_block(text: object) -> str:
-    """Spec prose as a Markdown paragraph block; HTML is shown, never interpreted."""
-    lines = [line.rstrip() for line in _text(text).strip().splitlines()]
-    return "\n".join(line.replace("&", "&amp;").replace("<", "&lt;") for line in lines)
+    """Spec prose as a Markdown block; HTML is shown, never interpreted. A code span is left as
+    written: Markdown shows it literally already, and escaping inside it would print `&lt;`."""
+    block = "\n".join(line.rstrip() for line in _text(text).strip().splitlines())
+    parts = _PARAGRAPH_BREAK.split(block)
+    return "".join(part if i % 2 else _paragraph(part) for i, part in enumerate(parts))
 
 
 def toml_string(text: object) -> str:

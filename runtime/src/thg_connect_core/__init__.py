@@ -196,7 +196,9 @@ __all__ += [
     "ConsumerState",
     "Event",
     "EventConsumer",
+    "EventDocument",
     "EventFormatError",
+    "EventListDocument",
     "Notification",
     "ParkedEvent",
     "SIGNATURE_HEADER",
@@ -207,6 +209,7 @@ __all__ += [
     "handle_notification",
     "handle_notification_sync",
     "parse_notification",
+    "register_entity_models",
     "verify_signature",
 ]
 # --- end events ---
@@ -219,7 +222,10 @@ _LAZY_MODULES = {
     "ConsumerSettings": "._consumer_state",
     "ConsumerState": "._consumer_state",
     "Event": "._events",
+    "EventDocument": "._events",
     "EventFormatError": "._events",
+    "EventListDocument": "._events",
+    "register_entity_models": "._event_entities",
     "ParkedEvent": "._consumer_state",
     "event_from_resource": "._events",
     "events_from_document": "._events",
@@ -241,7 +247,15 @@ if _TYPE_CHECKING:
     from ._async_consumer import AsyncEventConsumer
     from ._consumer import EventConsumer
     from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
-    from ._events import Event, EventFormatError, event_from_resource, events_from_document
+    from ._event_entities import register_entity_models
+    from ._events import (
+        Event,
+        EventDocument,
+        EventFormatError,
+        EventListDocument,
+        event_from_resource,
+        events_from_document,
+    )
     from ._upload import DocumentUploadError, FileSource, upload_document, upload_document_async
     from ._webhooks import (
         SIGNATURE_HEADER,

@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from typing import Any, Awaitable, Callable, List, Optional
+from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
 from ._client import AsyncAPIClient
 from ._consumer_io import (
+    CONFIRM_CONCURRENCY,
     FINAL_CONFIRM_SECONDS,
     POLL_BACKOFF,
     ConfirmAnswer,
-    confirm_answer,
-    confirm_body,
     confirm_failed,
+    confirm_request,
+    is_gone,
     log_confirm_failure,
     log_handler_failure,
     log_odd,
@@ -89,14 +90,26 @@ class AsyncEventConsumer:
         log_odd(odd)
         return events
 
-    async def confirm(self, ids: List[str]) -> ConfirmAnswer:
-        """Confirm up to 100 event ids: (confirmed, not found)."""
-        if not ids:
-            return [], []
-        document = await self._api.request(
-            "POST", self._path + "/confirm", body=confirm_body(ids), cast_to=dict
-        )
-        return confirm_answer(document, ids)
+    async def confirm_one(self, handle: str) -> bool:
+        """Confirm one event by the receipt handle of one of its deliveries (``event.id``):
+        True when it was removed now, False when the handle is unknown or the event already
+        confirmed (a 404: gone either way). Other failures raise."""
+        try:
+            await self._api.request("DELETE", self._path + "/confirm", **confirm_request(handle))
+        except Exception as error:
+            if is_gone(error):
+                return False
+            raise
+        return True
+
+    async def confirm(self, handles: List[str]) -> ConfirmAnswer:
+        """Confirm events by receipt handle, one request each, back to back: (confirmed, not
+        found). A failure other than a 404 raises (the handles before it are confirmed)."""
+        confirmed: List[str] = []
+        missing: List[str] = []
+        for handle in dict.fromkeys(handles):
+            (confirmed if await self.confirm_one(handle) else missing).append(handle)
+        return confirmed, missing
 
     # -- the three loops ---------------------------------------------------------------------
 
@@ -160,14 +173,22 @@ class AsyncEventConsumer:
             signals.wake.clear()
             await _wait(signals.wake, sleep)
 
-    async def _send(self, batch: List[str]) -> None:
-        try:
-            confirmed, missing = await self.confirm(batch)
-        except Exception as error:
-            dropped = confirm_failed(self.state, error, self._clock())
-            log_confirm_failure(len(batch), error, dropped)
-            return
-        self.state.confirms.done(len(confirmed), len(missing))
+    async def _send(self, batch: List[Tuple[str, str]]) -> None:
+        """One round: the events' confirms, ``CONFIRM_CONCURRENCY`` at a time; each outcome
+        settles that event only, so a refused or failing confirm never holds the others."""
+        limit = asyncio.Semaphore(CONFIRM_CONCURRENCY)
+
+        async def send(key: str, handle: str) -> None:
+            async with limit:
+                try:
+                    found = await self.confirm_one(handle)
+                except Exception as error:
+                    dropped = confirm_failed(self.state, key, error, self._clock())
+                    log_confirm_failure(error, dropped)
+                    return
+                self.state.confirms.settled(key, found)
+
+        await asyncio.gather(*(send(key, handle) for key, handle in batch))
 
     # -- running -----------------------------------------------------------------------------
 

@@ -1,45 +1,48 @@
-"""What to confirm next, and what a confirm's outcome means: a sans-I/O queue of event ids.
+"""What to confirm next, and what a confirm's outcome means: a sans-I/O queue of receipt handles.
 
-The consumers' confirm loop asks ``take(now)`` for the next request's ids and reports the
-answer with ``done`` or ``failed``. The rules (issue 15):
+A confirm is one request per event: ``DELETE …/subscription/{id}/confirm`` with the receipt
+handle in the ``receipt-handle`` header (CONVENTIONS §11). Events are keyed by ``Event.key``
+(the same for every delivery of one change); each holds the handle to send, the newest one seen
+(``renew``), since the platform issues a new handle on every delivery.
 
-* An id is listed once: it is a key of an ordered dict, so queueing it twice changes nothing,
-  and an id in a request now is not taken again until that request has answered.
-* One request at a time (a confirm's outcome decides what the next one holds), up to ``batch``
-  ids; what finishes meanwhile goes in the next request, so batching comes for free.
-* A refusal (a 4xx other than 429) never blocks the rest: the ids the error objects point at
-  (``/data/attributes/eventIds/<n>``) are dropped; when the server does not say which, the batch
-  is split in halves, retried at once, down to single ids, and a single refused id is dropped.
-  Dropped ids are reported for logging: the platform delivers them again after the window.
-* A transient failure (network, 429, 5xx) keeps the ids, in order, for a retry after a backoff
-  that doubles up to ``MAX_BACKOFF`` (or the server's ``Retry-After``); after ``MAX_ATTEMPTS`` an
-  id is dropped and reported (the platform delivers it again).
+The consumers' confirm loop asks ``take(now)`` for the confirms to send now, sends them (back to
+back, or concurrently) and reports each outcome with ``settled`` or ``failed``. The rules
+(issue 15):
+
+* A key is listed once: it is a key of an ordered dict, so queueing it twice changes nothing,
+  and a key whose confirm is out is not taken again until that confirm has answered.
+* One round at a time, up to ``batch`` confirms; what finishes meanwhile goes in the next round.
+* 2xx: confirmed. 404: the handle is unknown or its event already confirmed (a retried confirm):
+  settled too, the event is gone either way.
+* Another refusal (a 4xx other than 404, 408 and 429) drops that event alone, reported for
+  logging: the platform delivers it again after the window. It never blocks the others.
+* A transient failure (network, 408, 429, 5xx) keeps the event, in order, for a retry after a
+  backoff that doubles up to ``MAX_BACKOFF`` (or the server's ``Retry-After``); after
+  ``MAX_ATTEMPTS`` it is dropped and reported (the platform delivers it again).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 __all__: List[str] = []  # internal to the consumers; nothing here is public API
 
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = 0.25
 MAX_BACKOFF = 10.0
-_POINTER = re.compile(r"^/data/attributes/eventIds/([0-9]+)(?:/|$)")
 
 
 @dataclass
 class _Waiting:
+    handle: str
     attempts: int = 0
     not_before: float = 0.0
-    limit: int = 0  # 0: any batch; n: sent in batches of at most n (bisecting a refusal)
 
 
 @dataclass(frozen=True)
 class Dropped:
-    """Ids taken out of the queue without being confirmed, and why."""
+    """Events taken out of the queue without being confirmed (their handles), and why."""
 
     ids: Tuple[str, ...]
     reason: str
@@ -48,12 +51,11 @@ class Dropped:
 class ConfirmQueue:
     def __init__(self, batch: int = 100) -> None:
         if not 1 <= batch <= 100:
-            raise ValueError("a confirm carries 1-100 ids")
+            raise ValueError("a confirm round carries 1-100 events")
         self.batch = batch
         self._waiting: Dict[str, _Waiting] = {}
-        self._sending: Tuple[str, ...] = ()
-        # Transient failures per id: survive the trip through ``_sending``; cleared on settling.
-        self._attempts: Dict[str, int] = {}
+        self._sending: Dict[str, _Waiting] = {}
+        self._retrying: List[str] = []  # keys of this round kept for a retry, in round order
         self.confirmed = 0
         self.not_found = 0
         self.refused = 0
@@ -63,17 +65,30 @@ class ConfirmQueue:
     def __len__(self) -> int:
         return len(self._waiting) + len(self._sending)
 
-    def __contains__(self, event_id: object) -> bool:
-        return event_id in self._waiting or event_id in self._sending
+    def __contains__(self, key: object) -> bool:
+        return key in self._waiting or key in self._sending
 
     @property
     def busy(self) -> bool:
-        """A request is out and has not answered yet."""
+        """A round is out and has not fully answered yet."""
         return bool(self._sending)
 
-    def add(self, event_id: str) -> None:
-        if event_id not in self._sending:
-            self._waiting.setdefault(event_id, _Waiting())
+    def add(self, key: str, handle: str) -> None:
+        """Confirm the event ``key`` with ``handle`` (a key already queued keeps its place and
+        takes the newer handle while it waits)."""
+        if key in self._sending:
+            return
+        waiting = self._waiting.get(key)
+        if waiting is None:
+            self._waiting[key] = _Waiting(handle)
+        else:
+            waiting.handle = handle
+
+    def renew(self, key: str, handle: str) -> None:
+        """The event was delivered again with ``handle``: send that one when it is waiting."""
+        waiting = self._waiting.get(key)
+        if waiting is not None:
+            waiting.handle = handle
 
     def ready(self, now: float) -> bool:
         """Something could be sent now."""
@@ -82,99 +97,61 @@ class ConfirmQueue:
         return any(w.not_before <= now for w in self._waiting.values())
 
     def next_due(self) -> Optional[float]:
-        """When the earliest waiting id may be sent (None when nothing waits)."""
+        """When the earliest waiting event may be sent (None when nothing waits)."""
         return min((w.not_before for w in self._waiting.values()), default=None)
 
-    def take(self, now: float) -> List[str]:
-        """The ids of the next request (empty while one is out or nothing is due)."""
+    def take(self, now: float) -> List[Tuple[str, str]]:
+        """The (key, handle) of the confirms to send now (empty while a round is out or nothing
+        is due), oldest first."""
         if self._sending or not self._waiting:
             return []
-        batch: List[str] = []
-        limit = 0
-        for event_id, waiting in self._waiting.items():
+        batch: List[Tuple[str, str]] = []
+        for key, waiting in self._waiting.items():
             if waiting.not_before > now:
                 continue
-            if not batch:  # the oldest due id sets the size: a bisected half goes on its own
-                limit = waiting.limit or self.batch
-            batch.append(event_id)
-            if len(batch) >= limit:
+            batch.append((key, waiting.handle))
+            if len(batch) >= self.batch:
                 break
-        for event_id in batch:
-            del self._waiting[event_id]
-        self._sending = tuple(batch)
-        self.requests += bool(batch)
+        for key, _ in batch:
+            self._sending[key] = self._waiting.pop(key)
+        self._retrying = []
+        self.requests += len(batch)
         return batch
 
-    def done(self, confirmed: int, not_found: int) -> None:
-        """The request answered 2xx: every id in it is settled (confirmed, or already gone)."""
-        self.confirmed += confirmed
-        self.not_found += not_found
-        for event_id in self._sending:
-            self._attempts.pop(event_id, None)
-        self._sending = ()
+    def settled(self, key: str, found: bool = True) -> None:
+        """The confirm of ``key`` answered 2xx (``found``) or 404 (already gone)."""
+        if self._sending.pop(key, None) is None:
+            return
+        if found:
+            self.confirmed += 1
+        else:
+            self.not_found += 1
 
     def failed(
-        self,
-        now: float,
-        *,
-        status: Optional[int],
-        pointers: Iterable[str] = (),
-        retry_after: Optional[float] = None,
+        self, key: str, now: float, *, status: Optional[int], retry_after: Optional[float] = None
     ) -> List[Dropped]:
-        """The request failed (``status`` None: no answer). Decide each id's fate; return what
-        was dropped, for the log."""
-        sent, self._sending = self._sending, ()
+        """The confirm of ``key`` failed (``status`` None: no answer). Decide its fate; return
+        what was dropped, for the log."""
+        sent = self._sending.pop(key, None)
+        if sent is None:
+            return []
         self.failed_requests += 1
+        if status == 404:
+            self.not_found += 1
+            return []
         if status is not None and 400 <= status < 500 and status not in (408, 429):
-            return self._refused(sent, status, pointers)
-        return self._later(sent, now, retry_after)
-
-    def _refused(self, sent: Sequence[str], status: int, pointers: Iterable[str]) -> List[Dropped]:
-        named = set()
-        for pointer in pointers:
-            match = _POINTER.match(pointer)
-            if match and int(match[1]) < len(sent):
-                named.add(int(match[1]))
-        if named:
-            bad = tuple(sent[i] for i in sorted(named))
-            self._requeue_front([e for i, e in enumerate(sent) if i not in named], 0)
-        elif len(sent) == 1:
-            bad = tuple(sent)
-        else:
-            self._requeue_front(sent, max(1, len(sent) // 2))
-            return []
-        for event_id in bad:
-            self._attempts.pop(event_id, None)
-        self.refused += len(bad)
-        return [Dropped(bad, f"refused with HTTP {status}")]
-
-    def _later(
-        self, sent: Sequence[str], now: float, retry_after: Optional[float]
-    ) -> List[Dropped]:
-        dropped: List[str] = []
-        keep: List[Tuple[str, _Waiting]] = []
-        for event_id in sent:
-            attempts = self._attempts.get(event_id, 0) + 1
-            if attempts >= MAX_ATTEMPTS:
-                dropped.append(event_id)
-                self._attempts.pop(event_id, None)
-                continue
-            self._attempts[event_id] = attempts
-            wait = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
-            if retry_after is not None:
-                wait = max(wait, retry_after)
-            keep.append((event_id, _Waiting(attempts, now + wait)))
-        self._put_front(keep)
-        if not dropped:
-            return []
-        return [Dropped(tuple(dropped), f"not confirmed after {MAX_ATTEMPTS} attempts")]
-
-    def _requeue_front(self, ids: Sequence[str], limit: int) -> None:
-        self._put_front([(e, _Waiting(self._attempts.get(e, 0), 0.0, limit)) for e in ids])
-
-    def _put_front(self, items: List[Tuple[str, _Waiting]]) -> None:
-        # In front of what arrived meanwhile: the oldest finished events go first.
+            self.refused += 1
+            return [Dropped((sent.handle,), f"refused with HTTP {status}")]
+        attempts = sent.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            return [Dropped((sent.handle,), f"not confirmed after {MAX_ATTEMPTS} attempts")]
+        wait = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        # In front of what arrived meanwhile, in the round's order: the oldest go first.
+        self._retrying.append(key)
         rest = self._waiting
-        self._waiting = dict(items)
-        for event_id, waiting in rest.items():
-            self._waiting.setdefault(event_id, waiting)
+        self._waiting = {k: rest.pop(k) for k in self._retrying[:-1] if k in rest}
+        self._waiting[key] = _Waiting(sent.handle, attempts, now + wait)
+        self._waiting.update(rest)
+        return []

@@ -4,7 +4,7 @@ Three kinds of thread share one ``ConsumerState`` under one condition variable, 
 another's I/O: a poller (long polls whenever a slot is free), ``concurrency`` workers (take
 events from a queue, run the handler), and a confirmer (sends a confirm as soon as an event
 finishes and none is out, so a handled event is confirmed within milliseconds whatever the poll
-is doing). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
+is doing; one ``DELETE …/confirm`` per event, back to back). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
 thread-pool future per event.
 
 Shutdown (``stop()``, or SIGINT/SIGTERM while ``run`` is in the main thread): no new poll, no new
@@ -19,16 +19,16 @@ import queue
 import signal
 import threading
 import time
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 from ._client import SyncAPIClient
 from ._consumer_io import (
     FINAL_CONFIRM_SECONDS,
     POLL_BACKOFF,
     ConfirmAnswer,
-    confirm_answer,
-    confirm_body,
     confirm_failed,
+    confirm_request,
+    is_gone,
     log_confirm_failure,
     log_handler_failure,
     log_odd,
@@ -93,14 +93,26 @@ class EventConsumer:
             cast_to=dict, timeout=self._api.config.timeout + wait_time_seconds,
         )  # fmt: skip
 
-    def confirm(self, ids: List[str]) -> ConfirmAnswer:
-        """Confirm up to 100 event ids: (confirmed, not found)."""
-        if not ids:
-            return [], []
-        document = self._api.request(
-            "POST", self._path + "/confirm", body=confirm_body(ids), cast_to=dict
-        )
-        return confirm_answer(document, ids)
+    def confirm_one(self, handle: str) -> bool:
+        """Confirm one event by the receipt handle of one of its deliveries (``event.id``):
+        True when it was removed now, False when the handle is unknown or the event already
+        confirmed (a 404: gone either way). Other failures raise."""
+        try:
+            self._api.request("DELETE", self._path + "/confirm", **confirm_request(handle))
+        except Exception as error:
+            if is_gone(error):
+                return False
+            raise
+        return True
+
+    def confirm(self, handles: List[str]) -> ConfirmAnswer:
+        """Confirm events by receipt handle, one request each, back to back: (confirmed, not
+        found). A failure other than a 404 raises (the handles before it are confirmed)."""
+        confirmed: List[str] = []
+        missing: List[str] = []
+        for handle in dict.fromkeys(handles):
+            (confirmed if self.confirm_one(handle) else missing).append(handle)
+        return confirmed, missing
 
     # -- the three loops ---------------------------------------------------------------------
 
@@ -173,16 +185,19 @@ class EventConsumer:
             if batch:
                 self._send(batch)
 
-    def _send(self, batch: List[str]) -> None:
-        try:
-            confirmed, missing = self.confirm(batch)
-        except Exception as error:
+    def _send(self, batch: List[Tuple[str, str]]) -> None:
+        """One round: each event's confirm, back to back; each outcome settles that event only,
+        so a refused or failing confirm never holds the others."""
+        for key, handle in batch:
+            try:
+                found = self.confirm_one(handle)
+            except Exception as error:
+                with self._cond:
+                    dropped = confirm_failed(self.state, key, error, self._clock())
+                log_confirm_failure(error, dropped)
+                continue
             with self._cond:
-                dropped = confirm_failed(self.state, error, self._clock())
-            log_confirm_failure(len(batch), error, dropped)
-            return
-        with self._cond:
-            self.state.confirms.done(len(confirmed), len(missing))
+                self.state.confirms.settled(key, found)
 
     def _report(self, parked: ParkedEvent) -> None:
         log_parked(parked)

@@ -11,9 +11,8 @@ from typing import Any, Iterable, List, Optional, Tuple
 
 from ._confirm_queue import Dropped
 from ._consumer_state import ConsumerState, ParkedEvent
-from ._errors import APIStatusError, RateLimitError, _pointer
+from ._errors import APIStatusError, RateLimitError
 from ._events import EVENTS_PATH, Event
-from ._jsonapi import encode_resource
 from ._resources import path_id
 
 __all__: List[str] = []  # internal to the consumers; nothing here is public API
@@ -26,7 +25,12 @@ POLL_BACKOFF = (0.5, 1.0, 2.0, 5.0)
 """Waits after consecutive failed polls (the client has already retried each)."""
 
 ConfirmAnswer = Tuple[List[str], List[str]]
-"""(confirmed, not found) ids of one confirm request."""
+"""(confirmed, not found) receipt handles of a round of confirms."""
+RECEIPT_HANDLE_HEADER = "receipt-handle"
+"""Where a confirm carries the event's receipt handle (CONVENTIONS §11; the header name is
+inferred from the platform's FastAPI ``receipt_handle: str = Header()`` parameter)."""
+CONFIRM_CONCURRENCY = 8
+"""Confirms of one round the asyncio consumer has in flight at once."""
 
 
 def subscription_path(api: Any, subscription_id: str) -> str:
@@ -39,42 +43,41 @@ def poll_params(max_events: int, wait_time_seconds: int) -> dict:  # type: ignor
     return {"maxEvents": max_events, "waitTimeSeconds": wait_time_seconds}
 
 
-def confirm_body(ids: List[str]) -> bytes:
-    return encode_resource("events:confirmation", {"eventIds": ids})
+def confirm_request(handle: str) -> dict:  # type: ignore[type-arg]
+    """The arguments of one confirm: ``DELETE …/confirm`` with the handle in its header."""
+    return {"cast_to": dict, "extra_headers": {RECEIPT_HANDLE_HEADER: handle}}
 
 
-def confirm_answer(document: Any, ids: List[str]) -> ConfirmAnswer:
-    """The ids confirmed and not found; a 2xx without that detail settles every id sent."""
-    data = document.get("data") if isinstance(document, dict) else None
-    attributes = data.get("attributes") if isinstance(data, dict) else None
-    if not isinstance(attributes, dict):
-        return list(ids), []
-    confirmed = attributes.get("confirmed")
-    missing = attributes.get("notFound")
-    return (
-        [str(i) for i in confirmed] if isinstance(confirmed, list) else list(ids),
-        [str(i) for i in missing] if isinstance(missing, list) else [],
-    )
+def is_gone(error: BaseException) -> bool:
+    """A confirm answered 404: the handle is unknown or its event already confirmed (a retried
+    confirm): the event is gone either way, so the confirm is settled."""
+    return isinstance(error, APIStatusError) and error.status_code == 404
 
 
-def failure_of(error: BaseException) -> Tuple[Optional[int], List[str], Optional[float]]:
-    """(status or None, the error objects' source pointers, Retry-After) of a failed request."""
+def failure_of(error: BaseException) -> Tuple[Optional[int], Optional[float]]:
+    """(status or None, Retry-After) of a failed request."""
     if not isinstance(error, APIStatusError):
-        return None, [], None
-    pointers = [p for p in map(_pointer, error.errors) if p is not None]
+        return None, None
     retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-    return error.status_code, pointers, retry_after
+    return error.status_code, retry_after
 
 
-def confirm_failed(state: ConsumerState, error: BaseException, now: float) -> List[Dropped]:
-    """Settle the confirm request out (it raised ``error``): what was dropped, for the log."""
-    status, pointers, retry_after = failure_of(error)
-    return state.confirms.failed(now, status=status, pointers=pointers, retry_after=retry_after)
+def confirm_failed(
+    state: ConsumerState, key: str, error: BaseException, now: float
+) -> List[Dropped]:
+    """Settle the confirm of ``key`` out (it raised ``error``): what was dropped, for the log."""
+    status, retry_after = failure_of(error)
+    return state.confirms.failed(key, now, status=status, retry_after=retry_after)
+
+
+def _short(handle: str) -> str:
+    """A receipt handle for a log line: long (~130+ characters) and opaque, so its head only."""
+    return handle if len(handle) <= 24 else handle[:20] + "…"
 
 
 def _name(event: Event) -> str:
     reference = event.reference_text
-    return f"event {event.id} ({reference})" if reference else f"event {event.id}"
+    return f"event {_short(event.id)} ({reference})" if reference else f"event {_short(event.id)}"
 
 
 def log_handler_failure(event: Event, error: BaseException) -> None:
@@ -99,12 +102,12 @@ def log_parked(parked: ParkedEvent) -> None:
     )  # fmt: skip
 
 
-def log_confirm_failure(count: int, error: BaseException, dropped: List[Dropped]) -> None:
-    logger.warning("confirm of %d event(s) failed: %s", count, error)
+def log_confirm_failure(error: BaseException, dropped: List[Dropped]) -> None:
+    logger.warning("confirm of an event failed: %s", error)
     for drop in dropped:
         logger.warning(
             "%d event(s) not confirmed (%s), delivered again after the window: %s",
-            len(drop.ids), drop.reason, ", ".join(drop.ids[:10]),
+            len(drop.ids), drop.reason, ", ".join(_short(h) for h in drop.ids[:10]),
         )  # fmt: skip
 
 

@@ -5,7 +5,8 @@ poller of the subscription for the visibility window (30 s) and delivers them ag
 are confirmed; confirming works whenever it arrives; delivery is at least once.
 
 ``ConsumerState`` holds each received event from its delivery until its handler has finished,
-keyed by id, so the in-flight count is the size of that table and cannot drift. It decides how
+keyed by ``Event.key`` (the same for every delivery of one change: the platform's receipt handle,
+the event's ``id``, is new on every delivery, so it cannot tell a redelivery), so the in-flight count is the size of that table and cannot drift. It decides how
 many events to ask for (free slots, and no more than the handlers can start within the window
 at their measured pace), which deliveries are new (a redelivery of an event still held or still
 waiting for its confirm is not run again: its confirm, which works whenever it arrives, settles
@@ -50,12 +51,12 @@ class ConsumerSettings:
     max_deliveries: int = 5
     """A failing event delivered this many times is parked instead of redelivered forever."""
     confirm_batch: int = 100
-    """Most ids in one confirm request (1–100). Confirms do not wait for a batch to fill: one is
-    sent as soon as an event finishes and none is out, and what finishes meanwhile rides in the
-    next one."""
+    """Most confirms (one request per event) sent in one round (1–100). Rounds do not wait to
+    fill: one starts as soon as an event finishes and none is out, and what finishes meanwhile
+    goes in the next one."""
     confirm_linger: float = 0.02
-    """While more handlers are about to finish, wait this long (seconds) for them to fill a
-    confirm: fewer requests at a full poll's pace, a few milliseconds' later confirm."""
+    """While more handlers are about to finish, wait this long (seconds) for them to join a
+    round: fewer rounds at a full poll's pace, a few milliseconds' later confirm."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.max_in_flight < self.concurrency:
@@ -65,7 +66,7 @@ class ConsumerSettings:
         if self.safety_margin >= self.visibility_window or self.max_deliveries < 1:
             raise ValueError("safety_margin must be below the window; max_deliveries >= 1")
         if not 1 <= self.confirm_batch <= 100:
-            raise ValueError("confirm_batch must be 1-100 (the platform confirms 100 at most)")
+            raise ValueError("confirm_batch must be 1-100")
         if not 0 <= self.confirm_linger <= 1:
             raise ValueError("confirm_linger must be 0-1 s (confirms are due within 1 s)")
 
@@ -82,6 +83,7 @@ class ParkedEvent:
 class _Held:
     event: Event
     deadline: float  # monotonic: when its window (less the margin) ends
+    handle: str  # the receipt handle of its newest delivery: what its confirm sends
     started: float = -1.0  # when its handler started; -1 while waiting for a slot
     overrun_reported: bool = False
 
@@ -133,31 +135,35 @@ class ConsumerState:
 
     def received(self, events: List[Event], now: float) -> List[Event]:
         """A poll returned ``events`` at ``now`` (monotonic); returns those to run. A delivery of
-        an event already held gets the new window (it is the one the platform counts now); one
-        whose confirm is pending is settled by that confirm."""
+        an event already held (same ``key``) gets the new window and its handle is kept for the
+        confirm (it is the one the platform counts now); one whose confirm is pending is settled
+        by that confirm, sent with the newest handle."""
         fresh: List[Event] = []
         deadline = now + self._budget()
         for event in events:
-            held = self._held.get(event.id)
+            key = event.key
+            held = self._held.get(key)
             if held is not None:
                 held.deadline = deadline
                 held.overrun_reported = False
+                held.handle = event.id
                 self.redelivered += 1
-            elif event.id in self.confirms:
+            elif key in self.confirms:
+                self.confirms.renew(key, event.id)
                 self.redelivered += 1
             else:
-                self._held[event.id] = _Held(event, deadline)
+                self._held[key] = _Held(event, deadline, event.id)
                 fresh.append(event)
         return fresh
 
     def start(self, event: Event, now: float) -> bool:
         """Whether to run ``event`` now. One whose window has (nearly) run out before a slot came
         free is let go: it will be delivered again, and starting it would race that delivery."""
-        held = self._held.get(event.id)
+        held = self._held.get(event.key)
         if held is None:
             return False
         if now >= held.deadline:
-            del self._held[event.id]
+            del self._held[event.key]
             self.expired += 1
             return False
         held.started = now
@@ -165,33 +171,35 @@ class ConsumerState:
 
     def release(self, event: Event) -> None:
         """Give back an event that was never started (the consumer is stopping)."""
-        held = self._held.get(event.id)
+        held = self._held.get(event.key)
         if held is not None and held.started < 0:
-            del self._held[event.id]
+            del self._held[event.key]
 
     def finished(
         self, event: Event, error: Optional[BaseException], now: float
     ) -> Optional[ParkedEvent]:
         """Record a handler's outcome. Success (or parking) queues a confirm; a failure below
         ``max_deliveries`` leaves the event unconfirmed so the platform delivers it again."""
-        held = self._held.pop(event.id, None)
+        key = event.key
+        held = self._held.pop(key, None)
+        handle = event.id if held is None else held.handle
         if held is not None and held.started >= 0:
             took = now - held.started
             self._pace = took if self._pace <= 0 else self._pace + _PACE_WEIGHT * (
                 took - self._pace)  # fmt: skip
         if error is None:
             self.handled += 1
-            self._failures.pop(event.id, None)
-            self.confirms.add(event.id)
+            self._failures.pop(key, None)
+            self.confirms.add(key, handle)
             return None
         self.failed += 1
-        # Shapes without a delivery count still park: count the failures seen here too.
-        failures = self._failures[event.id] = self._failures.get(event.id, 0) + 1
+        # The platform's shape counts no deliveries: count the failures seen here (by key).
+        failures = self._failures[key] = self._failures.get(key, 0) + 1
         if max(event.receive_count, failures) >= self.settings.max_deliveries:
-            self._failures.pop(event.id, None)
+            self._failures.pop(key, None)
             parked = ParkedEvent(event, error)
             self.parked.append(parked)
-            self.confirms.add(event.id)
+            self.confirms.add(key, handle)
             return parked
         return None
 
@@ -205,11 +213,11 @@ class ConsumerState:
         return late
 
     def deadline(self, event: Event) -> float:
-        return self._held[event.id].deadline
+        return self._held[event.key].deadline
 
-    def next_confirm(self, now: float, final: bool = False) -> Tuple[List[str], float]:
-        """The ids of the confirm to send now (empty: none yet), and how long the confirm loop
-        may sleep before asking again (it is also woken when an event finishes)."""
+    def next_confirm(self, now: float, final: bool = False) -> Tuple[List[Tuple[str, str]], float]:
+        """The (key, handle) of the confirms to send now (empty: none yet), and how long the
+        confirm loop may sleep before asking again (it is also woken when an event finishes)."""
         queue = self.confirms
         if queue.busy:
             return [], TICK
@@ -228,8 +236,8 @@ class ConsumerState:
 
     def confirm_turn(
         self, now: float, final: bool, final_seconds: float
-    ) -> Tuple[List[str], float, List[Event], bool]:
-        """One turn of a confirm loop: (the ids to send now, how long it may sleep otherwise,
+    ) -> Tuple[List[Tuple[str, str]], float, List[Event], bool]:
+        """One turn of a confirm loop: (the (key, handle) confirms to send now, how long it may sleep otherwise,
         the handlers newly past their window, whether the loop is over). Once ``final`` (the
         consumer is stopping, no handler left), the loop ends when nothing is left to confirm or
         ``final_seconds`` after the first final turn."""

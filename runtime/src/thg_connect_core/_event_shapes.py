@@ -1,14 +1,16 @@
 """The generations of the platform's event shapes, each read into the same flat fields.
 
-* ``events:event`` — what specs/events.yaml and the sandbox serve today: ``{id, type:
-  "events:event", attributes: {action, entityType, product, owner, actor, entityId, reference,
-  path, parent, version, state?, occurredAt}, meta: {subscriptionId, receiveCount, hiddenUntil}}``.
-* ``DataChangedEvent`` — generation (b) of the recovered pages: ``{id: <receipt handle>, type:
-  "DataChangedEvent", attributes: <the changed entity as a resource object>, meta:
-  {receiptHandle, subscriptionId, method}}``.
+* ``DataChangedEvent`` — generation (b) of the recovered pages, what specs/events.yaml and the
+  sandbox serve (CONVENTIONS §11): ``{id: <receipt handle>, type: "DataChangedEvent",
+  attributes: <the changed entity as a resource object>, meta: {receiptHandle, subscriptionId,
+  method}}``. The handle is new on every delivery.
 * ``Data_Changed_Event`` — generation (a): ``{eventType, eventTypeVersion, metadata: {method,
   owner, resourceUrl, entityId, parentEntityId, entityType, entityTypeVersion, product,
   createdAt, consumer, provider, reference}, data}``.
+* ``events:event`` — the shape this project invented before issue 15 (older sandboxes): ``{id,
+  type: "events:event", attributes: {action, entityType, product, owner, actor, entityId,
+  reference, path, parent, version, state?, occurredAt}, meta: {subscriptionId, receiveCount,
+  hiddenUntil}}``; still read, leniently.
 
 Only plain dictionary reads happen here, once per event; parsing (timestamps, references) is
 left to the event's lazy properties, so a handler that never looks at them never pays for them.
@@ -21,7 +23,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
 __all__: List[str] = []  # internal to event decoding; nothing here is public API
 
-SANDBOX = "events:event"
+SANDBOX = "events:event"  # the shape served before issue 15 (older sandboxes)
 RESOURCE = "DataChangedEvent"
 LEGACY = "Data_Changed_Event"
 SHAPES = (SANDBOX, RESOURCE, LEGACY)
@@ -52,6 +54,7 @@ class Fields(NamedTuple):
     occurred_at: Any  # the raw timestamp; its form depends on the shape
     hidden_until: Any
     entity: Optional[Mapping[str, Any]]
+    key: str  # the same for every delivery of one change (CONVENTIONS §11): what to dedupe on
 
 
 def _str(value: Any) -> str:
@@ -83,7 +86,7 @@ def _sandbox(record: Mapping[str, Any], event_id: str) -> Fields:
         next(reversed(parents.values()), "") if parents else "",
         None if version is None else _str(version), None if state is None else _str(state),
         _count(meta.get("receiveCount")), _str(meta.get("subscriptionId")),
-        _str(a.get("reference")), a.get("occurredAt"), meta.get("hiddenUntil"), None,
+        _str(a.get("reference")), a.get("occurredAt"), meta.get("hiddenUntil"), None, event_id,
     )  # fmt: skip
 
 
@@ -93,12 +96,27 @@ def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
     entity_type = _str(entity.get("type"))
     product = _str(entity_meta.get("product")) or entity_type.partition(":")[0]
     version = entity.get("version")
+    parent = entity_meta.get("parent")
+    parents = {str(k): _str(v) for k, v in parent.items()} if isinstance(parent, Mapping) else {}
+    state = entity_meta.get("status")
+    if state is None:  # a status entity carries its state in its attributes
+        state = _map(entity.get("attributes")).get("state")
+    action, entity_id = _action(meta.get("method")), _str(entity.get("id"))
+    updated = entity_meta.get("updatedAt") or entity_meta.get("createdAt")
+    version_text = None if version is None else _str(version)
+    # The handle changes per delivery; the change itself is the entity at a version and time.
+    key = (
+        "\x1f".join((entity_type, _str(entity_meta.get("owner")), entity_id, version_text or "",
+                     _str(updated), action))
+        if entity_id else event_id
+    )  # fmt: skip
     return Fields(
-        RESOURCE, event_id, _action(meta.get("method")), entity_type, product,
-        _str(entity_meta.get("owner")), _str(meta.get("actor")), _str(entity.get("id")), "",
-        {}, "", None if version is None else _str(version), entity_meta.get("status"), 1,
-        _str(meta.get("subscriptionId")), _str(entity_meta.get("reference")),
-        entity_meta.get("updatedAt") or entity_meta.get("createdAt"), None, entity,
+        RESOURCE, event_id, action, entity_type, product,
+        _str(entity_meta.get("owner")), _str(meta.get("actor")), entity_id, "", parents,
+        next(reversed(parents.values()), "") if parents else "", version_text,
+        state if isinstance(state, (str, Mapping)) else None, 1,
+        _str(meta.get("subscriptionId")), _str(entity_meta.get("reference")), updated, None,
+        entity, key,
     )  # fmt: skip
 
 
@@ -115,7 +133,7 @@ def _legacy(record: Mapping[str, Any], event_id: str) -> Fields:
         _str(m.get("reference")),
         # createdAt is the entity's creation, so it is the change's time only for a create.
         m.get("createdAt") if action == "CREATED" else None, None,
-        data if isinstance(data, Mapping) else None,
+        data if isinstance(data, Mapping) else None, event_id,
     )  # fmt: skip
 
 
@@ -130,22 +148,30 @@ def _legacy_id(record: Mapping[str, Any]) -> str:
     return ""
 
 
+def _resource_id(record: Mapping[str, Any]) -> Any:
+    """The receipt handle: the resource's id, or ``meta.receiptHandle`` when the id is missing."""
+    found = record.get("id")
+    if isinstance(found, str) and found:
+        return found
+    return _map(record.get("meta")).get("receiptHandle")
+
+
 def read_fields(record: Mapping[str, Any]) -> Optional[Fields]:
     """The fields of one delivered event in any known shape; None when it is in none of them
     or carries no id (an event without one can never be confirmed)."""
     kind = record.get("type")
-    if kind == SANDBOX or (kind is None and "attributes" in record and "id" in record):
-        reader = _sandbox
-    elif kind == RESOURCE:
-        reader = _resource
+    found: Any
+    if kind == RESOURCE:
+        reader, found = _resource, _resource_id(record)
+    elif kind == SANDBOX or (kind is None and "attributes" in record and "id" in record):
+        reader, found = _sandbox, record.get("id")
     elif "metadata" in record or record.get("eventType") == LEGACY:
         event_id = _legacy_id(record)
         return _legacy(record, event_id) if event_id else None
     elif isinstance(record.get("attributes"), Mapping) and "action" in record["attributes"]:
-        reader = _sandbox  # another type name, same members: read it, lenient
+        reader, found = _sandbox, record.get("id")  # another type name, same members: lenient
     else:
         return None
-    found = record.get("id")
     if not isinstance(found, str) or not found:
         return None
     return reader(record, found)

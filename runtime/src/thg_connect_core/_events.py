@@ -1,6 +1,8 @@
 """DataChangedEvents as one typed value, whatever generation of the platform's shapes sent them.
 
-``Event`` is what handlers receive from the consumers and from webhook notifications. Decoding
+``Event`` is THE event model: what handlers receive from the consumers and from webhook
+notifications, and what a generated subscription's ``poll()`` returns (the spec marks its event
+schema ``x-thg-runtime-model: Event``, so no second model is generated). Decoding
 is lenient (DESIGN: one odd record never fails a page): a record with an id always becomes an
 ``Event``, with '' or None where its shape carries nothing; only a record without an id (it could
 never be confirmed) or that is not an object is refused. It is also cheap: a few dictionary reads
@@ -9,19 +11,32 @@ per event; the reference and the timestamps are parsed on first access and kept.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
+from pydantic import BaseModel, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from ._event_entities import as_model, decode_entity
 from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
 from ._event_shapes import LEGACY, Fields, read_fields
 from ._references import Reference
 
-__all__ = ["Event", "EventFormatError", "event_from_resource", "events_from_document"]
+__all__ = [
+    "Event",
+    "EventDocument",
+    "EventFormatError",
+    "EventListDocument",
+    "event_from_resource",
+    "events_from_document",
+]
 
 EVENTS_PATH = "/api/events/v1/{owner}/subscription/{subscription}"
 """Where a subscription lives (CONVENTIONS §11); poll is ``/events``, confirm ``/confirm``."""
 
 _UNSET: Any = object()
+M = TypeVar("M", bound=BaseModel)
 
 
 class EventFormatError(ValueError):
@@ -31,9 +46,12 @@ class EventFormatError(ValueError):
 class Event:
     """One DataChangedEvent as delivered on a subscription; read-only.
 
-    ``shape`` says which generation it came in: ``events:event`` (specs/events.yaml),
-    ``DataChangedEvent`` (the JSON:API resource form) or ``Data_Changed_Event`` (the older
-    ``eventType``/``metadata`` form).
+    ``shape`` says which generation it came in: ``DataChangedEvent`` (the JSON:API resource form
+    of specs/events.yaml), ``Data_Changed_Event`` (the older ``eventType``/``metadata`` form) or
+    ``events:event`` (what this project's sandbox served before issue 15).
+
+    ``id`` is the receipt handle of this delivery: confirm with it, never dedupe on it (it is
+    new on every delivery). ``key`` is the same for every delivery of one change.
     """
 
     __slots__ = (
@@ -76,9 +94,22 @@ class Event:
 
     @property
     def id(self) -> str:
-        """What is confirmed (the receipt handle in the resource form), and the idempotency key
-        for handlers where the platform keeps it stable across deliveries."""
+        """The receipt handle of this delivery: what a confirm names. Opaque, and new on every
+        delivery of the same change (dedupe on ``key``, not on this)."""
         return self._f.id
+
+    @property
+    def receipt_handle(self) -> str:
+        """The same as ``id``: the receipt handle of this delivery."""
+        return self._f.id
+
+    @property
+    def key(self) -> str:
+        """The same for every delivery of one change: the changed entity (type, owner, id) with
+        its version, ``updatedAt`` and the operation, joined. What handlers and the consumer
+        dedupe on. The shapes that carry no such facts (``Data_Changed_Event``, ``events:event``)
+        fall back to the id."""
+        return self._f.key
 
     @property
     def shape(self) -> str:
@@ -133,7 +164,8 @@ class Event:
 
     @property
     def receive_count(self) -> int:
-        """How many times the event has been delivered (1 when the shape does not count)."""
+        """How many times the event has been delivered, when the shape counts (only the old
+        ``events:event`` shape did); 1 otherwise."""
         return self._f.receive_count
 
     @property
@@ -147,6 +179,34 @@ class Event:
         return self._f.entity
 
     @property
+    def attributes(self) -> Optional[Mapping[str, Any]]:
+        """The changed entity's attributes as received (None when the event carries none)."""
+        entity = self._f.entity
+        if entity is None:
+            return None
+        if self._f.shape == LEGACY:
+            return entity
+        found = entity.get("attributes")
+        return found if isinstance(found, Mapping) else None
+
+    @property
+    def data(self) -> Any:
+        """The changed entity's attributes as the generated model of ``entity_type`` (e.g.
+        ``InventoryItem`` for ``thg-fulfil:inventory-item``) when the generated package knows
+        that type; otherwise (or when they do not fit it) the raw mapping; None when the event
+        carries no entity. For a typed result use ``entity_as(Model)``."""
+        return decode_entity(self._f.entity_type, self.attributes)
+
+    def entity_as(self, model: Type[M]) -> M:
+        """The changed entity's attributes validated as ``model`` (a generated model class),
+        typed as it: ``event.entity_as(InventoryItem).sku``. Raises ``EventFormatError`` when the
+        event carries no entity, and pydantic's ``ValidationError`` when they do not fit."""
+        attributes = self.attributes
+        if attributes is None:
+            raise EventFormatError(f"event {self._f.id}: carries no entity attributes")
+        return as_model(model, attributes)
+
+    @property
     def reference_text(self) -> str:
         """The reference string exactly as received (never parsed; '' when absent)."""
         return self._f.reference
@@ -155,7 +215,8 @@ class Event:
 
     @property
     def state(self) -> Optional[str]:
-        """Statuses only: the state after the change."""
+        """Statuses only: the state after the change (the status entity's ``state``, or the one
+        status of the entity's ``meta.status``)."""
         if self._state is _UNSET:
             raw = self._f.state
             object.__setattr__(self, "_state", raw if not isinstance(raw, Mapping) else (
@@ -195,11 +256,27 @@ class Event:
 
     @property
     def hidden_until(self) -> Optional[datetime]:
-        """The end of this delivery's visibility window, when the platform says."""
+        """The end of this delivery's visibility window, when the shape says (only the old
+        ``events:event`` shape did; None otherwise)."""
         if self._hidden_until is _UNSET:
             object.__setattr__(self, "_hidden_until", iso_datetime(self._f.hidden_until))
         hidden: Optional[datetime] = self._hidden_until
         return hidden
+
+    # -- as a pydantic field type (a generated model may hold events) ------------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate_event,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda e: e.raw),
+        )
+
+
+def _validate_event(value: Any) -> Event:
+    return value if isinstance(value, Event) else event_from_resource(value)
 
 
 def event_from_resource(resource: Mapping[str, Any]) -> Event:
@@ -228,3 +305,53 @@ def events_from_document(document: Any) -> Tuple[List[Event], List[Any]]:
         else:
             events.append(Event(fields, record))
     return events, odd
+
+
+class EventListDocument:
+    """A poll response decoded into ``Event``s (what a generated ``poll()`` decodes with):
+    ``data`` holds the events; records in no known shape are logged and left out."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: List[Event]) -> None:
+        self.data = data
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(_event_list)
+
+
+def _event_list(document: Any) -> EventListDocument:
+    events, odd = events_from_document(document)
+    if odd:
+        logging.getLogger("thg_connect").warning(
+            "%d polled record(s) are not events in any known shape (or have no id): skipped",
+            len(odd),
+        )
+    return EventListDocument(events)
+
+
+class EventDocument:
+    """A document holding one event (a confirm's answer); ``data`` is None when its ``data`` is
+    not an event in any known shape (lenient: the request has succeeded all the same)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Optional[Event]) -> None:
+        self.data = data
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(_event_single)
+
+
+def _event_single(document: Any) -> EventDocument:
+    data = document.get("data") if isinstance(document, Mapping) else None
+    if not isinstance(data, Mapping):
+        return EventDocument(None)
+    fields = read_fields(data)
+    return EventDocument(None if fields is None else Event(fields, data))

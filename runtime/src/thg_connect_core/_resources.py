@@ -120,9 +120,14 @@ class _ResourceBase:
 
     def _action_request(
         self, method: str, segment: str, result: Any, params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]], default_timeout: float, **options: Any,
+        body: Optional[Tuple[str, Attributes]], default_timeout: float,
+        headers: Optional[Mapping[str, str]] = None, **options: Any,
     ) -> _Request:  # fmt: skip
         encoded = None if body is None else _body(body[0], body[1], None)
+        if headers:
+            for name, value in headers.items():
+                require_id(value, name.replace("-", "_"))  # a required header: refused if empty
+            options["extra_headers"] = {**headers, **(options.get("extra_headers") or {})}
         query = {**(params or {}), **(options.get("extra_query") or {})}
         options["timeout"] = _long_poll_timeout(options.get("timeout"), default_timeout, query)
         return _Request(method, self._child(segment), result, options, params=params, body=encoded)
@@ -227,11 +232,11 @@ class SyncResource(_ResourceBase):
     def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, headers: Optional[Mapping[str, str]] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout,
+                method, segment, result, params, body, self._api.config.timeout, headers,
                 timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
@@ -307,11 +312,11 @@ class AsyncResource(_ResourceBase):
     async def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, headers: Optional[Mapping[str, str]] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout,
+                method, segment, result, params, body, self._api.config.timeout, headers,
                 timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip

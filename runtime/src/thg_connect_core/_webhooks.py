@@ -111,7 +111,8 @@ def _events_of(document: Mapping[str, Any]) -> List[Event]:
 
 
 Confirm = Callable[[str, List[str]], Awaitable[Any]]
-"""``confirm(subscription_id, event_ids)``, awaited: e.g. ``AsyncEventConsumer.confirm``."""
+"""``confirm(subscription_id, receipt_handles)``, awaited: e.g. ``AsyncEventConsumer.confirm``
+(one ``DELETE …/confirm`` per handle)."""
 SyncConfirm = Callable[[str, List[str]], Any]
 
 

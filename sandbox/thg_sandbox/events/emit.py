@@ -1,4 +1,5 @@
-"""The DataChangedEvent of a write, and who receives it (CONVENTIONS §11).
+"""The DataChangedEvent of a write, and who receives it (CONVENTIONS §11): the changed entity's
+resource object and the operation (`create`/`update`/`delete`).
 
 `EventEmitter.in_transaction` is a `TransactionHook`: inside every POST, PUT and DELETE's own
 transaction (each child of a cascade included) it builds one event and queues it on every
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 import sqlite3
 import threading
@@ -22,20 +22,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from thg_spec import Entity, Product
 
 from ..clock import Clock
 from ..config import SandboxConfig
-from ..jsonapi import reference_of
+from ..jsonapi import resource_object
 from ..store import Database, Resource
 from .queue import EventQueue, SubscriptionKey
+from .render import event_body
 
 log = logging.getLogger("thg_sandbox.events")
 
 SUBSCRIPTION = "events:subscription"
-_PARAM = re.compile(r"{([^}]+)}")
 
 
 @dataclass(frozen=True)
@@ -44,43 +43,7 @@ class Recipient:
 
     key: SubscriptionKey
     webhook_url: str | None
-    event_id: str
-
-
-def entity_path(product: Product, entity: Entity, resource: Resource) -> str:
-    """The entity's nested API path: its item path, or its collection path for a status."""
-    values = {"owner": resource.owner}
-    for depth in range(1, len(entity.name)):
-        ancestor = product.entity(entity.name[:depth])
-        values[ancestor.id_param] = resource.parents.get(ancestor.type_string, "")
-    template = entity.collection_path
-    if entity.kind == "entity" and entity.item_path:
-        template = entity.item_path
-        values[entity.id_param] = resource.id
-    return _PARAM.sub(lambda m: quote(values.get(m[1], ""), safe=""), template)
-
-
-def data_changed(
-    product: Product, entity: Entity, action: str, resource: Resource, actor: str, occurred: str
-) -> dict[str, Any]:
-    """The event's attributes, exactly the fields of CONVENTIONS §11."""
-    attributes: dict[str, Any] = {
-        "eventType": "DataChangedEvent",
-        "action": action,
-        "entityType": entity.type_string,
-        "product": resource.product,
-        "owner": resource.owner,
-        "actor": actor,
-        "entityId": resource.id,
-        "reference": reference_of(resource),
-        "path": entity_path(product, entity, resource),
-        "parent": dict(resource.parents),
-        "version": str(resource.version),
-    }
-    if entity.kind == "status":
-        attributes["state"] = resource.attributes.get("state")
-    attributes["occurredAt"] = occurred
-    return attributes
+    event_id: str  # the queue's own id of the event (never sent: deliveries carry handles)
 
 
 def audience(config: SandboxConfig, product: str, owner: str) -> list[str]:
@@ -146,18 +109,17 @@ class EventEmitter:
         self, conn: sqlite3.Connection, entity: Entity, action: str, resource: Resource, actor: str
     ) -> list[Recipient]:
         """Queue the event on its subscriptions; who got it."""
-        product = self.products.get(resource.product)
-        if product is None:
+        if resource.product not in self.products:
             return []
-        occurred = self.clock.now().isoformat()
         event_id = str(uuid.uuid4())
         orgs = audience(self.config, resource.product, resource.owner)
         marks = ", ".join("?" for _ in orgs)
         recipients: list[Recipient] = []
         # Reading the subscriptions and queueing on them in the write's transaction: a
         # subscription deleted concurrently is either fully served or not at all.
-        attributes = data_changed(product, entity, action, resource, actor, occurred)
-        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        # The entity as a GET of it returns it now (for a delete: as it was last).
+        event = event_body(action, resource_object(resource))
+        body = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         rows = conn.execute(
             f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "
             "ORDER BY owner, created_at, id",

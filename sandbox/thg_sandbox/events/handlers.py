@@ -1,12 +1,11 @@
 """The events product's own endpoints: create a subscription (with its webhook secret), the
-`poll` action (long polling) and the `confirm` action (specs/events.yaml)."""
+`poll` action (long polling) and the `confirm` action: `DELETE …/confirm` with one event's
+receipt handle in the `receipt-handle` header (specs/events.yaml, CONVENTIONS §11)."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,21 +15,15 @@ from thg_spec import Entity, Product
 
 from .. import access, jsonapi
 from ..access import Caller
-from ..auth import read_limited
 from ..config import SLUG
-from ..endpoints import MAX_BODY, Api, json_response
-from ..errors import ApiError, bad_request, not_found
+from ..endpoints import Api, json_response
+from ..errors import ApiError, ErrorObject, bad_request, not_found
 from ..service import ID_PATTERN, Target
-from ..validation import SchemaSet, check_attributes, read_request_document
-from ..validation.documents import raise_if_errors
 from .notifier import Notifier
 from .queue import EventQueue, SubscriptionKey
 from .render import event_resource
 
-CONFIRMATION = "events:confirmation"
-CONFIRMATION_SCHEMA = (
-    "/components/schemas/ConfirmationRequest/properties/data/properties/attributes"
-)
+RECEIPT_HANDLE_HEADER = "receipt-handle"
 MAX_WAIT = 20
 MAX_EVENTS = 100
 DEFAULT_EVENTS = 10
@@ -63,7 +56,7 @@ class EventEndpoints:
         return [
             Route(self.entity.collection_path, self.create, methods=["POST"]),
             Route(item + "/events", self.poll, methods=["GET", "HEAD"]),
-            Route(item + "/confirm", self.confirm, methods=["POST"]),
+            Route(item + "/confirm", self.confirm, methods=["DELETE"]),
         ]
 
     # -- create: the generic create, plus the webhook secret shown this once -----------------
@@ -124,21 +117,21 @@ class EventEndpoints:
     async def confirm(self, request: Request) -> Response:
         self.notifier.bind()
         key = await self._subscription(request, self.api.caller(request))
-        raw = await read_limited(request, MAX_BODY)
-        if raw is None:
-            raise ApiError.one(413, "RequestTooLarge", f"The body is larger than {MAX_BODY} bytes.")
-        data = read_request_document(raw, CONFIRMATION)
-        schemas: SchemaSet = self.api.service.schemas[self.product.name]
-        checked = check_attributes(schemas, CONFIRMATION_SCHEMA, data.get("attributes", {}))
-        raise_if_errors(checked.errors)
-        ids: list[Any] = checked.attributes["eventIds"]
-        confirmed, missing = await run_in_threadpool(self.queue.confirm, key, [str(i) for i in ids])
-        return json_response(
-            {
-                "data": {
-                    "id": str(uuid.uuid4()),
-                    "type": CONFIRMATION,
-                    "attributes": {"confirmed": confirmed, "notFound": missing},
-                }
-            }
-        )
+        handle = request.headers.get(RECEIPT_HANDLE_HEADER, "").strip()
+        if not handle:
+            # FastAPI's answer to a missing required header, as a JSON:API error object.
+            raise ApiError(
+                422,
+                [
+                    ErrorObject(
+                        422, "RequestValidationError",
+                        f"The {RECEIPT_HANDLE_HEADER} header is required: the receipt handle "
+                        "of a delivery of the event to confirm.",
+                        parameter=RECEIPT_HANDLE_HEADER,
+                    )
+                ],
+            )  # fmt: skip
+        confirmed = await run_in_threadpool(self.queue.confirm, key, handle)
+        if confirmed is None:
+            raise not_found("No queued event has this receipt handle (unknown, or confirmed).")
+        return json_response({"data": event_resource(confirmed, key.id), "meta": {}})

@@ -1,5 +1,10 @@
 """Per-subscription event queues in SQLite, with a visibility window (CONVENTIONS §11).
 
+Each delivery of an event (a poll claiming it, or a webhook notification announcing it) gets a
+new opaque receipt handle, as the platform's SQS-style queue does; a confirm names any handle
+ever issued for the event and removes the event (and all its handles). The event's own id is
+the queue's bookkeeping and never leaves the sandbox.
+
 No HTTP and no asyncio here: the queue is a plain object over the sandbox's `Database` and an
 injectable clock, so a state machine can drive it with virtual time. Every method runs in one
 `BEGIN IMMEDIATE` transaction under the database lock, which is what makes a claim atomic: two
@@ -11,6 +16,7 @@ Times are stored as integer microseconds since the epoch so "hidden until" compa
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,14 +32,22 @@ CREATE TABLE IF NOT EXISTS event_queue (
     change_seq INTEGER NOT NULL,            -- 0; kept for databases made before issue 15
     owner TEXT NOT NULL,                    -- the subscription's organisation
     subscription TEXT NOT NULL,             -- the subscription's id
-    event_id TEXT NOT NULL,
-    event TEXT NOT NULL,                    -- JSON: the DataChangedEvent's attributes
+    event_id TEXT NOT NULL,                 -- internal: never sent (the handles are)
+    event TEXT NOT NULL,                    -- JSON: {"method", "entity": <resource object>}
     receive_count INTEGER NOT NULL DEFAULT 0,
     hidden_until INTEGER NOT NULL DEFAULT 0, -- microseconds since the epoch; visible once <= now
     UNIQUE (owner, subscription, event_id)
 );
 CREATE INDEX IF NOT EXISTS event_queue_order
     ON event_queue (owner, subscription, change_seq, seq);
+CREATE TABLE IF NOT EXISTS event_receipts (
+    handle TEXT PRIMARY KEY,                -- one per delivery; any of them confirms the event
+    owner TEXT NOT NULL,
+    subscription TEXT NOT NULL,
+    event_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_receipts_event
+    ON event_receipts (owner, subscription, event_id);
 CREATE TABLE IF NOT EXISTS event_webhook_secrets (
     owner TEXT NOT NULL,
     subscription TEXT NOT NULL,
@@ -62,12 +76,25 @@ class SubscriptionKey:
 
 @dataclass(frozen=True)
 class QueuedEvent:
-    """One event as it stands on one subscription."""
+    """One event as it stands on one subscription (one delivery of it, when `handle` is set)."""
 
-    id: str
-    attributes: dict[str, Any]
+    id: str  # internal, stable; never sent
+    body: dict[str, Any]  # {"method": "create" | "update" | "delete", "entity": <resource object>}
     receive_count: int
     hidden_until: datetime | None  # None: visible now
+    handle: str = ""  # the receipt handle of this delivery ("" when only peeked)
+
+
+HANDLE_PREFIX = "AQEB"
+
+
+def new_handle() -> str:
+    """An opaque, URL-safe receipt handle, long like the platform's (SQS-style)."""
+    return HANDLE_PREFIX + secrets.token_urlsafe(96)
+
+
+MAX_HANDLE = 1024
+"""A longer handle was never issued: it is unknown without a look."""
 
 
 class EventQueue:
@@ -85,17 +112,15 @@ class EventQueue:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def push(
-        self, keys: Iterable[SubscriptionKey], event_id: str, attributes: dict[str, Any]
-    ) -> None:
+    def push(self, keys: Iterable[SubscriptionKey], event_id: str, event: dict[str, Any]) -> None:
         """Queue one event on each subscription, visible at once, after everything queued."""
-        body = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
+        body = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         with self.db.transaction() as conn:
             self.push_in(conn, [(k.owner, k.id, event_id, body) for k in keys])
 
     @staticmethod
     def push_in(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]) -> None:
-        """`rows` of (owner, subscription, event id, JSON attributes) inside the caller's
+        """`rows` of (owner, subscription, event id, JSON event body) inside the caller's
         transaction (the write's own: writes commit one at a time, so this is commit order)."""
         conn.executemany(
             "INSERT OR IGNORE INTO event_queue (owner, subscription, event_id, event, change_seq) "
@@ -115,6 +140,9 @@ class EventQueue:
             "DELETE FROM event_queue WHERE owner = ? AND subscription = ?", (key.owner, key.id)
         )
         conn.execute(
+            "DELETE FROM event_receipts WHERE owner = ? AND subscription = ?", (key.owner, key.id)
+        )
+        conn.execute(
             "DELETE FROM event_webhook_secrets WHERE owner = ? AND subscription = ?",
             (key.owner, key.id),
         )
@@ -122,7 +150,8 @@ class EventQueue:
     # -- polling -----------------------------------------------------------------------------
 
     def claim(self, key: SubscriptionKey, max_events: int) -> list[QueuedEvent]:
-        """Up to `max_events` visible events, oldest first, now hidden for the window."""
+        """Up to `max_events` visible events, oldest first, now hidden for the window, each with
+        a new receipt handle."""
         with self.db.transaction() as conn:
             now = self._now()
             rows = conn.execute(
@@ -137,30 +166,73 @@ class EventQueue:
                 "WHERE seq = ?",
                 [(until, row["seq"]) for row in rows],
             )
+            handles = self._issue_in(conn, key, [row["event_id"] for row in rows])
         return [
             QueuedEvent(
                 row["event_id"],
                 json.loads(row["event"]),
                 int(row["receive_count"]) + 1,
                 from_micros(until),
+                handle,
             )
-            for row in rows
+            for row, handle in zip(rows, handles)
         ]
 
-    def confirm(
-        self, key: SubscriptionKey, event_ids: Sequence[str]
-    ) -> tuple[list[str], list[str]]:
-        """Remove the events whenever the confirm arrives: (confirmed, not found), in given order."""
-        confirmed: list[str] = []
-        missing: list[str] = []
+    @staticmethod
+    def _issue_in(
+        conn: sqlite3.Connection, key: SubscriptionKey, event_ids: Sequence[str]
+    ) -> list[str]:
+        handles = [new_handle() for _ in event_ids]
+        conn.executemany(
+            "INSERT INTO event_receipts (handle, owner, subscription, event_id) "
+            "VALUES (?, ?, ?, ?)",
+            [(h, key.owner, key.id, e) for h, e in zip(handles, event_ids)],
+        )
+        return handles
+
+    def confirm(self, key: SubscriptionKey, handle: str) -> QueuedEvent | None:
+        """Remove the event `handle` was issued for, whenever the confirm arrives (even after
+        the window, even while another poller holds it); None when the handle is unknown or its
+        event already confirmed. The removed event is returned with that handle."""
+        if not handle or len(handle) > MAX_HANDLE:
+            return None
         with self.db.transaction() as conn:
-            for event_id in dict.fromkeys(event_ids):
-                gone = conn.execute(
-                    "DELETE FROM event_queue WHERE owner = ? AND subscription = ? AND event_id = ?",
-                    (key.owner, key.id, event_id),
-                ).rowcount
-                (confirmed if gone else missing).append(event_id)
-        return confirmed, missing
+            found = conn.execute(
+                "SELECT event_id FROM event_receipts "
+                "WHERE handle = ? AND owner = ? AND subscription = ?",
+                (handle, key.owner, key.id),
+            ).fetchone()
+            if found is None:
+                return None
+            event_id = found["event_id"]
+            row = conn.execute(
+                "SELECT event, receive_count FROM event_queue "
+                "WHERE owner = ? AND subscription = ? AND event_id = ?",
+                (key.owner, key.id, event_id),
+            ).fetchone()
+            conn.execute(
+                "DELETE FROM event_queue WHERE owner = ? AND subscription = ? AND event_id = ?",
+                (key.owner, key.id, event_id),
+            )
+            conn.execute(
+                "DELETE FROM event_receipts WHERE owner = ? AND subscription = ? AND event_id = ?",
+                (key.owner, key.id, event_id),
+            )
+        if row is None:
+            return None
+        return QueuedEvent(event_id, json.loads(row["event"]), int(row["receive_count"]), None,
+                           handle)  # fmt: skip
+
+    def deliver(self, key: SubscriptionKey, event_ids: Sequence[str]) -> list[QueuedEvent]:
+        """The events of `event_ids` still queued, oldest first, each with a new receipt handle
+        and otherwise untouched (a webhook notification: it never hides an event)."""
+        with self.db.transaction() as conn:
+            events = self._peek_in(conn, key, event_ids)
+            handles = self._issue_in(conn, key, [e.id for e in events])
+        return [
+            QueuedEvent(e.id, e.body, e.receive_count, e.hidden_until, h)
+            for e, h in zip(events, handles)
+        ]
 
     def seconds_until_visible(self, key: SubscriptionKey) -> float | None:
         """How long until the next hidden event comes back; None when nothing is hidden."""
@@ -182,12 +254,17 @@ class EventQueue:
     ) -> list[QueuedEvent]:
         """Events still queued (all, or those of `event_ids`), oldest first, unchanged."""
         with self.db.reading() as conn:
-            now = self._now()
-            rows = conn.execute(
-                "SELECT event_id, event, receive_count, hidden_until FROM event_queue "
-                "WHERE owner = ? AND subscription = ? ORDER BY change_seq, seq",
-                (key.owner, key.id),
-            ).fetchall()
+            return self._peek_in(conn, key, event_ids)
+
+    def _peek_in(
+        self, conn: sqlite3.Connection, key: SubscriptionKey, event_ids: Sequence[str] | None
+    ) -> list[QueuedEvent]:
+        now = self._now()
+        rows = conn.execute(
+            "SELECT event_id, event, receive_count, hidden_until FROM event_queue "
+            "WHERE owner = ? AND subscription = ? ORDER BY change_seq, seq",
+            (key.owner, key.id),
+        ).fetchall()
         wanted = None if event_ids is None else set(event_ids)
         return [
             QueuedEvent(

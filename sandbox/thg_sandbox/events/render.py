@@ -1,4 +1,6 @@
-"""Events as JSON:API resource objects, the same for a poll and a webhook notification."""
+"""Events as the platform's JSON:API resources (CONVENTIONS §11), the same for a poll, a webhook
+notification and a confirm's answer: the receipt handle of the delivery as `id`, the changed
+entity's resource object as `attributes`."""
 
 from __future__ import annotations
 
@@ -6,20 +8,24 @@ from typing import Any
 
 from .queue import QueuedEvent
 
-EVENT_TYPE = "events:event"
+EVENT_TYPE = "DataChangedEvent"
+METHODS = {"CREATED": "create", "UPDATED": "update", "DELETED": "delete"}
+"""A write's action as the event's `meta.method`."""
+
+
+def event_body(action: str, entity: dict[str, Any]) -> dict[str, Any]:
+    """What the queue keeps of an event: the operation and the entity's resource object."""
+    return {"method": METHODS.get(action, action.lower()), "entity": entity}
 
 
 def event_resource(event: QueuedEvent, subscription_id: str) -> dict[str, Any]:
-    hidden = event.hidden_until.isoformat() if event.hidden_until is not None else None
     return {
-        "id": event.id,
+        "id": event.handle,
         "type": EVENT_TYPE,
-        "attributes": event.attributes,
+        "attributes": event.body.get("entity"),
         "meta": {
+            "receiptHandle": event.handle,
             "subscriptionId": subscription_id,
-            # A notification of a never-polled event still says 1: the spec's minimum, and the
-            # first delivery it is; notifications themselves never count (they never hide).
-            "receiveCount": max(1, event.receive_count),
-            "hiddenUntil": hidden,
+            "method": event.body.get("method"),
         },
     }

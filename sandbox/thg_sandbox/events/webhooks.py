@@ -46,7 +46,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 @dataclass
 class _Outbox:
     url: str
-    event_ids: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)  # the queue's own ids, not handles
 
 
 class WebhookSender:
@@ -90,7 +90,8 @@ class WebhookSender:
             return  # the subscription is gone (or never had a webhook)
         delivery_id = str(uuid.uuid4())
         for attempt in range(1, self.settings.attempts + 1):
-            events = await anyio.to_thread.run_sync(self.queue.peek, key, event_ids)
+            # Each attempt is a delivery: its events get new receipt handles.
+            events = await anyio.to_thread.run_sync(self.queue.deliver, key, event_ids)
             if not events:
                 return  # all confirmed already: nothing left to tell
             body = json.dumps(

@@ -45,8 +45,10 @@ def read_request_document(body: bytes, type_string: str) -> dict[str, Any]:
         problems.append(field_error("/data/type", f"type must be {type_string!r}"))
     if "id" in data and not isinstance(data["id"], str):
         problems.append(field_error("/data/id", "id must be a string"))
-    attributes = data.get("attributes", {})
-    if not isinstance(attributes, dict):
+    # Every request schema requires `attributes` (CONVENTIONS §6), even when all are optional.
+    if "attributes" not in data:
+        problems.append(field_error("/data/attributes", "attributes is required"))
+    elif not isinstance(data["attributes"], dict):
         problems.append(field_error("/data/attributes", "attributes must be an object"))
     if problems:
         raise unprocessable(problems)

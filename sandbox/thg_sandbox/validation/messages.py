@@ -79,7 +79,7 @@ def field_errors(errors: Iterable[ValidationError]) -> Iterator[tuple[tuple[str 
     for `required` (one per missing member)."""
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
-            chosen = _discriminated(error)
+            chosen = _discriminated(error) or _by_type(error)
             if chosen is not None:
                 yield from chosen
                 continue
@@ -105,7 +105,7 @@ def _discriminated(error: ValidationError) -> list[tuple[tuple[str | int, ...], 
     mapping: Any = disc.get("mapping") or {}
     path = (*error.absolute_path, prop)
     value = error.instance.get(prop)
-    if value not in mapping:
+    if not isinstance(value, str) or value not in mapping:
         if prop not in error.instance:
             return [(path, f"{field_name(path)} is required")]
         options = ", ".join(_show(v) for v in mapping)
@@ -127,3 +127,31 @@ def _discriminated(error: ValidationError) -> list[tuple[tuple[str | int, ...], 
         if e.relative_schema_path and e.relative_schema_path[0] == index
     ]
     return list(field_errors(mine))
+
+
+def _by_type(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]] | None:
+    """For a choice (a nullable object: `anyOf: [{$ref: Money}, {type: 'null'}]`), the errors of
+    the one branch the value's type fits, each at its own field, rather than the best match
+    (which is often the null branch's "must be null"); one "must be X or Y" when none fits."""
+    by_branch: dict[int, list[ValidationError]] = {}
+    wrong_type: dict[int, list[str]] = {}
+    for sub in error.context or []:
+        if not sub.relative_schema_path or not isinstance(sub.relative_schema_path[0], int):
+            continue
+        branch = sub.relative_schema_path[0]
+        if sub.validator == "type" and not sub.relative_path:
+            limit: Any = sub.validator_value
+            wrong_type[branch] = [limit] if isinstance(limit, str) else list(limit)
+        else:
+            by_branch.setdefault(branch, []).append(sub)
+    fitting = [b for b in by_branch if b not in wrong_type]
+    if len(fitting) == 1:
+        return list(field_errors(by_branch[fitting[0]]))
+    branches: Any = error.validator_value
+    if not fitting and isinstance(branches, list) and len(wrong_type) == len(branches):
+        path = tuple(error.absolute_path)
+        names = dict.fromkeys(
+            _TYPE_NAMES.get(str(t), str(t)) for ts in wrong_type.values() for t in ts
+        )
+        return [(path, f"{field_name(path)} must be " + " or ".join(names))]
+    return None

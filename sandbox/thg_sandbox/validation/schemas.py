@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from thg_connect_core import InvalidReferenceError, Reference
@@ -84,6 +88,32 @@ def _is_reference(value: object) -> bool:
     return True
 
 
+def _exact(number: object) -> Fraction | None:
+    """The decimal a JSON number was written as (a float's shortest repr), exactly."""
+    try:
+        return Fraction(str(number))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None  # inf or nan
+
+
+def _multiple_of(
+    validator: Any, divisor: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """`multipleOf` in exact decimal arithmetic: jsonschema divides floats, so 0.29 is no
+    multiple of 0.01 (0.29 / 0.01 = 28.999999999999996) and 1,363 of the prices 0.01-99.99
+    were refused."""
+    if not validator.is_type(instance, "number"):
+        return
+    value, step = _exact(instance), _exact(divisor)
+    if value is None or step is None or step <= 0 or (value / step).denominator != 1:
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
+
+
+ExactValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"multipleOf": _multiple_of}
+)
+
+
 class SchemaSet:
     """Schema look-ups and cached validators for one parsed spec."""
 
@@ -92,7 +122,7 @@ class SchemaSet:
         self._registry: Registry[Any] = Registry().with_resource(
             _BASE, Resource.from_contents(document, default_specification=DRAFT202012)
         )
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Validator] = {}
         self._lock = threading.Lock()
 
     def at(self, pointer: str) -> Any:
@@ -120,11 +150,11 @@ class SchemaSet:
             schema = self._node(ref[1:])
         return {}
 
-    def validator(self, pointer: str) -> Draft202012Validator:
+    def validator(self, pointer: str) -> Validator:
         with self._lock:
             found = self._validators.get(pointer)
             if found is None:
-                found = Draft202012Validator(
+                found = ExactValidator(
                     {"$ref": _BASE + "#" + pointer},
                     registry=self._registry,
                     format_checker=FORMATS,

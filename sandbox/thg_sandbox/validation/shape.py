@@ -46,7 +46,9 @@ def _branches(schemas: SchemaSet, schema: dict[str, Any], value: dict[str, Any])
     if choice:
         disc = schema.get("discriminator") or {}
         mapping = disc.get("mapping") or {}
-        chosen = mapping.get(value.get(disc.get("propertyName", "")))
+        named = value.get(disc.get("propertyName", ""))
+        # Only a string can name a state: `{}` or `[]` there is a schema error, not a look-up.
+        chosen = mapping.get(named) if isinstance(named, str) else None
         options = [{"$ref": chosen}] if isinstance(chosen, str) else choice
         for sub in options:
             found.extend(_branches(schemas, schemas.deref(sub), value))

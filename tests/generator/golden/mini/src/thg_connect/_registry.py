@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
+
+from thg_connect_core import register_entity_models
 
 _ENTITY_TYPES: Dict[str, Tuple[str, str]] = {
     "mini:widget": (".mini.widget", "Widget"),
@@ -22,3 +24,14 @@ def attributes_type(entity_type: str) -> Any:
             f"{', '.join(sorted(_ENTITY_TYPES))}"
         ) from None
     return getattr(importlib.import_module(module, __package__), name)
+
+
+def _model_of(entity_type: str) -> Optional[Any]:
+    """The attributes model of ``entity_type``, None when unknown: how an event's ``data``
+    becomes the entity's generated model (the module is imported on first use)."""
+    if entity_type not in _ENTITY_TYPES:
+        return None
+    return attributes_type(entity_type)
+
+
+register_entity_models(_model_of)

@@ -1,0 +1,169 @@
+"""Issue 16, "a sandbox that matches its specs": what Schemathesis found, one test per finding.
+
+Each test sends what a generic OpenAPI tool sends and checks the answer is the one the spec
+documents: a 422 with a pointer at the failing field for a bad body (never a 500, never a 201),
+an `Allow` header naming every method of the path on a 405.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from thg_sandbox.validation import SchemaSet, check_attributes
+from thg_spec import Product
+
+from .conftest import FULFIL, Org, doc, errors, item, pointers
+
+ITEMS = f"{FULFIL}/brandco/inventory-item"
+EVENTS = "/api/events/v1"
+DOCUMENTS = "/api/document/v1"
+
+
+def _statuses(products: list[Product]) -> list[tuple[Product, Any]]:
+    return [(p, e) for p in products for e in p.entities if e.kind == "status"]
+
+
+@pytest.mark.parametrize("state", [{}, [], {"a": 1}, ["APPROVED"]], ids=["{}", "[]", "obj", "list"])
+def test_unhashable_state_is_a_422_on_state_for_every_status(
+    products: list[Product], state: Any
+) -> None:
+    """Was a 500: the discriminator's mapping was looked up with an unhashable value."""
+    found = _statuses(products)
+    assert len(found) == 4
+    for product, entity in found:
+        result = check_attributes(SchemaSet(product.document), entity.schema, {"state": state})
+        assert [e.pointer for e in result.errors] == ["/data/attributes/state"], entity.name
+        assert "must be one of" in result.errors[0].detail
+
+
+@pytest.mark.parametrize("state", [{}, []], ids=["{}", "[]"])
+def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: Any) -> None:
+    item_id = brandco.post(ITEMS, json=item(f"SM-ST-{type(state).__name__}")).json()["data"]["id"]
+    path = f"{ITEMS}/{item_id}/approval"
+    posted = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    assert posted.status_code == 422, posted.text
+    assert pointers(posted) == {"/data/attributes/state"}
+    set_ = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}))
+    assert set_.status_code == 201, set_.text
+    put = thg.put(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    assert put.status_code == 422, put.text
+    assert pointers(put) == {"/data/attributes/state"}
+
+
+def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
+    """Was a 201: missing `data.attributes` was read as `{}`, yet every request schema requires it."""
+    body = {"data": {"type": "events:subscription", "id": "sm-no-attributes"}}
+    response = brandco.post(f"{EVENTS}/brandco/subscription", json=body)
+    assert response.status_code == 422, response.text
+    assert pointers(response) == {"/data/attributes"}
+    assert errors(response)[0]["detail"] == "attributes is required"
+    body = {"data": {"type": "thg-fulfil:inventory-item"}}
+    response = brandco.post(ITEMS, json=body)
+    assert response.status_code == 422, response.text
+    assert pointers(response) == {"/data/attributes"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{EVENTS}/brandco/subscription",
+        f"{DOCUMENTS}/brandco/document",
+        f"{FULFIL}/brandco/inventory-item",
+    ],
+)
+def test_405_allows_every_method_of_the_path(brandco: Org, path: str) -> None:
+    """Was `Allow: POST`: an extension's POST route shadowed the generic GET of the same path."""
+    response = brandco.request("PATCH", path)
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["allow"].split(",")}
+    assert {"GET", "POST"} <= allowed, allowed
+    assert errors(response)[0]["code"] == "MethodNotAllowed"
+
+
+def _money_schemas() -> SchemaSet:
+    return SchemaSet(
+        {
+            "components": {
+                "schemas": {
+                    "Money": {
+                        "type": "object",
+                        "required": ["amount"],
+                        "properties": {"amount": {"type": "number", "multipleOf": 0.01}},
+                    },
+                    "Priced": {
+                        "type": "object",
+                        "properties": {
+                            "price": {
+                                "anyOf": [{"$ref": "#/components/schemas/Money"}, {"type": "null"}]
+                            },
+                            "listPrice": {
+                                "oneOf": [{"$ref": "#/components/schemas/Money"}, {"type": "null"}]
+                            },
+                            "netPrice": {
+                                "type": ["object", "null"],
+                                "properties": {"amount": {"type": "number", "minimum": 0}},
+                            },
+                        },
+                    },
+                }
+            }
+        }
+    )
+
+
+def test_multiple_of_is_exact_decimal_arithmetic() -> None:
+    """Was 1,363 of the 9,999 prices 0.01-99.99 refused (0.29 / 0.01 = 28.999999999999996)."""
+    schemas = _money_schemas()
+    refused = [
+        cents
+        for cents in range(1, 10_000)
+        if check_attributes(schemas, "/components/schemas/Money", {"amount": cents / 100}).errors
+    ]
+    assert refused == []
+    for good in (0, 1, 12.5, -3.07, 1e20):
+        assert not check_attributes(schemas, "/components/schemas/Money", {"amount": good}).errors
+    bad = check_attributes(schemas, "/components/schemas/Money", {"amount": 0.295})
+    assert [(e.pointer, e.detail) for e in bad.errors] == [
+        ("/data/attributes/amount", "amount must be a multiple of 0.01")
+    ]
+
+
+@pytest.mark.parametrize("field", ["price", "listPrice", "netPrice"])
+def test_nullable_object_errors_point_at_the_failing_field(field: str) -> None:
+    """Was `<field> must be null` on the object: the null branch's complaint, not the field's."""
+    schemas = _money_schemas()
+    value = {"amount": "ten"} if field != "netPrice" else {"amount": -1}
+    result = check_attributes(schemas, "/components/schemas/Priced", {field: value})
+    assert [e.pointer for e in result.errors] == [f"/data/attributes/{field}/amount"]
+    assert "null" not in result.errors[0].detail
+    missing = check_attributes(schemas, "/components/schemas/Priced", {"price": {}})
+    assert [(e.pointer, e.detail) for e in missing.errors] == [
+        ("/data/attributes/price/amount", "price.amount is required")
+    ]
+    assert not check_attributes(schemas, "/components/schemas/Priced", {field: None}).errors
+    wrong = check_attributes(schemas, "/components/schemas/Priced", {field: 3})
+    assert [e.pointer for e in wrong.errors] == [f"/data/attributes/{field}"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"client_id": "x", "client_secret": "y", "grant_type": "password", "audience": "a"},
+        {"grant_type": "client_credentials"},
+        ["not", "an", "object"],
+    ],
+    ids=["unsupported_grant_type", "invalid_request", "not-an-object"],
+)
+def test_token_400_is_documented_in_every_spec(
+    brandco: Org, products: list[Product], body: Any
+) -> None:
+    """Was in no spec: a generic tool saw an undocumented status on the token endpoint."""
+    response = brandco.http.post("/oauth/token", json=body)
+    assert response.status_code == 400
+    for product in products:
+        documented = product.document["paths"]["/oauth/token"]["post"]["responses"]["400"]
+        schema = documented["content"]["application/json"]["schema"]
+        validator = SchemaSet(product.document).validator(schema["$ref"][1:])
+        assert not list(validator.iter_errors(response.json())), product.name
+    assert response.json()["error"] in ("invalid_request", "unsupported_grant_type")
