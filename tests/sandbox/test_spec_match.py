@@ -167,3 +167,44 @@ def test_token_400_is_documented_in_every_spec(
         validator = SchemaSet(product.document).validator(schema["$ref"][1:])
         assert not list(validator.iter_errors(response.json())), product.name
     assert response.json()["error"] in ("invalid_request", "unsupported_grant_type")
+
+
+def _open_objects(schemas: SchemaSet, raw: Any, where: str, seen: set[str]) -> list[str]:
+    """Object schemas a request's attributes reach that declare members yet admit others."""
+    key = raw["$ref"] if isinstance(raw, dict) and "$ref" in raw else where
+    schema = schemas.deref(raw)
+    if key in seen or not isinstance(schema, dict) or schema.get("readOnly"):
+        return []
+    seen.add(key)
+    closed = schema.get("additionalProperties") is not None or (
+        schema.get("unevaluatedProperties") is False
+    )
+    found = [key] if "properties" in schema and not closed else []
+    subs = [(f"{key}/properties/{k}", s) for k, s in (schema.get("properties") or {}).items()]
+    for name in ("items", "additionalProperties"):
+        if isinstance(schema.get(name), dict):
+            subs.append((f"{key}/{name}", schema[name]))
+    for name in ("oneOf", "anyOf", "allOf"):
+        subs.extend((f"{key}/{name}/{i}", s) for i, s in enumerate(schema.get(name) or []))
+    for sub_where, sub in subs:
+        found.extend(_open_objects(schemas, sub, sub_where, seen))
+    return found
+
+
+def test_request_attribute_objects_are_closed_in_the_schemas(products: list[Product]) -> None:
+    """CONVENTIONS §6 ("unknown attributes are a 422") said in the schemas, so a third-party
+    validator refuses what the sandbox refuses."""
+    for product in products:
+        schemas = SchemaSet(product.document)
+        written = [
+            e
+            for e in product.entities
+            if any(op.role in ("create", "replace") for op in e.operations)
+        ]
+        for entity in written:
+            assert _open_objects(schemas, {"$ref": "#" + entity.schema}, "", set()) == [], entity
+    fulfil = next(p for p in products if p.name == "thg-fulfil")
+    schemas = SchemaSet(fulfil.document)
+    attributes = {"sku": "X", "name": "Y", "barcodes": [{"type": "EAN13", "value": "1", "x": 1}]}
+    found = list(schemas.validator("/components/schemas/InventoryItem").iter_errors(attributes))
+    assert [e.validator for e in found] == ["additionalProperties"]

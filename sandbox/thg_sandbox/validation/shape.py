@@ -1,8 +1,9 @@
 """Walk request attributes beside their schema: unknown members, read-only members, references.
 
-The specs' schemas leave objects open (no `additionalProperties: false`), but CONVENTIONS §6 says
-unknown attributes are a 422 and `readOnly` ones are ignored; doing it here keeps the specs
-readable and lets one walk also find the reference fields that must name existing entities.
+CONVENTIONS §6: unknown attributes are a 422 (the specs say so with `additionalProperties: false`
+on request attribute objects, and a spec that leaves one open is still held to it here) and
+`readOnly` ones are ignored; one walk reports each unknown member as its own field error, drops
+the read-only ones and finds the reference fields that must name existing entities.
 """
 
 from __future__ import annotations
