@@ -178,6 +178,8 @@ class AsyncEventConsumer:
         settles that event only, so a refused or failing confirm never holds the others."""
         limit = asyncio.Semaphore(CONFIRM_CONCURRENCY)
 
+        signals = self._signals
+
         async def send(key: str, handle: str) -> None:
             async with limit:
                 try:
@@ -185,8 +187,10 @@ class AsyncEventConsumer:
                 except Exception as error:
                     dropped = confirm_failed(self.state, key, error, self._clock())
                     log_confirm_failure(error, dropped)
-                    return
-                self.state.confirms.settled(key, found)
+                else:
+                    self.state.confirms.settled(key, found)
+                if signals is not None:
+                    signals.slot.set()  # a settled confirm frees a poll slot
 
         await asyncio.gather(*(send(key, handle) for key, handle in batch))
 

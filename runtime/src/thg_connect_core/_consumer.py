@@ -4,7 +4,7 @@ Three kinds of thread share one ``ConsumerState`` under one condition variable, 
 another's I/O: a poller (long polls whenever a slot is free), ``concurrency`` workers (take
 events from a queue, run the handler), and a confirmer (sends a confirm as soon as an event
 finishes and none is out, so a handled event is confirmed within milliseconds whatever the poll
-is doing; one ``DELETE …/confirm`` per event, back to back). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
+is doing; one ``DELETE …/confirm`` per event, a few at once). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
 thread-pool future per event.
 
 Shutdown (``stop()``, or SIGINT/SIGTERM while ``run`` is in the main thread): no new poll, no new
@@ -19,10 +19,12 @@ import queue
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, List, Optional, Tuple
 
 from ._client import SyncAPIClient
 from ._consumer_io import (
+    CONFIRM_CONCURRENCY,
     FINAL_CONFIRM_SECONDS,
     POLL_BACKOFF,
     ConfirmAnswer,
@@ -74,6 +76,7 @@ class EventConsumer:
         self._final = False  # the confirmer flushes everything and exits
         self._poller_waiting = False  # for a free slot: wake it when one frees
         self._work: "queue.SimpleQueue[Optional[Event]]" = queue.SimpleQueue()
+        self._pool: Optional[ThreadPoolExecutor] = None  # the confirm round's, while running
 
     def stop(self) -> None:
         """Finish what is running, confirm it, and return from ``run``."""
@@ -186,18 +189,32 @@ class EventConsumer:
                 self._send(batch)
 
     def _send(self, batch: List[Tuple[str, str]]) -> None:
-        """One round: each event's confirm, back to back; each outcome settles that event only,
-        so a refused or failing confirm never holds the others."""
-        for key, handle in batch:
-            try:
-                found = self.confirm_one(handle)
-            except Exception as error:
-                with self._cond:
-                    dropped = confirm_failed(self.state, key, error, self._clock())
-                log_confirm_failure(error, dropped)
-                continue
+        """One round: the events' confirms, ``CONFIRM_CONCURRENCY`` at a time on a small pool;
+        each outcome settles that event only, so a refused or failing confirm never holds the
+        others."""
+        if len(batch) == 1 or self._pool is None:
+            for key, handle in batch:
+                self._send_one(key, handle)
+            return
+        list(self._pool.map(lambda pair: self._send_one(*pair), batch))
+
+    def _send_one(self, key: str, handle: str) -> None:
+        try:
+            found = self.confirm_one(handle)
+        except Exception as error:
             with self._cond:
-                self.state.confirms.settled(key, found)
+                dropped = confirm_failed(self.state, key, error, self._clock())
+                self._slot_freed()
+            log_confirm_failure(error, dropped)
+            return
+        with self._cond:
+            self.state.confirms.settled(key, found)
+            self._slot_freed()
+
+    def _slot_freed(self) -> None:
+        """Under the condition: a settled confirm frees a poll slot (pending ones take one)."""
+        if self._poller_waiting:
+            self._cond.notify_all()
 
     def _report(self, parked: ParkedEvent) -> None:
         log_parked(parked)
@@ -211,6 +228,7 @@ class EventConsumer:
         restore = _install_signals(self.stop) if handle_signals else None
         count = self.state.settings.concurrency
         workers = [self._thread(self._work_loop, f"work-{n}") for n in range(count)]
+        self._pool = ThreadPoolExecutor(CONFIRM_CONCURRENCY, "thg-events-confirm")
         confirmer = self._thread(self._confirm_loop, "confirm")
         self._thread(self._poll_loop, "poll")
         try:
@@ -226,6 +244,7 @@ class EventConsumer:
                 self._final = True
                 self._cond.notify_all()
             confirmer.join(FINAL_CONFIRM_SECONDS + 5)
+            self._pool.shutdown(wait=False)
             if restore is not None:
                 restore()
         return self.state

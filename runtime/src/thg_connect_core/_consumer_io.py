@@ -30,7 +30,7 @@ RECEIPT_HANDLE_HEADER = "receipt-handle"
 """Where a confirm carries the event's receipt handle (CONVENTIONS §11; the header name is
 inferred from the platform's FastAPI ``receipt_handle: str = Header()`` parameter)."""
 CONFIRM_CONCURRENCY = 8
-"""Confirms of one round the asyncio consumer has in flight at once."""
+"""Confirms of one round a consumer has in flight at once (threads or tasks)."""
 
 
 def subscription_path(api: Any, subscription_id: str) -> str:

@@ -125,9 +125,11 @@ class ConsumerState:
     def poll_size(self) -> int:
         """How many events to ask for: never more than free slots, nor more than the handlers
         can start before the window runs out at their measured pace (a backlog left waiting in
-        this process past its window would come back to another poller and be run twice)."""
+        this process past its window would come back to another poller and be run twice). Events
+        handled but not yet confirmed take a slot too: confirms are one request per event, so a
+        poller that outran them would only lengthen the wait of every confirm."""
         s = self.settings
-        room = s.max_in_flight - len(self._held)
+        room = s.max_in_flight - len(self._held) - len(self.confirms)
         if self._pace > 0:
             startable = max(s.concurrency, int(s.concurrency * self._budget() / self._pace))
             room = min(room, startable - len(self._held))
