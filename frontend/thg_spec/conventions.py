@@ -15,6 +15,7 @@ ACTION_EXTENSION = "x-thg-action"
 PRODUCT_EXTENSION = "x-thg-product"
 TOKEN_EXTENSION = "x-thg-token-endpoint"
 REFERENCE_TO_EXTENSION = "x-thg-reference-to"
+UNIQUE_EXTENSION = "x-thg-unique"  # a business key, unique per owner and entity type (THG028)
 REFERENCE_FORMAT = "thg-reference"
 
 ENTITY_KINDS = ("entity", "status")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from thg_sandbox.behaviours.unique_keys import unique_keys
 from thg_sandbox.validation import SchemaSet, check_attributes
 from thg_spec import Product
 
 from .conftest import FULFIL, Org, doc, errors, item, pointers
+from .helpers import fulfilment_request
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 EVENTS = "/api/events/v1"
@@ -208,3 +210,22 @@ def test_request_attribute_objects_are_closed_in_the_schemas(products: list[Prod
     attributes = {"sku": "X", "name": "Y", "barcodes": [{"type": "EAN13", "value": "1", "x": 1}]}
     found = list(schemas.validator("/components/schemas/InventoryItem").iter_errors(attributes))
     assert [e.validator for e in found] == ["additionalProperties"]
+
+
+def test_unique_keys_come_from_the_specs(products: list[Product]) -> None:
+    """Was hard-coded (sku, orderId): now whatever `x-thg-unique: true` marks (THG028)."""
+    found = {}
+    for product in products:
+        found.update(unique_keys(product, SchemaSet(product.document)))
+    assert found == {
+        "thg-fulfil:inventory-item": ["sku"],
+        "thg-fulfil:fulfilment-request": ["orderId"],
+    }
+
+
+def test_a_repeated_order_id_is_a_422_on_it(brandco: Org) -> None:
+    requests = f"{FULFIL}/brandco/fulfilment-request"
+    assert brandco.post(requests, json=fulfilment_request("SM-ORD-1")).status_code == 201
+    again = brandco.post(requests, json=fulfilment_request("SM-ORD-1"))
+    assert again.status_code == 422, again.text
+    assert pointers(again) == {"/data/attributes/orderId"}

@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
 from ..spec_index import build_index
-from . import rules_document, rules_examples, rules_paths, rules_schemas
+from . import rules_document, rules_examples, rules_paths, rules_schemas, rules_unique
 from .context import RuleContext
 from .openapi_schema import check_openapi
 from .refs import check_refs, scan
@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     rules_schemas.check_written_schemas,
     rules_paths.check_actions,
     rules_paths.check_lookups,
+    rules_unique.check_unique_keys,
     rules_schemas.check_responses,
     rules_paths.check_list_parameters,
     rules_document.check_security,

@@ -1,0 +1,102 @@
+"""Unique business keys (THG028): `x-thg-unique: true` on a property of an entity's attributes.
+
+A business key (an inventory item's `sku`, a fulfilment request's `orderId`) is unique per owner
+and entity type; a write that repeats one is a 422 on that field (CONVENTIONS §3). The spec says
+which properties are keys, so the sandbox enforces exactly those, for any product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import conventions as cv
+from .. import pointer as jp
+from ..diagnostics import Diagnostic
+from .context import RuleContext
+
+RULE = "THG028"
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+_MAX_DEPTH = 64  # the walk is over any document, a hostile one included
+
+
+def _markers(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, holder) for every mapping of the document that has the marker."""
+    stack: list[tuple[str, Any, int]] = [("", document, 0)]
+    while stack:
+        at, node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            if cv.UNIQUE_EXTENSION in node:
+                yield at, node
+            stack.extend((jp.child(at, str(k)), v, depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((jp.child(at, i), v, depth + 1) for i, v in enumerate(node))
+
+
+def _key_places(ctx: RuleContext) -> dict[str, str]:
+    """Pointer of each property where a key may be declared -> the entity it belongs to."""
+    places: dict[str, str] = {}
+    for decl in ctx.index.entities.values():
+        ref = decl.schema_ref
+        if decl.kind != "entity" or not isinstance(ref, str) or not ref.startswith("#/"):
+            continue
+        schema = ctx.resolve({"$ref": ref})
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        for name in props if isinstance(props, dict) else {}:
+            places[jp.child(ref[1:], "properties", str(name))] = ".".join(decl.name)
+    return places
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kinds = schema.get("type")
+    if isinstance(kinds, str):
+        return {kinds}
+    return {str(k) for k in kinds} if isinstance(kinds, list) else set()
+
+
+def check_unique_keys(ctx: RuleContext) -> list[Diagnostic]:
+    places = _key_places(ctx)
+    problems: list[Diagnostic] = []
+    for at, holder in sorted(_markers(ctx.data), key=lambda found: found[0]):
+        where = jp.child(at, cv.UNIQUE_EXTENSION)
+        value = holder[cv.UNIQUE_EXTENSION]
+        if not isinstance(value, bool):
+            problems.append(
+                ctx.spec.diagnostic(
+                    where,
+                    RULE,
+                    f"{cv.UNIQUE_EXTENSION} must be true or false, not {value!r}",
+                    f"Write `{cv.UNIQUE_EXTENSION}: true` on the property that is a business key",
+                )
+            )
+            continue
+        if not value:
+            continue
+        if at not in places:
+            problems.append(
+                ctx.spec.diagnostic(
+                    where,
+                    RULE,
+                    f"{cv.UNIQUE_EXTENSION} is only for a property of an entity's attributes "
+                    "schema (the x-thg-entity schema of a kind: entity)",
+                    "Move it onto the top-level property that is the key, e.g. "
+                    "components/schemas/InventoryItem/properties/sku",
+                )
+            )
+            continue
+        resolved = ctx.resolve(holder)
+        schema = resolved if isinstance(resolved, dict) else {}
+        types = _types(schema) - {"null"}
+        if schema.get("readOnly") is True or not types or not types <= _SCALARS:
+            problems.append(
+                ctx.spec.diagnostic(
+                    where,
+                    RULE,
+                    f"a unique key of {places[at]} must be a written scalar (a string, integer, "
+                    "number or boolean with its `type` declared, not readOnly)",
+                    "Declare the key's type, or mark another property as the key",
+                )
+            )
+    return problems
