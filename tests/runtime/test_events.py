@@ -21,6 +21,7 @@ from thg_connect_core import (
     parse_notification,
     verify_signature,
 )
+from thg_connect_core._confirm_queue import ConfirmQueue
 
 
 def resource(
@@ -231,3 +232,34 @@ async def test_the_async_notification_handler_awaits_and_confirms() -> None:
 
     assert await handle_notification(body, sign(body, "k", 7), "k", handler, confirm, now=7) == 204
     assert seen == ["a", "b"] and confirmed == [["a", "b"]]
+
+
+def test_a_delivery_that_crossed_its_confirm_is_confirmed_again_never_run() -> None:
+    """A poll the platform answered just before the confirm landed brings the event back after
+    its confirm settled: its handle is confirmed too and the handler does not run again, for one
+    visibility window (a slow-handler backlog test once saw that duplicate)."""
+    state = ConsumerState(ConsumerSettings(visibility_window=30, safety_margin=5, confirm_linger=0))
+    a = event("a")
+    state.received([a], now=0.0)
+    state.start(a, now=0.0)
+    state.finished(a, None, now=1.0)
+    assert state.next_confirm(1.0)[0] == [(a.key, "a#1")]
+    state.confirm_settled(a.key, True, now=2.0)
+    assert state.received([event("a", 2)], now=3.0) == []  # crossed the confirm: not run
+    assert state.redelivered == 1 and state.next_confirm(3.0)[0] == [(a.key, "a#2")]
+    state.confirm_settled(a.key, False, now=3.5)  # already gone: 404 settles it
+    assert state.received([event("a", 3)], now=40.0) == [event("a", 3)]  # a window later: new
+
+
+def test_a_delivery_during_its_confirm_sends_the_newer_handle_after_it() -> None:
+    queue = ConfirmQueue()
+    queue.add("a", "h1")
+    assert queue.take(0) == [("a", "h1")]
+    queue.renew("a", "h2")  # delivered again while the first confirm is out
+    queue.settled("a")
+    assert queue.take(0) == [("a", "h2")]
+    queue.renew("a", "h3")
+    assert queue.failed("a", 0, status=404) == [] and queue.take(0) == [("a", "h3")]
+    queue.renew("a", "h4")
+    assert queue.failed("a", 0, status=422) == [] and queue.take(0) == [("a", "h4")]
+    assert [d.ids for d in queue.failed("a", 0, status=422)] == [("h4",)]

@@ -188,7 +188,7 @@ class AsyncEventConsumer:
                     dropped = confirm_failed(self.state, key, error, self._clock())
                     log_confirm_failure(error, dropped)
                 else:
-                    self.state.confirms.settled(key, found)
+                    self.state.confirm_settled(key, found, self._clock())
                 if signals is not None:
                     signals.slot.set()  # a settled confirm frees a poll slot
 

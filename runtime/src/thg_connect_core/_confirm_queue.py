@@ -55,6 +55,7 @@ class ConfirmQueue:
         self.batch = batch
         self._waiting: Dict[str, _Waiting] = {}
         self._sending: Dict[str, _Waiting] = {}
+        self._renewed: Dict[str, str] = {}  # key -> a newer handle delivered while sending
         self._retrying: List[str] = []  # keys of this round kept for a retry, in round order
         self.confirmed = 0
         self.not_found = 0
@@ -85,10 +86,14 @@ class ConfirmQueue:
             waiting.handle = handle
 
     def renew(self, key: str, handle: str) -> None:
-        """The event was delivered again with ``handle``: send that one when it is waiting."""
+        """The event was delivered again with ``handle``: send that one when it is waiting; when
+        its confirm is already out, send this handle after it (a platform may honour only the
+        newest handle)."""
         waiting = self._waiting.get(key)
         if waiting is not None:
             waiting.handle = handle
+        elif key in self._sending:
+            self._renewed[key] = handle
 
     def ready(self, now: float) -> bool:
         """Something could be sent now."""
@@ -126,6 +131,9 @@ class ConfirmQueue:
             self.confirmed += 1
         else:
             self.not_found += 1
+        newer = self._renewed.pop(key, None)
+        if newer is not None:
+            self._waiting[key] = _Waiting(newer)
 
     def failed(
         self, key: str, now: float, *, status: Optional[int], retry_after: Optional[float] = None
@@ -136,12 +144,22 @@ class ConfirmQueue:
         if sent is None:
             return []
         self.failed_requests += 1
-        if status == 404:
-            self.not_found += 1
-            return []
-        if status is not None and 400 <= status < 500 and status not in (408, 429):
-            self.refused += 1
+        newer = self._renewed.pop(key, None)
+        if status == 404 or (
+            status is not None and 400 <= status < 500 and status not in (408, 429)
+        ):
+            if status == 404:
+                self.not_found += 1
+            else:
+                self.refused += 1
+            if newer is not None:  # the newer delivery's handle may still be honoured
+                self._waiting[key] = _Waiting(newer)
+                return []
+            if status == 404:
+                return []
             return [Dropped((sent.handle,), f"refused with HTTP {status}")]
+        if newer is not None:
+            sent.handle = newer
         attempts = sent.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             return [Dropped((sent.handle,), f"not confirmed after {MAX_ATTEMPTS} attempts")]

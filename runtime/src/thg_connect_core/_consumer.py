@@ -208,7 +208,7 @@ class EventConsumer:
             log_confirm_failure(error, dropped)
             return
         with self._cond:
-            self.state.confirms.settled(key, found)
+            self.state.confirm_settled(key, found, self._clock())
             self._slot_freed()
 
     def _slot_freed(self) -> None:

@@ -103,6 +103,9 @@ class ConsumerState:
     confirms: ConfirmQueue = field(default_factory=ConfirmQueue)
     _held: Dict[str, _Held] = field(default_factory=dict)
     _failures: Dict[str, int] = field(default_factory=dict)
+    # Keys confirmed within the last window, oldest first, with when to forget them: a poll the
+    # platform answered just before a confirm landed may still bring the event back.
+    _confirmed: Dict[str, float] = field(default_factory=dict)
     _pace: float = 0.0  # the handlers' average duration, seconds (0: not measured yet)
     _linger_until: Optional[float] = None
     _give_up: Optional[float] = None  # stopping: when the final confirms stop being retried
@@ -153,10 +156,30 @@ class ConsumerState:
             elif key in self.confirms:
                 self.confirms.renew(key, event.id)
                 self.redelivered += 1
+            elif self._confirmed_lately(key, now):
+                # Handled and confirmed already: confirm this delivery's handle too (a platform
+                # that honours only the newest handle would otherwise bring it back), never rerun.
+                self.confirms.add(key, event.id)
+                self.redelivered += 1
             else:
                 self._held[key] = _Held(event, deadline, event.id)
                 fresh.append(event)
         return fresh
+
+    def confirm_settled(self, key: str, found: bool, now: float) -> None:
+        """A confirm of ``key`` answered 2xx (``found``) or 404 (already gone)."""
+        self.confirms.settled(key, found)
+        self._confirmed.pop(key, None)  # re-inserted last: the dict stays ordered by expiry
+        self._confirmed[key] = now + self.settings.visibility_window
+
+    def _confirmed_lately(self, key: str, now: float) -> bool:
+        confirmed = self._confirmed
+        while confirmed:
+            oldest = next(iter(confirmed))
+            if confirmed[oldest] > now:
+                break
+            del confirmed[oldest]
+        return key in confirmed
 
     def start(self, event: Event, now: float) -> bool:
         """Whether to run ``event`` now. One whose window has (nearly) run out before a slot came
