@@ -229,3 +229,34 @@ def test_a_repeated_order_id_is_a_422_on_it(brandco: Org) -> None:
     again = brandco.post(requests, json=fulfilment_request("SM-ORD-1"))
     assert again.status_code == 422, again.text
     assert pointers(again) == {"/data/attributes/orderId"}
+
+
+def test_links_let_a_generic_tool_walk_the_hierarchy(products: list[Product]) -> None:
+    """Was none: Schemathesis's stateful phase reached 0 nested operations. Each create's 201
+    links every operation below what it created (and its lookup), with every path parameter
+    taken from the request's path or the created `data.id`."""
+    counts = {}
+    for product in products:
+        by_id = {
+            op.operation_id: op for e in product.entities for op in e.operations if op.operation_id
+        }
+        paths = product.document["paths"]
+        counts[product.name] = 0
+        for entity in product.entities:
+            for op in entity.operations:
+                if op.role != "create":
+                    continue
+                source = paths[op.path][op.method.lower()]
+                links = source["responses"]["201"].get("links", {})
+                counts[product.name] += len(links)
+                params = {p.strip("{}") for p in op.path.split("/") if p.startswith("{")}
+                for name, link in links.items():
+                    target = by_id[link["operationId"]]
+                    wanted = {p.strip("{}") for p in target.path.split("/") if p.startswith("{")}
+                    assert set(link["parameters"]) == wanted, name
+                    for value in link["parameters"].values():
+                        assert value == "$response.body#/data/id" or (
+                            value.startswith("$request.path.")
+                            and value.removeprefix("$request.path.") in params
+                        ), (name, value)
+    assert counts == {"thg-fulfil": 43, "product": 9, "document": 2, "events": 0}
