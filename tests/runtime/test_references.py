@@ -211,3 +211,24 @@ def test_fuzz_only_raises_invalid_reference_error(text: str) -> None:
         Reference.parse(text)
     except InvalidReferenceError:
         pass
+
+
+_reference_pieces = st.sampled_from(
+    ["thg", ":", "#", "@", ".", "-", "document", "thg-fulfil", "inventory-item", "a", "Z9",
+     "brandco", "0", "_", "~", "9f2c", "x.y", " ", "é", "documents", "--"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_reference_pieces, max_size=12).map("".join))
+def test_the_one_match_fast_path_accepts_exactly_what_the_scanner_accepts(text: str) -> None:
+    from thg_connect_core._references import _parse, _scan
+
+    try:
+        scanned = _scan(text)
+    except InvalidReferenceError:
+        with pytest.raises(InvalidReferenceError):
+            _parse(text)
+    else:
+        parsed = _parse(text)
+        assert parsed == scanned and str(parsed) == str(scanned)

@@ -19,6 +19,7 @@ left to the event's lazy properties, so a handler that never looks at them never
 from __future__ import annotations
 
 
+from collections.abc import Mapping as _AbcMapping
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
 __all__: List[str] = []  # internal to event decoding; nothing here is public API
@@ -61,8 +62,14 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def is_map(value: Any) -> bool:
+    """A JSON object: a dict almost always (checked first: ``isinstance`` against the typing
+    alias costs more than the rest of reading an event), any other Mapping too."""
+    return type(value) is dict or isinstance(value, _AbcMapping)
+
+
 def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else _EMPTY
+    return value if is_map(value) else _EMPTY
 
 
 def _action(value: Any) -> str:
@@ -77,7 +84,7 @@ def _count(value: Any) -> int:
 def _sandbox(record: Mapping[str, Any], event_id: str) -> Fields:
     a, meta = _map(record.get("attributes")), _map(record.get("meta"))
     parent = a.get("parent")
-    parents = {str(k): _str(v) for k, v in parent.items()} if isinstance(parent, Mapping) else {}
+    parents = {str(k): _str(v) for k, v in _map(parent).items()}
     version, state = a.get("version"), a.get("state")
     return Fields(
         SANDBOX, event_id, _action(a.get("action")), _str(a.get("entityType")),
@@ -97,7 +104,7 @@ def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
     product = _str(entity_meta.get("product")) or entity_type.partition(":")[0]
     version = entity.get("version")
     parent = entity_meta.get("parent")
-    parents = {str(k): _str(v) for k, v in parent.items()} if isinstance(parent, Mapping) else {}
+    parents = {str(k): _str(v) for k, v in _map(parent).items()}
     state = entity_meta.get("status")
     if state is None:  # a status entity carries its state in its attributes
         state = _map(entity.get("attributes")).get("state")
@@ -114,7 +121,7 @@ def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
         RESOURCE, event_id, action, entity_type, product,
         _str(entity_meta.get("owner")), _str(meta.get("actor")), entity_id, "", parents,
         next(reversed(parents.values()), "") if parents else "", version_text,
-        state if isinstance(state, (str, Mapping)) else None, 1,
+        state if isinstance(state, str) or is_map(state) else None, 1,
         _str(meta.get("subscriptionId")), _str(entity_meta.get("reference")), updated, None,
         entity, key,
     )  # fmt: skip
@@ -133,7 +140,7 @@ def _legacy(record: Mapping[str, Any], event_id: str) -> Fields:
         _str(m.get("reference")),
         # createdAt is the entity's creation, so it is the change's time only for a create.
         m.get("createdAt") if action == "CREATED" else None, None,
-        data if isinstance(data, Mapping) else None, event_id,
+        data if is_map(data) else None, event_id,
     )  # fmt: skip
 
 
@@ -168,7 +175,7 @@ def read_fields(record: Mapping[str, Any]) -> Optional[Fields]:
     elif "metadata" in record or record.get("eventType") == LEGACY:
         event_id = _legacy_id(record)
         return _legacy(record, event_id) if event_id else None
-    elif isinstance(record.get("attributes"), Mapping) and "action" in record["attributes"]:
+    elif is_map(record.get("attributes")) and "action" in record["attributes"]:
         reader, found = _sandbox, record.get("id")  # another type name, same members: lenient
     else:
         return None

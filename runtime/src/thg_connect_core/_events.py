@@ -11,16 +11,17 @@ per event; the reference and the timestamps are parsed on first access and kept.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from pydantic import BaseModel, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from ._event_entities import as_model, decode_entity
 from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
-from ._event_shapes import LEGACY, Fields, read_fields
+from ._event_shapes import LEGACY, Fields, is_map, read_fields
 from ._references import Reference
 
 __all__ = [
@@ -293,13 +294,13 @@ def event_from_resource(resource: Mapping[str, Any]) -> Event:
 def events_from_document(document: Any) -> Tuple[List[Event], List[Any]]:
     """The events of a poll response (``{"data": [...]}`` or a bare list), and the records that
     are not events; a malformed record never fails the others."""
-    data = document.get("data") if isinstance(document, Mapping) else document
+    data = document.get("data") if is_map(document) else document
     if not isinstance(data, list):
         return [], ([] if data is None else [data])
     events: List[Event] = []
     odd: List[Any] = []
     for record in data:
-        fields = read_fields(record) if isinstance(record, Mapping) else None
+        fields = read_fields(record) if is_map(record) else None
         if fields is None:
             odd.append(record)
         else:
@@ -315,6 +316,11 @@ class EventListDocument:
 
     def __init__(self, data: List[Event]) -> None:
         self.data = data
+
+    @classmethod
+    def __thg_from_json__(cls, content: Union[bytes, str]) -> EventListDocument:
+        """Read by ``decode``: the poll response's JSON, into events."""
+        return _event_list(json.loads(content))
 
     @classmethod
     def __get_pydantic_core_schema__(

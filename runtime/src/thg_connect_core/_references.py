@@ -173,7 +173,40 @@ class _Scanner:
         return match.group()
 
 
+# The whole of a well-formed reference in one match (the common case: every reference a server
+# sends). Anything else goes to the scanner, which says where and what is wrong; both accept
+# exactly the same strings (tests/runtime/test_references.py checks it).
+_WELL_FORMED = re.compile(
+    rf"thg:(?:(?!document:)({_SEGMENT.pattern}):({_SEGMENT.pattern}(?:\.{_SEGMENT.pattern})*)"
+    rf"|(document):(document))#({_OWNER.pattern})@({_ID.pattern})"
+)
+_WELL_FORMED_DOCUMENT = re.compile(rf"thg:document:({_OWNER.pattern})@({_ID.pattern})")
+
+
+def _trusted(product: str, segments: Tuple[str, ...], owner: str, id_: str) -> Reference:
+    """A Reference from parts a full match has just checked (no second validation)."""
+    reference = object.__new__(Reference)
+    object.__setattr__(reference, "product", product)
+    object.__setattr__(reference, "entity_path", segments)
+    object.__setattr__(reference, "owner", owner)
+    object.__setattr__(reference, "id", id_)
+    return reference
+
+
 def _parse(text: str) -> Reference:
+    match = _WELL_FORMED.fullmatch(text)
+    if match is not None:
+        product, path, document, _, owner, id_ = match.groups()
+        if document:
+            return _trusted(_DOCUMENT, (_DOCUMENT,), owner, id_)
+        return _trusted(product, tuple(path.split(".")), owner, id_)
+    match = _WELL_FORMED_DOCUMENT.fullmatch(text)
+    if match is not None:
+        return _trusted(_DOCUMENT, (_DOCUMENT,), match.group(1), match.group(2))
+    return _scan(text)
+
+
+def _scan(text: str) -> Reference:
     scan = _Scanner(text)
     if not text.startswith(_SCHEME + ":"):
         end = text.find(":")
