@@ -29,7 +29,7 @@ from . import pointer as jp
 from .diagnostics import Diagnostic, Severity
 from .loader import LoadedSpec
 from .path_tree import ParsedPath, parse_path, render_path
-from .spec_index import EntityDecl, PathShape, SpecIndex, operations
+from .spec_index import EntityDecl, HintNeeded, PathShape, SpecIndex, operations
 from .validation.refs import MISSING, lookup
 
 _JSON = "application/json"
@@ -399,6 +399,14 @@ def _declare(
         if not owner_param:
             owner = "self"  # no organisation in the path: every organisation has its own
         else:
+            index.hints.append(
+                HintNeeded(
+                    jp.join("paths", collection),
+                    {cv.ENTITY_EXTENSION: {"owner": "consumer"}},
+                    "self",
+                    f"who owns {dotted!r}: consumer or provider (read as 'self' without this)",
+                )
+            )
             index.notes.append(
                 _warning(
                     spec,
@@ -414,6 +422,15 @@ def _declare(
     if not isinstance(writer, str):
         writer = "owner"
         if node.kind == "status" and owner_param:
+            index.hints.append(
+                HintNeeded(
+                    jp.join("paths", collection),
+                    {cv.ENTITY_EXTENSION: {"writer": "provider"}},
+                    "owner",
+                    f"who writes the status {dotted!r}: provider or consumer (read as its owner "
+                    "without this)",
+                )
+            )
             index.notes.append(
                 _warning(
                     spec,

@@ -77,6 +77,7 @@ class LoadedSpec:
         # while loading costs a third of the load (positions_of builds it from `text`).
         self._positions = positions
         self.sha256 = ""  # of the bytes `text` was read from (load_spec), "" if not from a file
+        self.overlay = ""  # the display name of the overlay applied to `data` ("" for none)
 
     def __repr__(self) -> str:
         return f"LoadedSpec(path={self.path!r}, display_name={self.display_name!r})"

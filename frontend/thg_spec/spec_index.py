@@ -60,6 +60,17 @@ class EntityDecl:
         return self.name[:-1]
 
 
+@dataclass(frozen=True)
+class HintNeeded:
+    """A hint inference could not decide: `value` is merged into the node at `pointer` to give
+    it (an overlay action's update); `guessed` is what was assumed instead, `why` says so."""
+
+    pointer: str
+    value: dict[str, Any]
+    guessed: str
+    why: str
+
+
 @dataclass
 class SpecIndex:
     spec: LoadedSpec
@@ -70,6 +81,7 @@ class SpecIndex:
     # FastAPI exports, read by inference.py); `notes` are what inference could not decide.
     dialect: str = "annotated"
     notes: list[Diagnostic] = field(default_factory=list)
+    hints: list[HintNeeded] = field(default_factory=list)  # what `thg-codegen overlay` writes
 
     def entity_types(self) -> set[str]:
         return {cv.entity_type_string(self.product, name) for name in self.entities}

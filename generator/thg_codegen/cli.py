@@ -304,3 +304,35 @@ def release(
         output=str(output),
         version=version,
     )
+
+
+@main.command(epilog=EXIT_STATUS)
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace an overlay that is already there.")
+@_format_option
+def overlay(spec: Path, force: bool, output_format: str) -> None:
+    """Write SPEC's starting overlay: every hint the tool could not infer from a platform-published
+    document (who owns an entity, who writes a status…) as an OpenAPI Overlay beside it,
+    `<stem>.overlay.yaml`, with what was assumed in its place as a comment. The document itself
+    stays as downloaded; generate and validate apply the overlay.
+
+    \b
+    Examples:
+      thg-codegen overlay specs/thg-fulfil.json
+      thg-codegen overlay specs/thg-fulfil.json --force
+    """
+    from .overlay_command import OverlayCommandError, write_starting_overlay
+
+    report = Report("overlay", output_format)
+    try:
+        written, count = write_starting_overlay(spec, force)
+    except (OverlayCommandError, OSError) as error:
+        report.finish(Exit.INVALID, f"thg-codegen overlay: {error}", error=str(error))
+    if written is None:
+        report.finish(Exit.OK, f"nothing to write: {spec} needs no hint the tool could not infer")
+    report.finish(
+        Exit.OK,
+        f"wrote {written}: {count} hint(s) to review",
+        overlay=str(written),
+        hints=count,
+    )

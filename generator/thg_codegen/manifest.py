@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thg_spec.paths import display_name
+from thg_spec.paths import display_name, input_sha256
 
 from . import __version__
 from .formatter import formatter_identity
@@ -42,10 +42,12 @@ def template_sources(overrides: Path | None = None) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _file_sha256(path: Path) -> str:
+def _input_sha256(path: Path) -> str:
+    """A spec's bytes with its overlay's (thg_spec.paths.input_sha256), as the loader hashes a
+    spec an overlay applied to: an overlay edit makes `check` look again."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as error:  # never current: generate and check then load it and say why
+        return input_sha256(path)
+    except OSError as error:
         return f"unreadable ({error.strerror or type(error).__name__})"
 
 
@@ -58,7 +60,7 @@ def spec_hashes(
     hashes = {}
     for path in paths:
         name = display_name(path)
-        hashes[name] = (read or {}).get(name) or _file_sha256(path)
+        hashes[name] = (read or {}).get(name) or _input_sha256(path)
     released = output / "released" if output is not None else None
     if released is not None and released.is_dir():
         for path in sorted(p for p in released.rglob("*") if p.is_file()):

@@ -20,7 +20,7 @@ from .broken_specs import BROKEN, VALID
 from .diff_specs import CORPUS
 
 REPO = Path(__file__).resolve().parents[2]
-COMMANDS = ["validate", "generate", "check", "release", "diff"]
+COMMANDS = ["validate", "generate", "check", "release", "diff", "overlay"]
 
 
 def _json(*args: str) -> tuple[int, dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, has_errors
 from ..loader import UNREADABLE, LoadedSpec, load_spec
+from ..overlay import apply_overlay
 from ..paths import discover_specs
 
 __all__ = [
@@ -36,8 +37,10 @@ def load_paths(
     loaded: list[LoadedSpec] = []
     for path in paths:
         spec, load_problems = load_spec(path)
-        problems.extend(load_problems)
         if not load_problems:
+            load_problems = apply_overlay(spec)
+        problems.extend(load_problems)
+        if not has_errors(load_problems):
             loaded.append(spec)
     chosen = {p.resolve() for p in paths}
     siblings: list[LoadedSpec] = []
@@ -45,7 +48,7 @@ def load_paths(
         for other in discover_specs(folder):
             if other.resolve() not in chosen:
                 spec, load_problems = load_spec(other)
-                if not load_problems:
+                if not load_problems and not has_errors(apply_overlay(spec)):
                     siblings.append(spec)
                 problems.extend(p for p in load_problems if p.message.startswith(UNREADABLE))
     return loaded, siblings, problems
