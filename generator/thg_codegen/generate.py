@@ -110,7 +110,8 @@ def _build(
     version = versioning.version
     env = template_environment(templates)
     try:
-        rendered = render_files(env, packages, version, versioning.changelog)
+        spec_texts = [(Path(s.display_name).name, s.text) for s in loaded]
+        rendered = render_files(env, packages, version, versioning.changelog, spec_texts)
     except jinja2.TemplateError as error:
         where = (
             f"{error.filename}:{error.lineno}"
