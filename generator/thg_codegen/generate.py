@@ -11,6 +11,7 @@ import jinja2
 from thg_spec import Product, build_product
 from thg_spec.diagnostics import has_errors
 from thg_spec.loader import LoadedSpec
+from thg_spec.paths import overlay_for
 from thg_spec.pipeline import SpecError, load_products
 from thg_spec.validation import load_paths
 from thg_spec.validation.checks import validate_loaded
@@ -110,7 +111,11 @@ def _build(
     version = versioning.version
     env = template_environment(templates)
     try:
-        rendered = render_files(env, packages, version, versioning.changelog)
+        spec_texts = [(Path(s.display_name).name, s.text) for s in loaded]
+        # An overlay travels with its document: the package's specs must read as generated from.
+        overlays = [overlay_for(s.path) for s in loaded]
+        spec_texts += [(o.name, o.read_text("utf-8")) for o in overlays if o is not None]
+        rendered = render_files(env, packages, version, versioning.changelog, spec_texts)
     except jinja2.TemplateError as error:
         where = (
             f"{error.filename}:{error.lineno}"

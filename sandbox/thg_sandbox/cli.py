@@ -14,6 +14,7 @@ from thg_spec.pipeline import SpecError
 
 from .config import ConfigError, SandboxConfig, default_config, load_config
 from .server import HOST, build, uvicorn_config
+from .specs_source import default_specs
 
 
 @click.group()
@@ -25,9 +26,9 @@ def main() -> None:
 @click.option(
     "--specs",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("specs"),
-    show_default=True,
-    help="Folder of product specs to serve.",
+    default=None,
+    help="Folder of product specs to serve [default: the installed thg-connect client's, else "
+    "./specs].",
 )
 @click.option(
     "--db",
@@ -52,7 +53,7 @@ def main() -> None:
     help="Seconds a polled event stays hidden before it is delivered again (default 30).",
 )
 def serve(
-    specs: Path,
+    specs: Path | None,
     db_path: Path,
     memory: bool,
     port: int,
@@ -70,6 +71,13 @@ def serve(
         config = config.with_token_ttl(token_ttl)
     if event_visibility is not None:
         config = config.with_event_visibility(event_visibility)
+    if specs is None:
+        specs = default_specs()
+        if not specs.is_dir():
+            raise click.ClickException(
+                "no specs to serve: install the thg-connect client (its wheel carries them) "
+                "or pass --specs DIR"
+            )
     try:
         sandbox, app = build(specs, config, None if memory else db_path)
     except SpecError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
 from thg_spec import Product
 from thg_spec.pipeline import load_products
 
@@ -42,7 +43,7 @@ def build(
     return sandbox, create_app(sandbox, extensions)
 
 
-def uvicorn_config(app: Starlette, port: int) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, port: int) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=HOST,
@@ -95,6 +96,16 @@ def running_sandbox(
     sandbox, app = build(
         specs, config, db_path, clock=clock, extensions=extensions, products=products
     )
+    try:
+        with serving(app) as base:
+            yield RunningSandbox(sandbox, base, base + "/oauth/token", sandbox.config.credentials())
+    finally:
+        sandbox.close()
+
+
+@contextmanager
+def serving(app: ASGIApp) -> Iterator[str]:
+    """`app` served by uvicorn in a background thread on a free loopback port; its base URL."""
     # IPPROTO_TCP, as uvicorn's own sockets: with protocol 0 uvicorn leaves Nagle on, and every
     # keep-alive request after the first waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -112,10 +123,102 @@ def running_sandbox(
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the sandbox did not start")
             time.sleep(0.01)
-        base = f"http://{HOST}:{port}"
-        yield RunningSandbox(sandbox, base, base + "/oauth/token", sandbox.config.credentials())
+        yield f"http://{HOST}:{port}"
     finally:
         server.should_exit = True
         thread.join(SHUTDOWN_TIMEOUT)
         sock.close()
-        sandbox.close()
+
+
+class _Switch:
+    """The ASGI app a `SandboxServer` serves: hands each request to the current sandbox's app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+class SandboxServer:
+    """One server, one port, and a sandbox that `reset` replaces by a fresh one.
+
+    A reset builds a new sandbox (empty in-memory database, no subscriptions, documents or
+    fault plans; the same specs, organisations and credentials) and switches new requests to it:
+    a few milliseconds, where a new server costs a start-up. Requests already running finish
+    on the old sandbox, which is closed at the next reset (a webhook still on its way from it
+    must not meet a closed database).
+    """
+
+    def __init__(
+        self,
+        products: Sequence[Product],
+        config: SandboxConfig,
+        *,
+        clock: Clock | None = None,
+        extensions: Sequence[Extension] = BUILTIN,
+    ) -> None:
+        self.products = list(products)
+        self.config = config
+        self._clock = clock
+        self._extensions = extensions
+        sandbox, app = self._build()
+        self._switch = _Switch(app)
+        self._current = sandbox
+        self._retired: Sandbox | None = None
+        self._handed_out = False  # has anyone had the current sandbox (`fresh`)?
+        self.base_url = ""
+
+    def _build(self) -> tuple[Sandbox, Starlette]:
+        return build(
+            Path(), self.config, None, clock=self._clock, extensions=self._extensions,
+            products=self.products,
+        )  # fmt: skip
+
+    @property
+    def running(self) -> RunningSandbox:
+        """The current sandbox, as `running_sandbox` yields it."""
+        base = self.base_url
+        return RunningSandbox(self._current, base, base + "/oauth/token", self.config.credentials())
+
+    def reset(self) -> RunningSandbox:
+        sandbox, app = self._build()
+        if self._retired is not None:
+            self._retired.close()
+        self._retired, self._current = self._current, sandbox
+        self._switch.app = app
+        self._handed_out = False
+        return self.running
+
+    def fresh(self) -> RunningSandbox:
+        """A sandbox nobody else has had: the current one the first time, then a reset."""
+        if self._handed_out:
+            self.reset()
+        self._handed_out = True
+        return self.running
+
+    def close(self) -> None:
+        for sandbox in (self._retired, self._current):
+            if sandbox is not None:
+                sandbox.close()
+        self._retired = None
+
+
+@contextmanager
+def sandbox_server(
+    specs: Path = Path("specs"),
+    config: SandboxConfig | None = None,
+    *,
+    products: Sequence[Product] | None = None,
+    clock: Clock | None = None,
+    extensions: Sequence[Extension] = BUILTIN,
+) -> Iterator[SandboxServer]:
+    """A `SandboxServer` in memory on a free loopback port, for test suites that reset it."""
+    products = load_products(specs) if products is None else products
+    server = SandboxServer(products, config or default_config(), clock=clock, extensions=extensions)
+    try:
+        with serving(server._switch) as base:
+            server.base_url = base
+            yield server
+    finally:
+        server.close()

@@ -66,6 +66,7 @@ def test_generated_wheel_holds_exactly_the_generated_files(distributions: Distri
     wheel = distributions.generated.wheel
     expected = generated_package_files(ROOT / "generated")
     assert {"thg_connect/py.typed", "thg_connect/thg_fulfil/__init__.py"} <= expected
+    assert "thg_connect/_specs/thg-fulfil.yaml" in expected  # the sandbox serves them
     assert wheel_problems(wheel, "thg_connect", expected, headers=True) == []
     with zipfile.ZipFile(wheel) as archive:
         # The version is the generator's (a breaking spec change raises its major part).

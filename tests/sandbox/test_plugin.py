@@ -102,6 +102,63 @@ def test_the_fixture_with_a_config_file(pytester: pytest.Pytester) -> None:
     broken.stdout.fnmatch_lines(["*thg_sandbox: *broken.toml*"])
 
 
+READY_CLIENTS = """
+import asyncio
+
+import pytest
+from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+
+
+@pytest.mark.parametrize("run", [1, 2, 3])
+def test_every_test_may_create_the_same_sku(thg_clients, run):
+    items = thg_clients.consumer.thg_fulfil.inventory_items
+    item = items.create(InventoryItem(sku="test_sku", name="Candle"))
+    assert [found.id for found in items.list()] == [item.id]  # nothing of the other tests
+    approval = items(item.id).approval.get().attributes  # the sandbox organisation approved it
+    assert isinstance(approval, ApprovalApproved)
+    assert thg_clients.provider.owner == "thg" and thg_clients["sandbox"].owner == "sandbox"
+
+
+def test_async_clients(thg_async_clients):
+    async def main():
+        async with thg_async_clients.consumer as brand:
+            item = await brand.thg_fulfil.inventory_items.create(
+                InventoryItem(sku="test_sku", name="Candle")
+            )
+            return item.attributes.sku
+
+    assert asyncio.run(main()) == "test_sku"
+
+
+def test_faults_and_urls_stay_reachable(thg_sandbox, thg_clients):
+    assert thg_sandbox.faults is thg_sandbox.running.sandbox.faults
+    assert thg_sandbox.client("thg").owner == "thg"
+    assert list(thg_clients.consumer.thg_fulfil.inventory_items.list()) == []
+
+
+def test_one_server_for_the_session(thg_sandbox_session, thg_sandbox):
+    assert thg_sandbox.base_url == thg_sandbox_session.base_url
+"""
+
+
+def test_each_test_gets_a_fresh_platform_and_ready_clients(pytester: pytest.Pytester) -> None:
+    # No specs option and no ./specs: the installed client's own specs are served.
+    # In a child process, as a user's suite runs: the client's and httpx's modules first imported
+    # by an in-process session are dropped after it, and later tests of this one would meet
+    # second copies of their exception classes.
+    ini(pytester)
+    pytester.makepyfile(READY_CLIENTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6)
+
+
+def test_the_default_specs_are_the_installed_clients() -> None:
+    from thg_sandbox.specs_source import default_specs
+
+    served = {p.name: p.read_bytes() for p in default_specs().iterdir()}
+    assert served == {p.name: p.read_bytes() for p in SPECS.glob("*.yaml")}
+
+
 def test_a_missing_specs_folder_is_a_clear_error(pytester: pytest.Pytester) -> None:
     ini(pytester)
     pytester.makepyfile(USES_THE_FIXTURE)

@@ -12,6 +12,9 @@ from .. import __version__ as GENERATOR_VERSION
 from ..model.package import ProductPackage
 
 PACKAGE = "thg_connect"
+# The specs the client was generated from, as package data: `thg-sandbox serve` and its pytest
+# fixture serve these by default, so the two published wheels are all a user needs.
+SPECS_FOLDER = "_specs"
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,16 @@ def _header(comment: str, source: str, sha256: str) -> str:
 
 
 def render_files(
-    env: jinja2.Environment, packages: Sequence[ProductPackage], version: str, changelog: str
+    env: jinja2.Environment,
+    packages: Sequence[ProductPackage],
+    version: str,
+    changelog: str,
+    specs: Sequence[tuple[str, str]] = (),
 ) -> list[RenderedFile]:
-    """Every file of the distribution, rendered (not yet formatted), in a stable order."""
+    """Every file of the distribution, rendered (not yet formatted), in a stable order.
+
+    ``specs``: (file name, text) of each spec generated from, copied as they are (no header: a
+    spec served from the package must read exactly as the one the client was generated from)."""
     combined = hashlib.sha256(
         "".join(f"{p.product.source}\0{p.product.sha256}\n" for p in packages).encode()
     ).hexdigest()
@@ -73,4 +83,6 @@ def render_files(
         for m in p.entities:
             add(f"{base}/{m.module}.py", "entity.py.j2", source, sha, pkg=p, m=m)
     files.append(RenderedFile(f"{src}/py.typed", "", False))
+    for name, text in sorted(specs):
+        files.append(RenderedFile(f"{src}/{SPECS_FOLDER}/{name}", text, False))
     return files
