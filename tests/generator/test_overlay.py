@@ -107,6 +107,8 @@ def test_check_sees_an_overlay_edit(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["generate", str(spec), "-o", str(out)]).exit_code == 0
     assert runner.invoke(main, ["check", str(spec), "-o", str(out)]).exit_code == 0
+    specs = out / "src" / "thg_connect" / "_specs"  # the package's specs: document and overlay
+    assert sorted(p.name for p in specs.iterdir()) == ["thg-fulfil.json", "thg-fulfil.overlay.yaml"]
     edited = dict(OWNER, update={"x-thg-entity": {"owner": "provider"}})
     _overlay(spec, edited)
     assert overlay.exists()
