@@ -20,7 +20,7 @@ from .access import Caller
 from .auth import TokenIssuer, read_limited
 from .config import SLUG
 from .errors import ApiError, bad_request, not_found
-from .service import ID_PATTERN, Service, Target
+from .service import ID_PATTERN, Service, Target, declared_values
 from .validation import read_request_document
 
 MAX_BODY = 1024 * 1024
@@ -48,7 +48,7 @@ class Api:
 
     def target(self, request: Request, product: Product, entity: Entity, *, item: bool) -> Target:
         params = request.path_params
-        owner = str(params.get("owner", ""))
+        owner = str(params.get(entity.owner_param or "owner", ""))
         if not SLUG.fullmatch(owner):
             raise not_found()
         ancestors: list[str] = []
@@ -135,7 +135,24 @@ def _create(api: Api, product: Product, entity: Entity) -> Endpoint:
         target = api.target(request, product, entity, item=False)
         data = await api.body(request, entity)
         created = await run_in_threadpool(api.service.create, caller, target, data)
-        return json_response(jsonapi.single(created), 201)
+        return json_response(jsonapi.single(created), status)
+
+    # The operation's own success status: 201 in the annotated dialect, 200 where a published
+    # document says so (the platform answers its creates either way, CONVENTIONS §16).
+    op = entity.operation("create")
+    status = op.success_status if op is not None and op.success_status in (200, 201) else 201
+    return endpoint
+
+
+def _values(api: Api, product: Product, entity: Entity) -> Endpoint:
+    states = declared_values(product, entity)
+
+    async def endpoint(request: Request) -> Response:
+        caller = api.caller(request)
+        target = api.target(request, product, entity, item=False)
+        await run_in_threadpool(api.service.check_read, caller, target)
+        data = {"id": entity.type_string, "type": entity.type_string, "attributes": states}
+        return json_response({"data": data, "links": {"self": str(request.url)}})
 
     return endpoint
 
@@ -228,6 +245,8 @@ def entity_routes(api: Api, product: Product) -> list[BaseRoute]:
             routes.append(_route(entity.collection_path, collection))
         if single and entity.item_path:
             routes.append(_route(entity.item_path, single))
+        if entity.values_path:
+            routes.append(_route(entity.values_path, {"GET": _values(api, product, entity)}))
         if entity.lookup_path and entity.lookup_path != entity.item_path:
             lookup = {"GET": _read(api, product, entity, item=False, lookup=True)}
             routes.append(_route(entity.lookup_path, lookup))

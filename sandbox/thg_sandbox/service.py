@@ -18,6 +18,7 @@ from typing import Any
 
 from thg_connect_core import InvalidReferenceError, Reference
 from thg_spec import Entity, Product
+from thg_spec.validation.refs import resolve
 
 from . import access
 from .access import Caller
@@ -35,6 +36,41 @@ log = logging.getLogger("thg_sandbox")
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 MAX_ID_LENGTH = 200
+
+
+def declared_values(product: Product, entity: Entity) -> list[str]:
+    """What a published status's GET …/_values answers: the states its response schema
+    declares (an `enum` on the attributes' items, else its first example), [] when none."""
+    if entity.values_path is None:
+        return []
+    op = product.document["paths"][entity.values_path].get("get", {})
+    schema: Any = op.get("responses", {}).get("200", {})
+    for key in ("content", "application/json", "schema", "properties", "data", "properties",
+                "attributes"):  # fmt: skip
+        schema = resolve(product.document, schema).get(key, {}) if isinstance(schema, dict) else {}
+    items = resolve(product.document, schema.get("items", {})) if isinstance(schema, dict) else {}
+    enum = items.get("enum") if isinstance(items, dict) else None
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    for found in (enum, examples[0] if isinstance(examples, list) and examples else None):
+        if isinstance(found, list) and all(isinstance(v, str) for v in found):
+            return list(found)
+    return []
+
+
+def _open_state(product: Product, entity: Entity, raw: Any) -> tuple[Any, Any, list[ErrorObject]]:
+    """A published status's `state` (CONVENTIONS §16: its states are listed by `GET …/_values`,
+    not declared in its schema): taken out of `raw` before the schema check, one of the declared
+    values when there are any. Returns (the rest, the state or None, errors)."""
+    if entity.kind != "status" or entity.values_path is None or entity.states:
+        return raw, None, []
+    if not isinstance(raw, dict) or "state" not in raw:
+        return raw, None, []
+    rest = {k: v for k, v in raw.items() if k != "state"}
+    state, allowed = raw["state"], declared_values(product, entity)
+    if not isinstance(state, str) or (allowed and state not in allowed):
+        wanted = f"one of {', '.join(allowed)}" if allowed else "a string"
+        return rest, None, [field_error("/data/attributes/state", f"state must be {wanted}")]
+    return rest, state, []
 
 
 @dataclass(frozen=True)
@@ -113,6 +149,14 @@ class Service:
         )
         with self.db.reading() as conn:
             return self._existing(conn, target)
+
+    def check_read(self, caller: Caller, target: Target) -> None:
+        """That `caller` may read `target`'s path (403/404 otherwise), its parents existing."""
+        access.check(
+            self.config, caller, target.product.name, target.owner, target.entity, write=False
+        )
+        with self.db.reading() as conn:
+            self._parent_id(conn, target)
 
     def lookup(self, caller: Caller, target: Target) -> Resource:
         """By the entity's own id alone (the lookup path a reference string names)."""
@@ -257,7 +301,9 @@ class Service:
         data: dict[str, Any],
     ) -> dict[str, Any]:
         """The attributes to store, or a 422 listing every failing field."""
-        raw = data.get("attributes", {})
+        raw, state, state_errors = _open_state(
+            target.product, target.entity, data.get("attributes", {})
+        )
         ctx = RuleContext(
             conn=conn,
             product=target.product,
@@ -273,7 +319,9 @@ class Service:
             result = check_attributes(schemas, target.entity.schema, raw)
         else:
             result = validator(ctx)
-        errors = list(result.errors)
+        errors = [*state_errors, *result.errors]
+        if state is not None:
+            result = replace(result, attributes={**result.attributes, "state": state})
         if not errors:
             errors.extend(self._missing_references(conn, result.references))
         if not errors:

@@ -8,16 +8,17 @@ annotation and docstring is decided here; templates only loop and print.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from thg_spec import conventions as cv
 from thg_spec import pointer as jp
 from thg_spec.entities import Entity, Operation, Product
+from thg_spec.path_tree import parse_path
 from thg_spec.validation.refs import lookup, resolve, scan
 
 from .. import naming
-from .schemas import SchemaTyper, TypeDef, literal, runtime_model
+from .schemas import FieldDef, SchemaTyper, TypeDef, literal, runtime_model
 
 COMMON_MODULE = "_common"
 DOCUMENT_TYPE = "document:document"
@@ -59,6 +60,19 @@ class Method:
     segment: str = ""  # actions: the path segment after the item
     headers: tuple[Param, ...] = ()  # actions: required header parameters, sent as given
     runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) its annotations name
+    # The operation's path has another prefix than its parent's chain (a published document
+    # mixing generations): (the chain's prefix template, the operation's), for `_rebased`.
+    rebase: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A path prefix as the client builds it: ``head + <owner> + tail``, or ``head`` alone when
+    the paths have no owner parameter (the events API's published document)."""
+
+    head: str
+    tail: str = ""
+    owned: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class Child:
     sync_class: str
     async_class: str
     segment: str
+    prefix: Prefix | None = None  # top level: its own prefix when not the product's
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,7 @@ class EntityModule:
 class ProductPackage:
     product: Product
     package: str
-    path_prefix: str  # the literal part of every collection path before {owner}
+    path_prefix: str  # the literal part of the top-level collection paths before {owner}
     sync_class: str
     async_class: str
     common: tuple[TypeDef, ...]
@@ -126,6 +141,8 @@ class ProductPackage:
     exports: tuple[tuple[str, str], ...]  # (public name, module)
     uploads: bool = False  # the documents API (CONVENTIONS §12): the product can upload files
     common_runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) _common names
+    path_tail: str = ""  # the literal part after {owner} ("/v1" in /{owner}/v1/inventory)
+    owned: bool = True  # the paths name an owner: False for an owner-less published product
 
     def module_of(self, entity: Entity) -> EntityModule:
         return next(m for m in self.entities if m.entity.name == entity.name)
@@ -426,28 +443,40 @@ class _Resources:
         for op in entity.operations:
             doc = docstring(op.summary, op.description)
             resource = f"Resource[{attributes}]"
+            rebase = _rebase(self.b.product, entity, op.path)
             if op.role == "list":
                 collection_methods.append(
-                    Method("list", "list", "GET", doc, attributes, result=f"Paginator[{resource}]")
-                )
+                    Method("list", "list", "GET", doc, attributes, result=f"Paginator[{resource}]",
+                           rebase=rebase)
+                )  # fmt: skip
             elif op.role == "create":
                 client_id = naming.snake(entity.id_param) if entity.id_source == "client" else ""
                 target = item_methods if entity.kind == "status" else collection_methods
                 target.append(
                     Method("create", "create", "POST", doc, attributes, body=attributes,
-                           body_type=entity.type_string, client_id=client_id, result=resource)
+                           body_type=entity.type_string, client_id=client_id, result=resource,
+                           rebase=rebase)
                 )  # fmt: skip
             elif op.role == "get":
-                item_methods.append(Method("get", "get", "GET", doc, attributes, result=resource))
+                item_methods.append(
+                    Method("get", "get", "GET", doc, attributes, result=resource, rebase=rebase)
+                )
             elif op.role == "replace":
                 item_methods.append(
                     Method("update", "update", "PUT", doc, attributes, body=attributes,
-                           body_type=entity.type_string, result=resource)
+                           body_type=entity.type_string, result=resource, rebase=rebase)
                 )  # fmt: skip
             elif op.role == "delete":
-                item_methods.append(Method("delete", "delete", "DELETE", doc))
+                item_methods.append(Method("delete", "delete", "DELETE", doc, rebase=rebase))
             elif op.role == "action":
-                item_methods.append(self._action(entity, op, doc, taken))
+                item_methods.append(self._action(entity, op, doc, taken, rebase))
+        if entity.kind == "status" and entity.values_path:
+            summary = _values_summary(self.b.document, entity.values_path)
+            item_methods.append(
+                Method("values", taken.claim("values"), "GET", docstring(
+                    summary, "Its possible states, as the platform lists them at run time."),
+                    result="List[str]", rebase=_rebase(self.b.product, entity, entity.values_path))
+            )  # fmt: skip
         children = tuple(self.child(self.b.product.entity(name), taken) for name in entity.children)
         endpoint_doc = docstring(f"One {label}: its operations and its children.")
         endpoint_class = ResourceClass(
@@ -467,7 +496,10 @@ class _Resources:
             ),
         )  # fmt: skip
 
-    def _action(self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace) -> Method:
+    def _action(
+        self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace,
+        rebase: tuple[str, ...] = (),
+    ) -> Method:  # fmt: skip
         request, request_type, response, response_type = self.b.action_types(entity, op)
         # "self" too: a query parameter named self would be a duplicate argument of the method.
         taken_params = naming.Namespace({"self", "attributes", *_CALL_OPTIONS})
@@ -493,14 +525,62 @@ class _Resources:
             "action", taken.claim(naming.snake(op.action)), op.method, doc,
             body=request_type, body_type=request.type_string if request else "",
             params=params, result=result, document=document, segment=segment, headers=headers,
-            runtime=runtime,
+            runtime=runtime, rebase=rebase,
         )  # fmt: skip
+
+
+def _open_state(typer: SchemaTyper, name: str) -> None:
+    """A published status's attributes get an open ``state: Optional[str]`` when their schema
+    has none: its states are listed at run time (``values()``), not declared (CONVENTIONS §16)."""
+    definition = typer.defs.get(name)
+    if definition is None or definition.kind != "model":
+        return
+    if any("state" in (f.wire, f.name) for f in definition.fields):
+        return
+    state = FieldDef(
+        "state", "state", "Optional[str]", ("default=None",),
+        "The state: one of those values() lists; None when the body carries none.", False,
+    )  # fmt: skip
+    typer.defs[name] = replace(definition, fields=(*definition.fields, state))
+
+
+def _values_summary(document: Any, path: str) -> str:
+    operation = lookup(document, "#" + jp.join("paths", path, "get"))
+    return str(operation.get("summary", "")) if isinstance(operation, dict) else ""
+
+
+def prefix_of(entity: Entity) -> Prefix:
+    """How the client builds a top-level entity's collection prefix, from its path's own prefix
+    (CONVENTIONS §2 and §16): ``/api/thg-fulfil/v1/`` + owner, ``/`` + owner + ``/v1``, or
+    none at all for a product whose paths name no owner."""
+    parsed = parse_path(entity.collection_path)
+    if not parsed.owner_param:
+        return Prefix(parsed.prefix, owned=False)
+    head, _, tail = parsed.prefix.partition("{" + parsed.owner_param + "}")
+    return Prefix(head, tail)
+
+
+def _rebase(product: Product, entity: Entity, path: str) -> tuple[str, ...]:
+    """(the chain's prefix template, the operation's) when an operation's own path has another
+    prefix than the one the client's chain of resources builds; () when they agree (always, in
+    an annotated spec)."""
+    chained = parse_path(product.entity(entity.name[:1]).collection_path)
+    own = parse_path(path)
+    if own.problem or own.prefix == chained.prefix:
+        return ()
+    new = own.prefix
+    if own.owner_param and chained.owner_param:
+        new = new.replace("{" + own.owner_param + "}", "{" + chained.owner_param + "}")
+    return (chained.prefix, new)
 
 
 def build_package(product: Product, package: str) -> ProductPackage:
     """The generated subpackage of one product."""
     builder = _Builder(product)
     builder.type_entities()
+    for entity in product.entities:
+        if entity.kind == "status" and entity.values_path and not entity.states:
+            _open_state(builder.typer, builder.attributes[entity.name])
     resources = _Resources(builder, builder.typer.names)
     sync_class = builder.typer.names.claim(naming.pascal(product.name) + "API")
     async_class = builder.typer.names.claim("Async" + sync_class)
@@ -550,7 +630,14 @@ def build_package(product: Product, package: str) -> ProductPackage:
             )
         )
     top_names = naming.Namespace({"get", "owner"})
-    top_level = tuple(resources.child(e, top_names) for e in product.entities if len(e.name) == 1)
+    tops = [e for e in product.entities if len(e.name) == 1]
+    main = prefix_of(tops[0]) if tops else Prefix("")
+    top_level = tuple(
+        replace(
+            resources.child(e, top_names), prefix=None if prefix_of(e) == main else prefix_of(e)
+        )
+        for e in tops
+    )
     exports: list[tuple[str, str]] = [(d.name, COMMON_MODULE) for d in common]
     for m in modules:
         exports.extend((d.name, m.module) for d in m.definitions)
@@ -562,9 +649,9 @@ def build_package(product: Product, package: str) -> ProductPackage:
     return ProductPackage(
         product=product,
         package=package,
-        path_prefix=(
-            product.entities[0].collection_path.split("{owner}")[0] if product.entities else ""
-        ),
+        path_prefix=main.head,
+        path_tail=main.tail,
+        owned=main.owned,
         sync_class=sync_class,
         async_class=async_class,
         common=tuple(common),

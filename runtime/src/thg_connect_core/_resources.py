@@ -9,7 +9,7 @@ of HTTP logic, so a fix here never needs a regeneration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -102,26 +102,42 @@ class _ResourceBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._path!r})"
 
+    def _rebased(self, old: str, new: str, *segments: str) -> str:
+        """This resource's path with its prefix ``old`` (a template such as ``/{owner}/v1``)
+        swapped for ``new`` (``/api/thg-fulfil/v1/{owner}``), the parameters of ``new`` taking
+        their values from where ``old`` has them, then ``segments``: how one operation of a
+        published document reaches a path of another generation than its parent's (CONVENTIONS
+        §16). The ids after the prefix stay as they are (already encoded)."""
+        parts = self._path.split("/")
+        template = old.split("/")
+        values = {t: v for t, v in zip(template, parts) if t.startswith("{")}
+        head = "/".join(values.get(t, t) for t in new.split("/"))
+        return "/".join((head, *parts[len(template) :], *segments))
+
     def _get_request(self, attributes: Any, path: Optional[str], **options: Any) -> _Request:
         return _Request("GET", path or self._path, Document[attributes], options)
 
     def _page_request(
-        self, document_type: Any, number: int, size: int, filter: FilterArg, **options: Any
-    ) -> _Request:
+        self, document_type: Any, number: int, size: int, filter: FilterArg,
+        path: Optional[str] = None, **options: Any,
+    ) -> _Request:  # fmt: skip
         params = _list_params(number, size, filter)
-        return _Request("GET", self._path, document_type, options, params=params)
+        return _Request("GET", path or self._path, document_type, options, params=params)
 
     def _write_request(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes,
-        id: Optional[str], **options: Any,
+        id: Optional[str], path: Optional[str] = None, **options: Any,
     ) -> _Request:  # fmt: skip
         body = _body(type_string, attributes, id)
-        return _Request(method, self._path, Document[attributes_type], options, body=body)
+        return _Request(method, path or self._path, Document[attributes_type], options, body=body)
+
+    def _values_request(self, path: Optional[str], **options: Any) -> _Request:
+        return _Request("GET", path or self._child("_values"), Document[List[str]], options)
 
     def _action_request(
         self, method: str, segment: str, result: Any, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], default_timeout: float,
-        headers: Optional[Mapping[str, str]] = None, **options: Any,
+        headers: Optional[Mapping[str, str]] = None, path: Optional[str] = None, **options: Any,
     ) -> _Request:  # fmt: skip
         encoded = None if body is None else _body(body[0], body[1], None)
         if headers:
@@ -130,7 +146,8 @@ class _ResourceBase:
             options["extra_headers"] = {**headers, **(options.get("extra_headers") or {})}
         query = {**(params or {}), **(options.get("extra_query") or {})}
         options["timeout"] = _long_poll_timeout(options.get("timeout"), default_timeout, query)
-        return _Request(method, self._child(segment), result, options, params=params, body=encoded)
+        target = path or self._child(segment)
+        return _Request(method, target, result, options, params=params, body=encoded)
 
 
 LONG_POLL_PARAMETERS = ("waitTimeSeconds", "wait_time_seconds")
@@ -189,16 +206,26 @@ class SyncResource(_ResourceBase):
                               extra_query=extra_query)  # fmt: skip
         )
 
+    def _values(
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
+    ) -> List[str]:  # fmt: skip
+        """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
+        request = self._values_request(
+            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+        )
+        return list(self._send(request).attributes)
+
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, path: Optional[str] = None,
     ) -> Paginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
-                document_type, number, size, filter, timeout=timeout,
+                document_type, number, size, filter, path, timeout=timeout,
                 extra_headers=extra_headers, extra_query=extra_query,
             )  # fmt: skip
             with lenient_enums():
@@ -213,19 +240,21 @@ class SyncResource(_ResourceBase):
     def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._write_request(
-                method, type_string, attributes_type, attributes, id, timeout=timeout,
+                method, type_string, attributes_type, attributes, id, path, timeout=timeout,
                 extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
 
     def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
-    ) -> None:
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
+    ) -> None:  # fmt: skip
         self._api.request(
-            "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
+            "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
             extra_query=extra_query,
         )  # fmt: skip
 
@@ -233,10 +262,11 @@ class SyncResource(_ResourceBase):
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
+        path: Optional[str] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout, headers,
+                method, segment, result, params, body, self._api.config.timeout, headers, path,
                 timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
@@ -267,16 +297,26 @@ class AsyncResource(_ResourceBase):
                               extra_query=extra_query)  # fmt: skip
         )
 
+    async def _values(
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
+    ) -> List[str]:  # fmt: skip
+        """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
+        request = self._values_request(
+            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+        )
+        return list((await self._send(request)).attributes)
+
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, path: Optional[str] = None,
     ) -> AsyncPaginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         async def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
-                document_type, number, size, filter, timeout=timeout,
+                document_type, number, size, filter, path, timeout=timeout,
                 extra_headers=extra_headers, extra_query=extra_query,
             )  # fmt: skip
             with lenient_enums():
@@ -293,19 +333,21 @@ class AsyncResource(_ResourceBase):
     async def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._write_request(
-                method, type_string, attributes_type, attributes, id, timeout=timeout,
+                method, type_string, attributes_type, attributes, id, path, timeout=timeout,
                 extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip
 
     async def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
-    ) -> None:
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        path: Optional[str] = None,
+    ) -> None:  # fmt: skip
         await self._api.request(
-            "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
+            "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
             extra_query=extra_query,
         )  # fmt: skip
 
@@ -313,10 +355,11 @@ class AsyncResource(_ResourceBase):
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
+        path: Optional[str] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout, headers,
+                method, segment, result, params, body, self._api.config.timeout, headers, path,
                 timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
             )
         )  # fmt: skip

@@ -1,0 +1,185 @@
+"""A client generated from a published document calls each operation's own path (CONVENTIONS §16):
+the prefix as the document writes it (`/{owner}/v1`, `/api/<product>/v1/{owner}`, none), the
+owner only where the paths have one, the ids by their real names, another generation's prefix
+where one document mixes them, and a status's `values()` at its `/_values` path.
+
+Each document is generated into a temporary folder and driven in a subprocess (the generated
+package is named `thg_connect`, like the repository's own) over an httpx.MockTransport that
+records every request; the plan of calls comes from the same model the templates print.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from thg_codegen.generate import generate
+from thg_codegen.model.package import ProductPackage, ResourceClass, build_package
+from thg_spec import Entity, Product, build_product
+from thg_spec.loader import load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENTS = [
+    REPO / "tests" / "published" / "thg-fulfil.json",
+    REPO / "tests" / "published" / "thg-fulfil-api-prefix.json",
+    REPO / "tests" / "published" / "events.json",
+    REPO / "tests" / "generator" / "published" / "thg-fulfil.json",  # mixes two generations
+    REPO / "tests" / "generator" / "published" / "events.json",
+    REPO / "tests" / "generator" / "published" / "api-prefix" / "thg-fulfil-api-prefix.json",
+]
+OWNER = "acme"
+
+DRIVER = r"""
+import importlib, json, sys
+import httpx
+from thg_connect_core import ClientConfig, SyncAPIClient
+
+plan = json.load(sys.stdin)
+seen = []
+
+def answer(request):
+    if request.url.path == "/oauth/token":
+        return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+    seen.append((request.method, request.url.raw_path.decode().split("?")[0]))
+    if request.url.path.endswith("/_values"):
+        data = {"id": "v", "type": "v", "attributes": ["A", "B"]}
+    else:
+        data = {"id": "x", "type": "t", "attributes": {}}
+    return httpx.Response(200, json={"data": [] if request.method == "GET" and
+                                     plan_kind[0] == "list" else data})
+
+plan_kind = [""]
+config = ClientConfig(client_id="c", client_secret="s", owner=plan["owner"],
+                      base_url="https://api.example.com", token_url="https://api.example.com/oauth/token",
+                      audience="https://api.example.com")
+api = SyncAPIClient(config, http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+module = importlib.import_module("thg_connect." + plan["package"] + "._product")
+root = getattr(module, plan["product_class"])(api)
+results = []
+for call in plan["calls"]:
+    plan_kind[0] = call["kind"]
+    target = root
+    for step, value in call["steps"]:
+        target = getattr(target, value) if step == "attr" else target(value)
+    method = getattr(target, call["method"])
+    before = len(seen)
+    try:
+        answer_ = method(*call["args"], **call["kwargs"])
+        if call["kind"] == "list":
+            list(answer_)
+        elif call["kind"] == "values":
+            assert answer_ == ["A", "B"], answer_
+    except Exception as exc:  # decoding a scripted body may fail; the request is what counts
+        if "ValidationError" not in type(exc).__name__:
+            raise
+    results.append(seen[before:])
+print(json.dumps(results))
+"""
+
+
+def _ids(entity_names: list[tuple[str, ...]], product: Product) -> dict[str, str]:
+    return {product.entity(n).id_param: f"id-{product.entity(n).id_param}" for n in entity_names}
+
+
+def _concrete(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _resource(pkg: ProductPackage, entity: Entity, kind: str) -> ResourceClass:
+    return next(r for r in pkg.module_of(entity).resources if r.kind == kind)
+
+
+def _steps(pkg: ProductPackage, product: Product, entity: Entity, item: bool) -> list[list[str]]:
+    """How the client reaches `entity` (its collection, or with `item` one item or its status)."""
+    steps: list[list[str]] = []
+    top = next(c for c in pkg.top_level if c.segment == entity.name[0])
+    steps.append(["attr", top.attribute])
+    for depth in range(1, len(entity.name) + 1):
+        here = product.entity(entity.name[:depth])
+        last = depth == len(entity.name)
+        if here.kind == "entity" and (not last or item):
+            steps.append(["call", f"id-{here.id_param}"])
+        if not last:
+            nxt = product.entity(entity.name[: depth + 1])
+            endpoint = _resource(pkg, here, "endpoint")
+            child = next(c for c in endpoint.children if c.segment == nxt.name[-1])
+            steps.append(["attr", child.attribute])
+    return steps
+
+
+def _plan(product: Product, pkg: ProductPackage) -> tuple[list[dict[str, Any]], list[Any]]:
+    calls: list[dict[str, Any]] = []
+    expected: list[Any] = []
+    for entity in product.entities:
+        values = {entity.owner_param: OWNER} if entity.owner_param else {}
+        values.update(_ids([entity.name[:d] for d in range(1, len(entity.name) + 1)], product))
+        for resource in pkg.module_of(entity).resources:
+            for method in resource.methods:
+                if method.kind == "values":
+                    op_method, path = "GET", entity.values_path or ""
+                else:
+                    role = {"update": "replace"}.get(method.kind, method.kind)
+                    op = next(
+                        o
+                        for o in entity.operations
+                        if o.role == role and (role != "action" or o.path.endswith(method.segment))
+                    )
+                    op_method, path = op.method, op.path
+                args: list[Any] = []
+                kwargs: dict[str, Any] = {p.name: "h" for p in method.headers}
+                if method.client_id:
+                    args.append("new-id")
+                if method.body:
+                    args.append({})
+                item = resource.kind == "endpoint"
+                calls.append(
+                    {"steps": _steps(pkg, product, entity, item), "method": method.name,
+                     "kind": method.kind, "args": args, "kwargs": kwargs}
+                )  # fmt: skip
+                expected.append([[op_method, _concrete(path, values)]])
+    return calls, expected
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[str(d.relative_to(REPO)) for d in DOCUMENTS])
+def test_every_operation_calls_its_own_path(document: Path, tmp_path: Path) -> None:
+    spec, problems = load_spec(document)
+    assert not problems
+    product = build_product(spec)
+    out = tmp_path / "client"
+    generate([document], out)
+    package = next(
+        p.name for p in (out / "src" / "thg_connect").iterdir() if (p / "_product.py").exists()
+    )
+    pkg = build_package(product, package)
+    calls, expected = _plan(product, pkg)
+    assert calls, "the document gives the client no method"
+    plan = {"owner": OWNER, "package": package, "product_class": pkg.sync_class, "calls": calls}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(out / "src"), str(REPO / "runtime" / "src")]),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", DRIVER], input=json.dumps(plan), capture_output=True, text=True,
+        env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert got == expected
+
+
+def test_an_owner_less_product_never_asks_for_the_owner(tmp_path: Path) -> None:
+    """The events API's published paths name no organisation: the client builds them without it
+    (so no `for_owner` is ever needed), and its confirm takes the receipt handle as a header."""
+    out = tmp_path / "client"
+    generate([DOCUMENTS[2]], out)
+    product_py = (out / "src" / "thg_connect" / "events" / "_product.py").read_text()
+    assert "api.owner" not in product_py
+    module = (out / "src" / "thg_connect" / "events" / "subscription.py").read_text()
+    assert "receipt_handle: str," in module and '"receipt-handle": receipt_handle' in module
