@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from thg_connect import (
+    NOT_GIVEN,
     AsyncClient,
     Client,
     ConflictError,
@@ -43,7 +44,7 @@ def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> No
     assert isinstance(read.attributes, ApprovalApproved) and read.attributes.state == "APPROVED"
 
     replaced = items(item.id).update(InventoryItem(sku=item.attributes.sku, name="Amber Dawn"))
-    assert replaced.version == "2" and replaced.attributes.country_of_origin is None
+    assert replaced.version == "2" and replaced.attributes.country_of_origin is NOT_GIVEN
     items(item.id).delete()
     with pytest.raises(NotFoundError):
         items(item.id).get()

@@ -153,8 +153,10 @@ __all__ += [
 
 # --- generated-code support ---
 from ._models import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     UnknownState,
     lenient_enums,
@@ -177,6 +179,8 @@ __all__ += [
     "EntityType",
     "FilterArg",
     "Headers",
+    "NOT_GIVEN",
+    "NotGiven",
     "OpenEnum",
     "Query",
     "SyncResource",

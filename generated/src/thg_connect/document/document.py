@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -78,24 +80,30 @@ class DocumentUpload(ApiModel):
 class Document(ApiModel):
     """A document uploaded to the platform, referenced from other APIs by its reference string."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "contentType",
+            "content_type",
+            "status",
+            "upload",
+        )
+    )
+
     filename: str = Field(min_length=1, max_length=255, pattern="^[^/\\\\]+$")
     """The file name, without any folder (e.g. `hazmat-sds-BRC-EDP-50.pdf`)."""
 
-    content_type: Optional[str] = Field(
-        default=None,
-        validation_alias="contentType",
-        serialization_alias="contentType",
-        pattern="^[\\w.+-]+/[\\w.+-]+$",
+    content_type: Union[Annotated[str, Field(pattern="^[\\w.+-]+/[\\w.+-]+$")], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="contentType", serialization_alias="contentType"
     )
     """The media type of the file; defaults to `application/octet-stream`."""
 
-    status: Optional[DocumentStatus] = Field(default=None)
+    status: Union[DocumentStatus, NotGiven] = Field(default=NOT_GIVEN)
     """`AWAITING_UPLOAD` until the file has been posted to the upload URL, then `AVAILABLE`. Only available documents may be referenced."""
 
     size: Optional[int] = Field(default=None, ge=0)
     """The size in bytes once uploaded; null before."""
 
-    upload: Optional[DocumentUpload] = Field(default=None)
+    upload: Union[DocumentUpload, NotGiven] = Field(default=NOT_GIVEN)
     """Where and how to upload the file: a multipart/form-data POST to `url` with every field of `fields` (verbatim, in any order), then the file as the part named `file`. No Authorization header: the signed fields authorise the upload."""
 
 

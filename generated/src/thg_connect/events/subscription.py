@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -56,6 +58,13 @@ SUBSCRIPTION = EntityType("events", ("subscription",))
 class Subscription(ApiModel):
     """A subscription to the DataChangedEvents of the owner and of the owner's partners. Poll it, or give it a webhook URL to be notified too. Several pollers on one subscription share its events; create one subscription per process for each to receive every event."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "entityTypes",
+            "entity_types",
+        )
+    )
+
     webhook_url: Optional[str] = Field(
         default=None,
         validation_alias="webhookUrl",
@@ -64,21 +73,20 @@ class Subscription(ApiModel):
     )
     """Where to POST a WebhookNotification when events arrive. Optional; polling works either way."""
 
-    entity_types: Optional[
-        List[
-            Annotated[
-                str,
-                Field(
-                    pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)*$"
-                ),
-            ]
-        ]
-    ] = Field(
-        default=None,
-        validation_alias="entityTypes",
-        serialization_alias="entityTypes",
-        max_length=50,
-    )
+    entity_types: Union[
+        Annotated[
+            List[
+                Annotated[
+                    str,
+                    Field(
+                        pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)*$"
+                    ),
+                ]
+            ],
+            Field(max_length=50),
+        ],
+        NotGiven,
+    ] = Field(default=NOT_GIVEN, validation_alias="entityTypes", serialization_alias="entityTypes")
     """Only events of these entity type strings (e.g. `thg-fulfil:inventory-item.approval`); all when absent or empty."""
 
     webhook_secret: Optional[str] = Field(

@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -65,6 +67,13 @@ class AttributeTypeValueType(OpenEnum):
 class AttributeType(ApiModel):
     """A kind of attribute value THG recognises (reference data owned by the provider), with default constraints."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "description",
+            "constraints",
+        )
+    )
+
     name: str = Field(pattern="^[a-z][a-z0-9_]*$")
     """The name models refer to, e.g. `colour_name`."""
 
@@ -73,10 +82,10 @@ class AttributeType(ApiModel):
     )
     """The JSON kind of values."""
 
-    description: Optional[str] = Field(default=None, max_length=500)
+    description: Union[Annotated[str, Field(max_length=500)], NotGiven] = Field(default=NOT_GIVEN)
     """What values of this type mean."""
 
-    constraints: Optional[AttributeConstraints] = Field(default=None)
+    constraints: Union[AttributeConstraints, NotGiven] = Field(default=NOT_GIVEN)
     """Constraints an attribute value must meet; each applies only to values of the matching kind."""
 
 

@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -125,6 +127,14 @@ Variant = Union[ProductVariant, VInventory]
 class Product(ApiModel):
     """A product: content attributes validated against the product model it names, and a tree of variants ending in vInventory leaves."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "variantType",
+            "variant_type",
+            "variants",
+        )
+    )
+
     name: str = Field(min_length=1, max_length=200)
     """The product name, e.g. `summer dress`."""
 
@@ -137,12 +147,12 @@ class Product(ApiModel):
     attributes: Dict[str, Any]
     """Content attributes (e.g. `title`, `description`), validated against the model's availableAttributes: unknown keys, missing required ones and broken constraints are 422s."""
 
-    variant_type: Optional[Dict[str, str]] = Field(
-        default=None, validation_alias="variantType", serialization_alias="variantType"
+    variant_type: Union[Dict[str, str], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="variantType", serialization_alias="variantType"
     )
     """Set when the product is itself a variant of something; usually absent."""
 
-    variants: Optional[List[Variant]] = Field(default=None)
+    variants: Union[List[Variant], NotGiven] = Field(default=NOT_GIVEN)
     """The variants: content variants or vInventory leaves."""
 
 

@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -55,6 +57,14 @@ PRODUCT_MODEL = EntityType("product", ("product-model",))
 class AvailableAttribute(ApiModel):
     """One attribute a product of this model may (or must) carry."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "required",
+            "description",
+            "constraints",
+        )
+    )
+
     attribute_type: str = Field(
         validation_alias="attributeType",
         serialization_alias="attributeType",
@@ -62,18 +72,26 @@ class AvailableAttribute(ApiModel):
     )
     """The name of an attribute type (e.g. `string`, `number`, `colour_name`)."""
 
-    required: Optional[bool] = Field(default=None)
+    required: Union[bool, NotGiven] = Field(default=NOT_GIVEN)
     """Whether every product of the model must give it."""
 
-    description: Optional[str] = Field(default=None, max_length=500)
+    description: Union[Annotated[str, Field(max_length=500)], NotGiven] = Field(default=NOT_GIVEN)
     """What the attribute means and where it is shown."""
 
-    constraints: Optional[AttributeConstraints] = Field(default=None)
+    constraints: Union[AttributeConstraints, NotGiven] = Field(default=NOT_GIVEN)
     """Constraints an attribute value must meet; each applies only to values of the matching kind."""
 
 
 class ProductModel(ApiModel):
     """A product model: the attributes a product may carry and the kinds of variant it has. Products name a model by name and version."""
+
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "description",
+            "variantTypes",
+            "variant_types",
+        )
+    )
 
     name: str = Field(max_length=100, pattern="^[a-z][a-z0-9_]*$")
     """The model name, e.g. `dress`."""
@@ -81,7 +99,7 @@ class ProductModel(ApiModel):
     version: str = Field(pattern="^[0-9]+(\\.[0-9]+)*$")
     """The model version, e.g. `0.1`; name and version identify a model."""
 
-    description: Optional[str] = Field(default=None, max_length=1000)
+    description: Union[Annotated[str, Field(max_length=1000)], NotGiven] = Field(default=NOT_GIVEN)
     """What kind of product the model describes."""
 
     available_attributes: Dict[str, AvailableAttribute] = Field(
@@ -89,8 +107,10 @@ class ProductModel(ApiModel):
     )
     """Attribute key -> its definition: the keys a product of this model may put in its `attributes`."""
 
-    variant_types: Optional[List[Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]]] = Field(
-        default=None, validation_alias="variantTypes", serialization_alias="variantTypes"
+    variant_types: Union[List[Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]], NotGiven] = (
+        Field(
+            default=NOT_GIVEN, validation_alias="variantTypes", serialization_alias="variantTypes"
+        )
     )
     """The keys of `variantType` the model's variants are told apart by, e.g. `["colour"]` or `["size"]`."""
 

@@ -17,8 +17,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -110,6 +112,16 @@ class Asn(ApiModel):
     goods-in. The consumer answers with the ASN's `receipt` status.
     """
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "courierService",
+            "courier_service",
+            "tracking",
+            "packageCount",
+            "package_count",
+        )
+    )
+
     asn_number: str = Field(
         validation_alias="asnNumber",
         serialization_alias="asnNumber",
@@ -133,12 +145,12 @@ class Asn(ApiModel):
     ship_to: Address = Field(validation_alias="shipTo", serialization_alias="shipTo")
     """A postal address with the contact details a courier needs to deliver to it."""
 
-    courier_service: Optional[CourierService] = Field(
-        default=None, validation_alias="courierService", serialization_alias="courierService"
+    courier_service: Union[CourierService, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="courierService", serialization_alias="courierService"
     )
     """The courier and the courier's service a shipment travels with."""
 
-    tracking: Optional[Tracking] = Field(default=None)
+    tracking: Union[Tracking, NotGiven] = Field(default=NOT_GIVEN)
     """How the shipment can be tracked with the courier."""
 
     shipped_at: Optional[UtcDateTime] = Field(
@@ -151,12 +163,8 @@ class Asn(ApiModel):
     )
     """When the provider expects the shipment to arrive (UTC)."""
 
-    package_count: Optional[int] = Field(
-        default=None,
-        validation_alias="packageCount",
-        serialization_alias="packageCount",
-        ge=1,
-        le=10000,
+    package_count: Union[Annotated[int, Field(ge=1, le=10000)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="packageCount", serialization_alias="packageCount"
     )
     """How many cartons or pallets the shipment is made of."""
 

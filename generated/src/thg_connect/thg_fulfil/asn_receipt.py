@@ -16,8 +16,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -85,6 +87,8 @@ class ReceiptReceived(ApiModel):
 class ReceiptDiscrepancy(ApiModel):
     """What actually arrived for one ASN line."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(("condition",))
+
     line_id: str = Field(
         validation_alias="lineId",
         serialization_alias="lineId",
@@ -102,7 +106,7 @@ class ReceiptDiscrepancy(ApiModel):
     )
     """How many units arrived."""
 
-    condition: Optional[StockCondition] = Field(default=None)
+    condition: Union[StockCondition, NotGiven] = Field(default=NOT_GIVEN)
     """The physical condition of stock: `GOOD` (saleable), `DAMAGED` (packaging or product
     damaged), `FAULTY` (does not work as intended), `EXPIRED` (past its expiry date).
     """

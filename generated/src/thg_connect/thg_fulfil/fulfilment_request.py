@@ -15,8 +15,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -77,6 +79,13 @@ class FulfilmentRequestShippingMethod(OpenEnum):
 class FulfilmentRequestLine(ApiModel):
     """One SKU of a fulfilment request."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "unitPrice",
+            "unit_price",
+        )
+    )
+
     line_id: str = Field(
         validation_alias="lineId",
         serialization_alias="lineId",
@@ -92,8 +101,8 @@ class FulfilmentRequestLine(ApiModel):
     quantity: int = Field(le=10000, gt=0)
     """How many units to ship."""
 
-    unit_price: Optional[Money] = Field(
-        default=None, validation_alias="unitPrice", serialization_alias="unitPrice"
+    unit_price: Union[Money, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="unitPrice", serialization_alias="unitPrice"
     )
     """An amount of money in one currency."""
 
@@ -102,6 +111,13 @@ class FulfilmentRequest(ApiModel):
     """A customer order the consumer asks the provider to pick, pack and ship: who it goes to,
     how fast, and which SKUs in which quantities.
     """
+
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "shippingMethod",
+            "shipping_method",
+        )
+    )
 
     order_id: str = Field(
         validation_alias="orderId",
@@ -133,8 +149,8 @@ class FulfilmentRequest(ApiModel):
     )
     """When the customer placed the order (UTC)."""
 
-    shipping_method: Optional[FulfilmentRequestShippingMethod] = Field(
-        default=None, validation_alias="shippingMethod", serialization_alias="shippingMethod"
+    shipping_method: Union[FulfilmentRequestShippingMethod, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="shippingMethod", serialization_alias="shippingMethod"
     )
     """The delivery promise the customer paid for; the provider chooses a courier service that meets it."""
 

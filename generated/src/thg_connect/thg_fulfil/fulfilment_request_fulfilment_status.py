@@ -16,8 +16,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -108,15 +110,18 @@ class FulfilmentStatusPacked(ApiModel):
 
     _constant_fields: ClassVar[FrozenSet[str]] = frozenset(("state",))
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "parcelCount",
+            "parcel_count",
+        )
+    )
+
     state: Literal["PACKED"] = Field(default="PACKED")
     """The request is packed."""
 
-    parcel_count: Optional[int] = Field(
-        default=None,
-        validation_alias="parcelCount",
-        serialization_alias="parcelCount",
-        ge=1,
-        le=100,
+    parcel_count: Union[Annotated[int, Field(ge=1, le=100)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="parcelCount", serialization_alias="parcelCount"
     )
     """How many parcels the request was packed into."""
 

@@ -17,8 +17,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -89,54 +91,78 @@ class InventoryItem(ApiModel):
     status.
     """
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "name",
+            "barcodes",
+            "mass_g",
+            "height_mm",
+            "width_mm",
+            "length_mm",
+            "countryOfOrigin",
+            "country_of_origin",
+            "harmonizedSystemCode",
+            "harmonized_system_code",
+            "customsValue",
+            "customs_value",
+            "hazmat",
+            "batchTracked",
+            "batch_tracked",
+            "serialTracked",
+            "serial_tracked",
+            "expiryTracked",
+            "expiry_tracked",
+        )
+    )
+
     sku: str = Field(min_length=1, max_length=64, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     """The consumer's stock-keeping unit, unique among the consumer's inventory items. In the
     sandbox, the SKU `test_sku` is approved straight away.
     """
 
-    name: Optional[str] = Field(default=None, min_length=1, max_length=200)
+    name: Union[Annotated[str, Field(min_length=1, max_length=200)], NotGiven] = Field(
+        default=NOT_GIVEN
+    )
     """The item's name as it appears on picking lists and customs documents."""
 
     description: Optional[str] = Field(default=None, max_length=2000)
     """A longer description of the item for the warehouse team."""
 
-    barcodes: Optional[List[Barcode]] = Field(default=None, max_length=10)
+    barcodes: Union[Annotated[List[Barcode], Field(max_length=10)], NotGiven] = Field(
+        default=NOT_GIVEN
+    )
     """Barcodes printed on the item, scanned at goods-in and at packing."""
 
-    mass_g: Optional[float] = Field(default=None, le=1000000, gt=0)
+    mass_g: Union[Annotated[float, Field(le=1000000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Mass of one packed unit in grams."""
 
-    height_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    height_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Height of one packed unit in millimetres."""
 
-    width_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    width_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Width of one packed unit in millimetres."""
 
-    length_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    length_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Length (depth) of one packed unit in millimetres."""
 
-    country_of_origin: Optional[str] = Field(
-        default=None,
-        validation_alias="countryOfOrigin",
-        serialization_alias="countryOfOrigin",
-        pattern="^[A-Z]{2}$",
+    country_of_origin: Union[Annotated[str, Field(pattern="^[A-Z]{2}$")], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="countryOfOrigin", serialization_alias="countryOfOrigin"
     )
     """Where the item was made: ISO 3166-1 alpha-2 country code."""
 
-    harmonized_system_code: Optional[str] = Field(
-        default=None,
+    harmonized_system_code: Union[Annotated[str, Field(pattern="^[0-9]{6,12}$")], NotGiven] = Field(
+        default=NOT_GIVEN,
         validation_alias="harmonizedSystemCode",
         serialization_alias="harmonizedSystemCode",
-        pattern="^[0-9]{6,12}$",
     )
     """The customs tariff (Harmonized System) code, 6 to 12 digits."""
 
-    customs_value: Optional[Money] = Field(
-        default=None, validation_alias="customsValue", serialization_alias="customsValue"
+    customs_value: Union[Money, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="customsValue", serialization_alias="customsValue"
     )
     """An amount of money in one currency."""
 
-    hazmat: Optional[bool] = Field(default=None)
+    hazmat: Union[bool, NotGiven] = Field(default=NOT_GIVEN)
     """Whether the item is dangerous goods (flammable, pressurised, lithium batteries...). Hazmat
     items need `hazmatDocumentation` before the provider approves them.
     """
@@ -160,18 +186,18 @@ class InventoryItem(ApiModel):
     document that does not exist is rejected with a 422 on this field.
     """
 
-    batch_tracked: Optional[bool] = Field(
-        default=None, validation_alias="batchTracked", serialization_alias="batchTracked"
+    batch_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="batchTracked", serialization_alias="batchTracked"
     )
     """Whether the warehouse records a batch (lot) number for each unit received and dispatched."""
 
-    serial_tracked: Optional[bool] = Field(
-        default=None, validation_alias="serialTracked", serialization_alias="serialTracked"
+    serial_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="serialTracked", serialization_alias="serialTracked"
     )
     """Whether the warehouse records a serial number for each unit dispatched."""
 
-    expiry_tracked: Optional[bool] = Field(
-        default=None, validation_alias="expiryTracked", serialization_alias="expiryTracked"
+    expiry_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="expiryTracked", serialization_alias="expiryTracked"
     )
     """Whether the item has a best-before / expiry date the warehouse must record and rotate by."""
 

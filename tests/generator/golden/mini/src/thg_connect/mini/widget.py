@@ -11,8 +11,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -53,9 +55,11 @@ WIDGET = EntityType("mini", ("widget",))
 class Widget(ApiModel):
     """Widget"""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(("related",))
+
     name: str = Field(min_length=1)
 
-    related: Optional[Reference] = Field(default=None)
+    related: Union[Reference, NotGiven] = Field(default=NOT_GIVEN)
 
 
 class WidgetFilter:
