@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from thg_connect_core import NotGiven as NotGiven
     from thg_connect_core import PermissionDeniedError as PermissionDeniedError
     from thg_connect_core import RateLimitError as RateLimitError
+    from thg_connect_core import RawResponse as RawResponse
     from thg_connect_core import Reference as Reference
     from thg_connect_core import RequestMaybeSentError as RequestMaybeSentError
     from thg_connect_core import Resource as Resource
@@ -61,6 +62,7 @@ _LAZY: Dict[str, str] = {
     "NotGiven": _RUNTIME,
     "PermissionDeniedError": _RUNTIME,
     "RateLimitError": _RUNTIME,
+    "RawResponse": _RUNTIME,
     "Reference": _RUNTIME,
     "RequestMaybeSentError": _RUNTIME,
     "Resource": _RUNTIME,

@@ -42,6 +42,7 @@ from ._jsonapi import (
     decode,
     encode_resource,
 )
+from ._response import RawResponse
 
 # --- filters, references, pagination, datetimes ---
 from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
@@ -108,6 +109,7 @@ __all__: list[str] = [
     "ResourceMeta",
     "decode",
     "encode_resource",
+    "RawResponse",
     # documents
     "DocumentUploadError",
     "FileSource",

@@ -182,24 +182,24 @@ class SyncResource(_ResourceBase):
 
     def _get(
         self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query)  # fmt: skip
+                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
         )
 
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, max_retries: Optional[int] = None,
     ) -> Paginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
                 document_type, number, size, filter, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )  # fmt: skip
             with lenient_enums():
                 document = self._api.request(request.method, request.path, **request.arguments())
@@ -213,31 +213,34 @@ class SyncResource(_ResourceBase):
     def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._write_request(
                 method, type_string, attributes_type, attributes, id, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
     def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
-    ) -> None:
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        max_retries: Optional[int] = None,
+    ) -> None:  # fmt: skip
         self._api.request(
             "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query,
+            extra_query=extra_query, max_retries=max_retries,
         )  # fmt: skip
 
     def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._action_request(
                 method, segment, result, params, body, self._api.config.timeout, headers,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
@@ -260,24 +263,24 @@ class AsyncResource(_ResourceBase):
 
     async def _get(
         self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query)  # fmt: skip
+                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
         )
 
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query,
+        extra_query: Query, max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         async def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
                 document_type, number, size, filter, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )  # fmt: skip
             with lenient_enums():
                 document = await self._api.request(
@@ -293,31 +296,34 @@ class AsyncResource(_ResourceBase):
     async def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._write_request(
                 method, type_string, attributes_type, attributes, id, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
     async def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query
-    ) -> None:
+        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
+        max_retries: Optional[int] = None,
+    ) -> None:  # fmt: skip
         await self._api.request(
             "DELETE", self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query,
+            extra_query=extra_query, max_retries=max_retries,
         )  # fmt: skip
 
     async def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._action_request(
                 method, segment, result, params, body, self._api.config.timeout, headers,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 

@@ -135,6 +135,7 @@ class DocumentEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Get a document
 
@@ -142,7 +143,11 @@ class DocumentEndpoint(SyncResource):
         This is also the lookup path of a document's reference string.
         """
         result: Resource[Document] = self._get(
-            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Document,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -152,13 +157,19 @@ class DocumentEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a document
 
         Deletes the document and its file. References to it elsewhere stay as they are but no
         longer resolve.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncDocumentEndpoint(AsyncResource):
@@ -172,6 +183,7 @@ class AsyncDocumentEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Get a document
 
@@ -179,7 +191,11 @@ class AsyncDocumentEndpoint(AsyncResource):
         This is also the lookup path of a document's reference string.
         """
         result: Resource[Document] = await self._get(
-            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Document,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -189,13 +205,19 @@ class AsyncDocumentEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a document
 
         Deletes the document and its file. References to it elsewhere stay as they are but no
         longer resolve.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class Documents(SyncResource):
@@ -219,6 +241,7 @@ class Documents(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Document]]:
         """List documents
 
@@ -234,6 +257,7 @@ class Documents(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -244,6 +268,7 @@ class Documents(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Create a document and get its upload URL
 
@@ -263,6 +288,7 @@ class Documents(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -288,6 +314,7 @@ class AsyncDocuments(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Document]]:
         """List documents
 
@@ -303,6 +330,7 @@ class AsyncDocuments(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -313,6 +341,7 @@ class AsyncDocuments(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Create a document and get its upload URL
 
@@ -332,5 +361,6 @@ class AsyncDocuments(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

@@ -118,13 +118,18 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Get a subscription
 
         Returns one subscription (without its webhook secret).
         """
         result: Resource[Subscription] = self._get(
-            Subscription, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Subscription,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -134,12 +139,18 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a subscription
 
         Deletes the subscription and every event still queued on it.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     def poll(
         self,
@@ -149,6 +160,7 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> List[Event]:
         """Poll for events
 
@@ -171,6 +183,7 @@ class SubscriptionEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -181,6 +194,7 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Optional[Event]:
         """Confirm an event
 
@@ -201,6 +215,7 @@ class SubscriptionEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -216,13 +231,18 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Get a subscription
 
         Returns one subscription (without its webhook secret).
         """
         result: Resource[Subscription] = await self._get(
-            Subscription, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Subscription,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -232,12 +252,18 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a subscription
 
         Deletes the subscription and every event still queued on it.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     async def poll(
         self,
@@ -247,6 +273,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> List[Event]:
         """Poll for events
 
@@ -269,6 +296,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -279,6 +307,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Optional[Event]:
         """Confirm an event
 
@@ -299,6 +328,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -324,6 +354,7 @@ class Subscriptions(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Subscription]]:
         """List subscriptions
 
@@ -338,6 +369,7 @@ class Subscriptions(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -349,6 +381,7 @@ class Subscriptions(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Create a subscription
 
@@ -366,6 +399,7 @@ class Subscriptions(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -391,6 +425,7 @@ class AsyncSubscriptions(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Subscription]]:
         """List subscriptions
 
@@ -405,6 +440,7 @@ class AsyncSubscriptions(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -416,6 +452,7 @@ class AsyncSubscriptions(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Create a subscription
 
@@ -433,5 +470,6 @@ class AsyncSubscriptions(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

@@ -123,13 +123,18 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Get an attribute type
 
         Returns one attribute type by id, with its value type and default constraints.
         """
         result: Resource[AttributeType] = self._get(
-            AttributeType, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            AttributeType,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -140,6 +145,7 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Replace an attribute type
 
@@ -156,6 +162,7 @@ class AttributeTypeEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -165,6 +172,7 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an attribute type
 
@@ -172,7 +180,12 @@ class AttributeTypeEndpoint(SyncResource):
         are not changed, but their products lose the type's value kind and default constraints:
         publish a replacement before deleting a type that models still use.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncAttributeTypeEndpoint(AsyncResource):
@@ -186,13 +199,18 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Get an attribute type
 
         Returns one attribute type by id, with its value type and default constraints.
         """
         result: Resource[AttributeType] = await self._get(
-            AttributeType, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            AttributeType,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -203,6 +221,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Replace an attribute type
 
@@ -219,6 +238,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -228,6 +248,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an attribute type
 
@@ -235,7 +256,12 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         are not changed, but their products lose the type's value kind and default constraints:
         publish a replacement before deleting a type that models still use.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AttributeTypes(SyncResource):
@@ -261,6 +287,7 @@ class AttributeTypes(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[AttributeType]]:
         """List attribute types
 
@@ -276,6 +303,7 @@ class AttributeTypes(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -286,6 +314,7 @@ class AttributeTypes(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Create an attribute type
 
@@ -302,6 +331,7 @@ class AttributeTypes(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -329,6 +359,7 @@ class AsyncAttributeTypes(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[AttributeType]]:
         """List attribute types
 
@@ -344,6 +375,7 @@ class AsyncAttributeTypes(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -354,6 +386,7 @@ class AsyncAttributeTypes(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Create an attribute type
 
@@ -370,5 +403,6 @@ class AsyncAttributeTypes(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

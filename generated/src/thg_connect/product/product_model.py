@@ -139,13 +139,18 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Get a product model
 
         Returns one product model by id, with its available attributes and variant types.
         """
         result: Resource[ProductModel] = self._get(
-            ProductModel, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            ProductModel,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -156,6 +161,7 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Replace a product model
 
@@ -173,6 +179,7 @@ class ProductModelEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -182,13 +189,19 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product model
 
         Deletes the product model. Products that name it are kept, but creating or replacing them
         fails with a 422 on `modelName` until a model with that name and version exists again.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncProductModelEndpoint(AsyncResource):
@@ -202,13 +215,18 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Get a product model
 
         Returns one product model by id, with its available attributes and variant types.
         """
         result: Resource[ProductModel] = await self._get(
-            ProductModel, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            ProductModel,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -219,6 +237,7 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Replace a product model
 
@@ -236,6 +255,7 @@ class AsyncProductModelEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -245,13 +265,19 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product model
 
         Deletes the product model. Products that name it are kept, but creating or replacing them
         fails with a 422 on `modelName` until a model with that name and version exists again.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class ProductModels(SyncResource):
@@ -275,6 +301,7 @@ class ProductModels(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[ProductModel]]:
         """List product models
 
@@ -290,6 +317,7 @@ class ProductModels(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -300,6 +328,7 @@ class ProductModels(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Create a product model
 
@@ -319,6 +348,7 @@ class ProductModels(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -344,6 +374,7 @@ class AsyncProductModels(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[ProductModel]]:
         """List product models
 
@@ -359,6 +390,7 @@ class AsyncProductModels(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -369,6 +401,7 @@ class AsyncProductModels(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Create a product model
 
@@ -388,5 +421,6 @@ class AsyncProductModels(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

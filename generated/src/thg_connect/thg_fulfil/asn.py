@@ -214,13 +214,18 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Get an advance shipping notice
 
         Returns one ASN by id. The consumer's goods-in result is the ASN's `receipt` status.
         """
         result: Resource[Asn] = self._get(
-            Asn, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Asn,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -231,6 +236,7 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Replace an advance shipping notice
 
@@ -246,6 +252,7 @@ class AsnEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -255,12 +262,18 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Withdraw an advance shipping notice
 
         Deletes an ASN whose shipment will not happen, with its `receipt`.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def receipt(self) -> AsnReceiptEndpoint:
@@ -281,13 +294,18 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Get an advance shipping notice
 
         Returns one ASN by id. The consumer's goods-in result is the ASN's `receipt` status.
         """
         result: Resource[Asn] = await self._get(
-            Asn, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Asn,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -298,6 +316,7 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Replace an advance shipping notice
 
@@ -313,6 +332,7 @@ class AsyncAsnEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -322,12 +342,18 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Withdraw an advance shipping notice
 
         Deletes an ASN whose shipment will not happen, with its `receipt`.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def receipt(self) -> AsyncAsnReceiptEndpoint:
@@ -356,6 +382,7 @@ class Asns(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Asn]]:
         """List advance shipping notices
 
@@ -372,6 +399,7 @@ class Asns(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -382,6 +410,7 @@ class Asns(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Announce a shipment to the consumer
 
@@ -399,6 +428,7 @@ class Asns(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -422,6 +452,7 @@ class AsyncAsns(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Asn]]:
         """List advance shipping notices
 
@@ -438,6 +469,7 @@ class AsyncAsns(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -448,6 +480,7 @@ class AsyncAsns(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Announce a shipment to the consumer
 
@@ -465,5 +498,6 @@ class AsyncAsns(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

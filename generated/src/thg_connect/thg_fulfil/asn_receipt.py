@@ -200,6 +200,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Get an advance shipping notice's receipt
 
@@ -208,7 +209,11 @@ class AsnReceiptEndpoint(SyncResource):
         or has not been received yet.
         """
         result: Resource[Receipt] = self._get(
-            Receipt, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Receipt,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -219,6 +224,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Confirm receipt of a shipment
 
@@ -235,6 +241,7 @@ class AsnReceiptEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -245,6 +252,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Change a shipment's receipt
 
@@ -261,6 +269,7 @@ class AsnReceiptEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -270,12 +279,18 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a shipment's receipt
 
         Removes a receipt recorded in error. Only the consumer may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncAsnReceiptEndpoint(AsyncResource):
@@ -289,6 +304,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Get an advance shipping notice's receipt
 
@@ -297,7 +313,11 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         or has not been received yet.
         """
         result: Resource[Receipt] = await self._get(
-            Receipt, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Receipt,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -308,6 +328,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Confirm receipt of a shipment
 
@@ -324,6 +345,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -334,6 +356,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Change a shipment's receipt
 
@@ -350,6 +373,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -359,9 +383,15 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a shipment's receipt
 
         Removes a receipt recorded in error. Only the consumer may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

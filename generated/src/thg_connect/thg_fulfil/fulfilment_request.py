@@ -226,6 +226,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Get a fulfilment request
 
@@ -233,7 +234,11 @@ class FulfilmentRequestEndpoint(SyncResource):
         its parcels are its `dispatched` entities.
         """
         result: Resource[FulfilmentRequest] = self._get(
-            FulfilmentRequest, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentRequest,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -244,6 +249,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Replace a fulfilment request
 
@@ -260,6 +266,7 @@ class FulfilmentRequestEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -269,6 +276,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a fulfilment request
 
@@ -276,7 +284,12 @@ class FulfilmentRequestEndpoint(SyncResource):
         To stop an order that is still in the warehouse, ask the provider to cancel it instead:
         the status then becomes `CANCELLED` with the reason.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def fulfilment_status(self) -> FulfilmentRequestFulfilmentStatusEndpoint:
@@ -306,6 +319,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Get a fulfilment request
 
@@ -313,7 +327,11 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         its parcels are its `dispatched` entities.
         """
         result: Resource[FulfilmentRequest] = await self._get(
-            FulfilmentRequest, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentRequest,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -324,6 +342,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Replace a fulfilment request
 
@@ -340,6 +359,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -349,6 +369,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a fulfilment request
 
@@ -356,7 +377,12 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         To stop an order that is still in the warehouse, ask the provider to cancel it instead:
         the status then becomes `CANCELLED` with the reason.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def fulfilment_status(self) -> AsyncFulfilmentRequestFulfilmentStatusEndpoint:
@@ -400,6 +426,7 @@ class FulfilmentRequests(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[FulfilmentRequest]]:
         """List fulfilment requests
 
@@ -416,6 +443,7 @@ class FulfilmentRequests(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -426,6 +454,7 @@ class FulfilmentRequests(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Create a fulfilment request
 
@@ -447,6 +476,7 @@ class FulfilmentRequests(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -474,6 +504,7 @@ class AsyncFulfilmentRequests(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[FulfilmentRequest]]:
         """List fulfilment requests
 
@@ -490,6 +521,7 @@ class AsyncFulfilmentRequests(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -500,6 +532,7 @@ class AsyncFulfilmentRequests(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Create a fulfilment request
 
@@ -521,5 +554,6 @@ class AsyncFulfilmentRequests(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

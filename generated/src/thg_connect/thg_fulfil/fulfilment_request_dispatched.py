@@ -169,6 +169,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Get a dispatched parcel
 
@@ -176,7 +177,11 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         parcel's `delivery` status.
         """
         result: Resource[Dispatched] = self._get(
-            Dispatched, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Dispatched,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -187,6 +192,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Correct a dispatched parcel
 
@@ -203,6 +209,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -212,13 +219,19 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a dispatched parcel
 
         Deletes a parcel record reported in error, with its `delivery` status. Only the provider
         may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def delivery(self) -> FulfilmentRequestDispatchedDeliveryEndpoint:
@@ -241,6 +254,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Get a dispatched parcel
 
@@ -248,7 +262,11 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         parcel's `delivery` status.
         """
         result: Resource[Dispatched] = await self._get(
-            Dispatched, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Dispatched,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -259,6 +277,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Correct a dispatched parcel
 
@@ -275,6 +294,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -284,13 +304,19 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a dispatched parcel
 
         Deletes a parcel record reported in error, with its `delivery` status. Only the provider
         may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def delivery(self) -> AsyncFulfilmentRequestDispatchedDeliveryEndpoint:
@@ -323,6 +349,7 @@ class FulfilmentRequestDispatched(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Dispatched]]:
         """List a fulfilment request's dispatched parcels
 
@@ -338,6 +365,7 @@ class FulfilmentRequestDispatched(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -348,6 +376,7 @@ class FulfilmentRequestDispatched(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Report a dispatched parcel
 
@@ -365,6 +394,7 @@ class FulfilmentRequestDispatched(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -390,6 +420,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Dispatched]]:
         """List a fulfilment request's dispatched parcels
 
@@ -405,6 +436,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -415,6 +447,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Report a dispatched parcel
 
@@ -432,5 +465,6 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

@@ -191,6 +191,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Get a dispatched parcel's delivery status
 
@@ -199,7 +200,11 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         courier update has been recorded yet.
         """
         result: Resource[Delivery] = self._get(
-            Delivery, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Delivery,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -210,6 +215,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Record a parcel's first delivery update
 
@@ -225,6 +231,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -235,6 +242,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Change a parcel's delivery status
 
@@ -251,6 +259,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -260,12 +269,18 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a parcel's delivery status
 
         Removes the delivery status recorded in error. Only the provider may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
@@ -279,6 +294,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Get a dispatched parcel's delivery status
 
@@ -287,7 +303,11 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         courier update has been recorded yet.
         """
         result: Resource[Delivery] = await self._get(
-            Delivery, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Delivery,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -298,6 +318,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Record a parcel's first delivery update
 
@@ -313,6 +334,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -323,6 +345,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Change a parcel's delivery status
 
@@ -339,6 +362,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -348,9 +372,15 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a parcel's delivery status
 
         Removes the delivery status recorded in error. Only the provider may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

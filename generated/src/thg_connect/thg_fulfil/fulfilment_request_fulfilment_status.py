@@ -211,6 +211,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Get a fulfilment request's status
 
@@ -219,7 +220,11 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         request does not exist or the provider has not acknowledged it yet.
         """
         result: Resource[FulfilmentStatus] = self._get(
-            FulfilmentStatus, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentStatus,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -230,6 +235,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Acknowledge a fulfilment request
 
@@ -246,6 +252,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -256,6 +263,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Change a fulfilment request's status
 
@@ -273,6 +281,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -282,13 +291,19 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a fulfilment request's status
 
         Removes the status, e.g. when it was set on the wrong request. Only the provider may do
         so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
@@ -302,6 +317,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Get a fulfilment request's status
 
@@ -310,7 +326,11 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         request does not exist or the provider has not acknowledged it yet.
         """
         result: Resource[FulfilmentStatus] = await self._get(
-            FulfilmentStatus, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentStatus,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -321,6 +341,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Acknowledge a fulfilment request
 
@@ -337,6 +358,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -347,6 +369,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Change a fulfilment request's status
 
@@ -364,6 +387,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -373,10 +397,16 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a fulfilment request's status
 
         Removes the status, e.g. when it was set on the wrong request. Only the provider may do
         so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

@@ -240,6 +240,7 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Get an inventory item
 
@@ -247,7 +248,11 @@ class InventoryItemEndpoint(SyncResource):
         `getInventoryItemApproval`.
         """
         result: Resource[InventoryItem] = self._get(
-            InventoryItem, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            InventoryItem,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -258,6 +263,7 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Replace an inventory item
 
@@ -277,6 +283,7 @@ class InventoryItemEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -286,13 +293,19 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an inventory item
 
         Deletes the item and its `approval`. The provider stops expecting stock of this SKU; ask
         the provider first if it still holds any.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def approval(self) -> InventoryItemApprovalEndpoint:
@@ -313,6 +326,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Get an inventory item
 
@@ -320,7 +334,11 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         `getInventoryItemApproval`.
         """
         result: Resource[InventoryItem] = await self._get(
-            InventoryItem, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            InventoryItem,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -331,6 +349,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Replace an inventory item
 
@@ -350,6 +369,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -359,13 +379,19 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an inventory item
 
         Deletes the item and its `approval`. The provider stops expecting stock of this SKU; ask
         the provider first if it still holds any.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def approval(self) -> AsyncInventoryItemApprovalEndpoint:
@@ -398,6 +424,7 @@ class InventoryItems(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[InventoryItem]]:
         """List inventory items
 
@@ -413,6 +440,7 @@ class InventoryItems(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -423,6 +451,7 @@ class InventoryItems(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Create an inventory item
 
@@ -447,6 +476,7 @@ class InventoryItems(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -474,6 +504,7 @@ class AsyncInventoryItems(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[InventoryItem]]:
         """List inventory items
 
@@ -489,6 +520,7 @@ class AsyncInventoryItems(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -499,6 +531,7 @@ class AsyncInventoryItems(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Create an inventory item
 
@@ -523,5 +556,6 @@ class AsyncInventoryItems(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

@@ -75,6 +75,14 @@ class Client:
         """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
         return type(self)._wrap(self._api.with_owner(owner))
 
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "Client":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
+
     @property
     def mini(self) -> MiniAPI:
         """Mini product"""
@@ -89,6 +97,7 @@ class Client:
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference string names, as its typed resource (any product, any owner).
 
@@ -102,6 +111,7 @@ class Client:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -203,6 +213,14 @@ class AsyncClient:
         """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
         return type(self)._wrap(self._api.with_owner(owner))
 
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "AsyncClient":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
+
     @property
     def mini(self) -> AsyncMiniAPI:
         """Mini product"""
@@ -217,6 +235,7 @@ class AsyncClient:
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference string names, as its typed resource (any product, any owner).
 
@@ -230,6 +249,7 @@ class AsyncClient:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 

@@ -115,13 +115,18 @@ class WidgetCheckEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Get the check
 
         The widget's check status.
         """
         result: Resource[Check] = self._get(
-            Check, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Check,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -132,6 +137,7 @@ class WidgetCheckEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Set the check
 
@@ -146,6 +152,7 @@ class WidgetCheckEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -161,13 +168,18 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Get the check
 
         The widget's check status.
         """
         result: Resource[Check] = await self._get(
-            Check, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Check,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -178,6 +190,7 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Set the check
 
@@ -192,5 +205,6 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
