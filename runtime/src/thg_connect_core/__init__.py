@@ -13,7 +13,7 @@ from typing import List as _List
 
 from ._auth import ClientCredentialsAuth
 from ._client import AsyncAPIClient, SyncAPIClient
-from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, Secret
+from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOptions, Secret
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -76,6 +76,7 @@ from ._references import InvalidReferenceError, Reference
 __all__: list[str] = [
     # config and auth
     "ClientConfig",
+    "ConfigOptions",
     "ClientCredentialsAuth",
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",

@@ -90,6 +90,19 @@ class ErrorObject(_Model):
     detail: Optional[str] = None
     source: Optional[ErrorSource] = None
 
+    @property
+    def pointer(self) -> Optional[str]:
+        """Where the error is: the source's JSON pointer (or field name), else its parameter."""
+        if self.source is None:
+            return None
+        for key in ("pointer", "parameter", "header"):
+            value = getattr(self.source, key, None)
+            if value is None and self.source.model_extra:
+                value = self.source.model_extra.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
 
 class ResourceMeta(_Model):
     """The platform's resource ``meta``: timestamps (aware UTC), ownership and parentage."""

@@ -18,7 +18,7 @@ from ._client import AsyncAPIClient, SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
-from ._pagination import DEFAULT_PAGE_SIZE, AsyncPaginator, Page, Paginator, page_params
+from ._pagination import AsyncPaginator, Page, Paginator, page_params
 from ._references import Reference
 
 __all__ = [
@@ -206,7 +206,7 @@ class SyncResource(_ResourceBase):
             return _page(document, number, size)
 
         return Paginator(
-            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            fetch, start_page=start_page, page_size=page_size,
             max_items=max_items,
         )  # fmt: skip
 
@@ -289,7 +289,7 @@ class AsyncResource(_ResourceBase):
             return _page(document, number, size)
 
         return AsyncPaginator(
-            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            fetch, start_page=start_page, page_size=page_size,
             max_items=max_items,
         )  # fmt: skip
 

@@ -24,8 +24,11 @@ from thg_connect_core import (
 from ._registry import attributes_type
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from thg_connect_core import (
         AsyncEventConsumer,
+        ConfigOptions,
         ConsumerSettings,
         Event,
         EventConsumer,
@@ -50,10 +53,10 @@ class Client:
         self._api = SyncAPIClient(config, http_client=http_client)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Client":
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> "Client":
         """A client configured from the ``THG_*`` environment variables; keyword arguments
-        (``ClientConfig`` field names) take precedence."""
-        return cls(ClientConfig.from_env(**overrides))
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
 
     @classmethod
     def _wrap(cls, api: SyncAPIClient) -> "Client":
@@ -188,10 +191,10 @@ class AsyncClient:
         self._api = AsyncAPIClient(config, http_client=http_client)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "AsyncClient":
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> "AsyncClient":
         """A client configured from the ``THG_*`` environment variables; keyword arguments
-        (``ClientConfig`` field names) take precedence."""
-        return cls(ClientConfig.from_env(**overrides))
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
 
     @classmethod
     def _wrap(cls, api: AsyncAPIClient) -> "AsyncClient":
