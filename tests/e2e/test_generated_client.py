@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from pydantic import ValidationError
 from thg_connect import (
+    NOT_GIVEN,
     AsyncClient,
     Client,
     ConflictError,
@@ -43,7 +45,7 @@ def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> No
     assert isinstance(read.attributes, ApprovalApproved) and read.attributes.state == "APPROVED"
 
     replaced = items(item.id).update(InventoryItem(sku=item.attributes.sku, name="Amber Dawn"))
-    assert replaced.version == "2" and replaced.attributes.country_of_origin is None
+    assert replaced.version == "2" and replaced.attributes.country_of_origin is NOT_GIVEN
     items(item.id).delete()
     with pytest.raises(NotFoundError):
         items(item.id).get()
@@ -137,3 +139,29 @@ async def test_the_async_client_mirrors_the_sync_one(
         resolved = await brand.get(str(item.reference))
         assert resolved.id == item.id
         await items(item.id).delete()
+
+
+def test_raw_response_and_options_on_the_generated_client(
+    client: Callable[[str], Client],
+) -> None:
+    """Issue 17: the request id and status on success, a derived client with other options,
+    per-request ``max_retries``, and misspelt or null fields refused before sending."""
+    brand = client("brandco")
+    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    assert item.raw_response is not None and item.raw_response.status_code in (200, 201)
+    assert item.request_id and item.request_id == item.raw_response.headers["x-request-id"]
+    read = brand.thg_fulfil.inventory_items(item.id).get(max_retries=0)
+    assert read.request_id and read.request_id != item.request_id
+    listed = next(iter(brand.thg_fulfil.inventory_items.list(filter=F.sku == item.attributes.sku)))
+    assert listed.request_id
+    quick = brand.with_options(timeout=5.0, max_retries=0)
+    assert (quick.api.config.timeout, quick.api.config.max_retries) == (5.0, 0)
+    assert (
+        quick.owner == "brandco" and quick.thg_fulfil.inventory_items(item.id).get().id == item.id
+    )
+    sent_before = item.attributes.sku
+    with pytest.raises(ValidationError):
+        InventoryItem(sku=sku(), nmae="x")  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        InventoryItem(sku=sku(), mass_g=None)  # type: ignore[arg-type]
+    assert brand.thg_fulfil.inventory_items(item.id).get().attributes.sku == sent_before

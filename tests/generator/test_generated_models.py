@@ -4,12 +4,21 @@ constraints from the spec, wire aliases, status states with an unknown-state fal
 from __future__ import annotations
 
 import json
+import typing
 
 import pytest
 from pydantic import ValidationError
 from thg_connect.thg_fulfil import Approval, ApprovalNotApproved, InventoryItem, StockCondition
 from thg_connect.thg_fulfil.fulfilment_request_dispatched import DispatchedLine
-from thg_connect_core import Document, UnknownState, decode, encode_resource, lenient_enums
+from thg_connect_core import (
+    NOT_GIVEN,
+    Document,
+    NotGiven,
+    UnknownState,
+    decode,
+    encode_resource,
+    lenient_enums,
+)
 
 
 def body(model: InventoryItem) -> dict[str, object]:
@@ -62,3 +71,49 @@ def test_status_states_decode_to_their_own_types_with_a_fallback() -> None:
     assert isinstance(future, UnknownState) and future.model_extra == {"until": "2026-03-01"}
     with pytest.raises(ValidationError):
         state({"state": "NOT_APPROVED"})  # a known state still has to be valid
+
+
+# -- unset is not null (issue 17) ---------------------------------------------------------------
+
+
+def test_a_field_that_is_not_nullable_takes_no_none() -> None:
+    """``mass_g`` may be left out but is not nullable: None is refused before sending (the
+    server answers 422 to ``"mass_g": null``); leaving it out, or ``NOT_GIVEN``, sends nothing."""
+    with pytest.raises(ValidationError, match="not nullable"):
+        InventoryItem(sku="A1", mass_g=None)  # type: ignore[arg-type]
+    assert InventoryItem(sku="A1").mass_g is NOT_GIVEN
+    assert body(InventoryItem(sku="A1", mass_g=NOT_GIVEN, name=NOT_GIVEN)) == {"sku": "A1"}
+
+
+def test_the_types_say_which_fields_are_nullable() -> None:
+    hints = typing.get_type_hints(InventoryItem)
+
+    def members(field: str) -> set[object]:
+        return {typing.get_origin(a) or a for a in typing.get_args(hints[field])}
+
+    assert type(None) not in members("mass_g") and NotGiven in members("mass_g")
+    assert type(None) in members("description") and NotGiven not in members("description")
+
+
+@pytest.mark.parametrize("key", ["nmae", "massG", "country_of_orign"])
+def test_a_misspelt_field_is_refused_before_sending(key: str) -> None:
+    with pytest.raises(ValidationError, match=f"InventoryItem has no field '{key}'"):
+        InventoryItem.model_validate({"sku": "A1", key: "x"})
+    with pytest.raises(ValidationError, match="did you mean 'name'"):
+        InventoryItem(sku="A1", nmae="Amber")  # type: ignore[call-arg]
+
+
+def test_responses_stay_lenient_about_members_and_nulls() -> None:
+    """A response may add members and send null for a field the spec does not mark nullable:
+    neither fails the read; the null reads as ``NOT_GIVEN``."""
+    raw = json.dumps(
+        {"data": {"id": "1", "type": "thg-fulfil:inventory-item",
+                  "attributes": {"sku": "A1", "mass_g": None, "countryOfOrigin": None,
+                                 "barcodes": [{"type": "EAN13", "value": "5012345678900",
+                                               "addedLater": True}],
+                                 "futureField": 1}}}
+    )  # fmt: skip
+    with lenient_enums():
+        item = decode(raw, Document[InventoryItem]).data.attributes
+    assert item.mass_g is NOT_GIVEN and item.country_of_origin is NOT_GIVEN
+    assert item.model_extra == {"futureField": 1}

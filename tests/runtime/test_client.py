@@ -89,7 +89,7 @@ def test_backoff_grows_and_gives_up_with_typed_error(h: Harness) -> None:
     assert h.sleeps == [0.25, 0.5]
     assert info.value.status_code == 503
     assert info.value.request_id == "req-1"
-    assert info.value.errors[0]["detail"] == "status 503"
+    assert info.value.errors[0].detail == "status 503"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional
 
 import httpx
 import pytest
+from thg_connect_core import ErrorObject
 from thg_connect_core._errors import (
     APIConnectionError,
     APIStatusError,
@@ -80,7 +81,8 @@ def test_jsonapi_errors_and_request_id() -> None:
     }
     error = error_from_response(response(404, body, headers={"X-Request-Id": "req-123"}))
     assert error.request_id == "req-123"
-    assert error.errors == body["errors"]
+    assert [e.model_dump(exclude_none=True) for e in error.errors] == body["errors"]
+    assert error.errors[0].detail == "no such order" and error.errors[0].code == "NotFound"
     assert "no such order" in str(error)
     assert "404" in str(error)
 
@@ -109,6 +111,17 @@ def test_422_lists_every_failing_field() -> None:
     assert "weight_g: weight_g must be a float greater than 0." in message
     assert "/data/attributes/sku: sku is required." in message
     assert len(error.errors) == 2
+    assert [e.pointer for e in error.errors] == ["weight_g", "/data/attributes/sku"]
+    assert all(isinstance(e, ErrorObject) for e in error.errors)
+
+
+def test_error_objects_are_typed_and_read_leniently() -> None:
+    body = {"errors": [{"status": 422, "detail": "bad", "source": "sku", "extra": 1},
+                       {"title": "t", "source": {"parameter": "filter"}}]}  # fmt: skip
+    error = error_from_response(response(422, body))
+    first, second = error.errors
+    assert (first.status, first.detail, first.pointer) == ("422", "bad", None)
+    assert second.pointer == "filter" and second.title == "t"
 
 
 def test_non_json_body_tolerated() -> None:

@@ -23,15 +23,19 @@ if TYPE_CHECKING:
     from thg_connect_core import BadRequestError as BadRequestError
     from thg_connect_core import ClientConfig as ClientConfig
     from thg_connect_core import ConflictError as ConflictError
+    from thg_connect_core import NOT_GIVEN as NOT_GIVEN
     from thg_connect_core import InternalServerError as InternalServerError
     from thg_connect_core import NotFoundError as NotFoundError
+    from thg_connect_core import NotGiven as NotGiven
     from thg_connect_core import PermissionDeniedError as PermissionDeniedError
     from thg_connect_core import RateLimitError as RateLimitError
+    from thg_connect_core import RawResponse as RawResponse
     from thg_connect_core import Reference as Reference
     from thg_connect_core import RequestMaybeSentError as RequestMaybeSentError
     from thg_connect_core import Resource as Resource
     from thg_connect_core import ThgConnectError as ThgConnectError
     from thg_connect_core import TokenError as TokenError
+    from thg_connect_core import UnknownState as UnknownState
     from thg_connect_core import UnprocessableEntityError as UnprocessableEntityError
 
     from ._client import AsyncClient as AsyncClient
@@ -53,14 +57,18 @@ _LAZY: Dict[str, str] = {
     "ClientConfig": _RUNTIME,
     "ConflictError": _RUNTIME,
     "InternalServerError": _RUNTIME,
+    "NOT_GIVEN": _RUNTIME,
     "NotFoundError": _RUNTIME,
+    "NotGiven": _RUNTIME,
     "PermissionDeniedError": _RUNTIME,
     "RateLimitError": _RUNTIME,
+    "RawResponse": _RUNTIME,
     "Reference": _RUNTIME,
     "RequestMaybeSentError": _RUNTIME,
     "Resource": _RUNTIME,
     "ThgConnectError": _RUNTIME,
     "TokenError": _RUNTIME,
+    "UnknownState": _RUNTIME,
     "UnprocessableEntityError": _RUNTIME,
 }
 _PRODUCTS = (

@@ -24,8 +24,11 @@ from thg_connect_core import (
 from ._registry import attributes_type
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from thg_connect_core import (
         AsyncEventConsumer,
+        ConfigOptions,
         ConsumerSettings,
         Event,
         EventConsumer,
@@ -53,10 +56,10 @@ class Client:
         self._api = SyncAPIClient(config, http_client=http_client)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Client":
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> "Client":
         """A client configured from the ``THG_*`` environment variables; keyword arguments
-        (``ClientConfig`` field names) take precedence."""
-        return cls(ClientConfig.from_env(**overrides))
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
 
     @classmethod
     def _wrap(cls, api: SyncAPIClient) -> "Client":
@@ -77,6 +80,14 @@ class Client:
     def for_owner(self, owner: str) -> "Client":
         """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
         return type(self)._wrap(self._api.with_owner(owner))
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "Client":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
 
     @property
     def document(self) -> DocumentAPI:
@@ -113,6 +124,7 @@ class Client:
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference string names, as its typed resource (any product, any owner).
 
@@ -126,6 +138,7 @@ class Client:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -202,10 +215,10 @@ class AsyncClient:
         self._api = AsyncAPIClient(config, http_client=http_client)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "AsyncClient":
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> "AsyncClient":
         """A client configured from the ``THG_*`` environment variables; keyword arguments
-        (``ClientConfig`` field names) take precedence."""
-        return cls(ClientConfig.from_env(**overrides))
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
 
     @classmethod
     def _wrap(cls, api: AsyncAPIClient) -> "AsyncClient":
@@ -226,6 +239,14 @@ class AsyncClient:
     def for_owner(self, owner: str) -> "AsyncClient":
         """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
         return type(self)._wrap(self._api.with_owner(owner))
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "AsyncClient":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
 
     @property
     def document(self) -> AsyncDocumentAPI:
@@ -262,6 +283,7 @@ class AsyncClient:
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference string names, as its typed resource (any product, any owner).
 
@@ -275,6 +297,7 @@ class AsyncClient:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 

@@ -32,7 +32,7 @@ MODULE_IMPORTS = frozenset(
      "EntityType", "SyncResource", "AsyncResource", "Resource", "_Document", "_ListDocument",
      "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
      "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
-     "annotations", "FrozenSet", "require_id"}
+     "annotations", "FrozenSet", "require_id", "NotGiven", "NOT_GIVEN"}
 )  # fmt: skip
 _METHOD_NAMES = ("get", "list", "create", "update", "delete")
 
@@ -341,7 +341,7 @@ def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
             return
         for f in definition.fields if definition.kind == "model" else ():
             wire = f"{wire_prefix}{f.wire}"
-            bare = f.annotation.removeprefix("Optional[").removesuffix("]")
+            bare = (f.base or f.annotation).removeprefix("Optional[").removesuffix("]")
             if wire in wires or not naming.is_identifier(f.wire) or not cv.filterable(f.wire):
                 continue
             kind = _SCALAR_FIELDS.get(bare)

@@ -8,7 +8,8 @@ the templates only print. It is the only place that maps JSON Schema to Python:
 * string enum -> ``OpenEnum`` (unknown values tolerated in responses); other enums -> ``Literal``;
 * ``const`` -> ``Literal`` with that default, always sent;
 * ``oneOf`` discriminated on ``state`` (a status) -> tagged union with an ``UnknownState`` fallback;
-* ``type: [X, "null"]`` -> ``Optional[X]``; a property not required -> default ``None``;
+* ``type: [X, "null"]`` -> ``Optional[X]``; a property not required -> default ``None`` when it
+  is nullable, else ``Union[X, NotGiven]`` with default ``NOT_GIVEN`` (unset is not null);
 * constraints -> pydantic ``Field`` arguments (``gt`` for ``exclusiveMinimum`` …);
 * ``format: date-time`` -> ``UtcDateTime``, ``format: date`` -> ``date``, ``format:
   thg-reference`` -> ``Reference``;
@@ -68,6 +69,12 @@ class FieldDef:
     arguments: tuple[str, ...]  # pydantic Field(...) arguments as source, default first
     description: str
     required: bool
+    base: str = ""  # the annotation without the Optional/NotGiven of an optional field
+
+    @property
+    def not_given(self) -> bool:
+        """An optional field that is not nullable: its default is ``NOT_GIVEN``, never None."""
+        return self.annotation.startswith("Union[") and self.annotation.endswith(", NotGiven]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class TypeDef:
     depends: tuple[str, ...] = ()
     fields: tuple[FieldDef, ...] = ()
     constants: tuple[str, ...] = ()  # model: field names of const members
+    not_nullable: tuple[str, ...] = ()  # model: names (wire and Python) of NOT_GIVEN fields
     members: tuple[tuple[str, str], ...] = ()  # enum: (member name, value literal)
     annotation: str = ""  # union and alias: the type expression
     runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) its annotations name
@@ -256,7 +264,7 @@ class SchemaTyper:
 
     def _model(self, name: str, schema: dict[str, Any], pointer: str, description: str) -> TypeDef:
         building = _Building(name)
-        fields, constants = [], []
+        fields, constants, not_nullable = [], [], []
         properties, required = self._properties(schema, pointer)
         python_names = self._field_names([wire for wire, _, _ in properties])
         for wire, sub, at in properties:
@@ -265,15 +273,24 @@ class SchemaTyper:
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) and "$ref" not in sub else {}
             annotation = self._type(sub, at, building, f"{name}{naming.pascal(wire)}")
+            base = annotation
             is_required = wire in required
             arguments: list[str] = []
             if "const" in resolved:
                 arguments.append(f"default={literal(resolved['const'])}")
                 constants.append(python)
             elif not is_required:
-                if not annotation.startswith("Optional[") and annotation != "Any":
-                    annotation = f"Optional[{annotation}]"
-                arguments.append("default=None")
+                if annotation.startswith("Optional[") or annotation in ("Any", "None"):
+                    arguments.append("default=None")  # nullable: None is sent as null
+                    base = annotation.removeprefix("Optional[").removesuffix("]")
+                else:  # not nullable: "not given" is a sentinel, never None
+                    constraints = self._constraints(own)
+                    if constraints:  # on the value, not on the sentinel
+                        annotation = f"Annotated[{annotation}, Field({', '.join(constraints)})]"
+                    annotation = f"Union[{annotation}, NotGiven]"
+                    arguments.append("default=NOT_GIVEN")
+                    not_nullable.extend(dict.fromkeys((wire, python)))
+                    own = {}
             if python != wire:
                 arguments.append(f"validation_alias={literal(wire)}")
                 arguments.append(f"serialization_alias={literal(wire)}")
@@ -286,6 +303,7 @@ class SchemaTyper:
                     tuple(arguments),
                     str(resolved.get("description", "") or (sub or {}).get("description", "")),
                     is_required,
+                    base,
                 )
             )
         return TypeDef(
@@ -296,6 +314,7 @@ class SchemaTyper:
             tuple(building.depends),
             fields=tuple(fields),
             constants=tuple(constants),
+            not_nullable=tuple(not_nullable),
             runtime=tuple(building.runtime),
         )
 

@@ -13,7 +13,7 @@ from typing import List as _List
 
 from ._auth import ClientCredentialsAuth
 from ._client import AsyncAPIClient, SyncAPIClient
-from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, Secret
+from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOptions, Secret
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,6 +42,7 @@ from ._jsonapi import (
     decode,
     encode_resource,
 )
+from ._response import RawResponse
 
 # --- filters, references, pagination, datetimes ---
 from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
@@ -75,6 +76,7 @@ from ._references import InvalidReferenceError, Reference
 __all__: list[str] = [
     # config and auth
     "ClientConfig",
+    "ConfigOptions",
     "ClientCredentialsAuth",
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",
@@ -108,6 +110,7 @@ __all__: list[str] = [
     "ResourceMeta",
     "decode",
     "encode_resource",
+    "RawResponse",
     # documents
     "DocumentUploadError",
     "FileSource",
@@ -153,8 +156,10 @@ __all__ += [
 
 # --- generated-code support ---
 from ._models import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     UnknownState,
     lenient_enums,
@@ -177,6 +182,8 @@ __all__ += [
     "EntityType",
     "FilterArg",
     "Headers",
+    "NOT_GIVEN",
+    "NotGiven",
     "OpenEnum",
     "Query",
     "SyncResource",

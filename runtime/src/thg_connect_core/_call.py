@@ -29,6 +29,7 @@ from ._errors import (
     error_from_response,
 )
 from ._jsonapi import decode
+from ._response import RawResponse, attach_raw_response
 from ._retry import IDEMPOTENT_METHODS, next_delay, parse_retry_after, provably_unsent
 
 __all__ = ["Body", "Call", "Params", "USER_AGENT", "logger"]
@@ -76,6 +77,7 @@ class Call:
         extra_headers: Optional[Mapping[str, str]],
         extra_query: Params,
         authenticate: bool = True,
+        max_retries: Optional[int] = None,
     ) -> None:
         self._config = config
         self._auth = auth
@@ -88,6 +90,11 @@ class Call:
         self._budget = config.timeout if timeout is None else timeout
         if self._budget <= 0:
             raise ValueError("timeout must be greater than 0")
+        self._max_retries = config.max_retries if max_retries is None else max_retries
+        if isinstance(self._max_retries, bool) or not isinstance(self._max_retries, int):
+            raise TypeError("max_retries must be an int")
+        if self._max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
         self._deadline = clock() + self._budget
         self.attempt = 0
         self._started = 0.0
@@ -164,7 +171,7 @@ class Call:
         return next_delay(
             method,
             self.attempt,
-            max_retries=c.max_retries,
+            max_retries=self._max_retries,
             status=status,
             exc=exc,
             retry_after=retry_after,
@@ -216,13 +223,17 @@ class Call:
         return APIConnectionError(f"connection error ({name})", request=request)
 
     def result(self, response: httpx.Response) -> Any:
-        """The final response decoded as ``cast_to`` (None for 204 or no ``cast_to``), or the
-        typed error for an error status."""
+        """The final response decoded as ``cast_to`` (None for 204 or no ``cast_to``; the
+        ``RawResponse`` itself when ``cast_to`` is ``RawResponse``), or the typed error for an
+        error status. A decoded document and its resources carry the ``RawResponse``."""
         if not response.is_success:
             raise error_from_response(response)
+        raw = RawResponse(response, retries_taken=self.attempt)
+        if self._cast_to is RawResponse:
+            return raw
         if response.status_code == 204 or self._cast_to is None:
             return None
-        return decode(response.content, self._cast_to)
+        return attach_raw_response(decode(response.content, self._cast_to), raw)
 
     def _log(self, request: httpx.Request, outcome: str) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

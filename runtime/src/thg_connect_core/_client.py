@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import random
 import time
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Mapping, Optional, Type, TypeVar, overload
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Type, TypeVar, overload
 
 import httpx
 
@@ -64,10 +65,21 @@ class _BaseClient:
         return f"{type(self).__name__}(owner={self.owner!r}, base_url={self._config.base_url!r})"
 
     def _derive(self: C, owner: str) -> C:
+        return self._derive_config(self._config.with_owner(owner))
+
+    def _derive_config(self: C, config: ClientConfig) -> C:
         other = copy.copy(self)
-        other._config = self._config.with_owner(owner)
+        other._config = config
         other._owns_http_client = False  # the original closes the shared httpx client
         return other
+
+    def _with_options(self: C, timeout: Optional[float], max_retries: Optional[int]) -> C:
+        changes: Dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = timeout
+        if max_retries is not None:
+            changes["max_retries"] = max_retries
+        return self._derive_config(dataclasses.replace(self._config, **changes))
 
     def _call(
         self,
@@ -81,6 +93,7 @@ class _BaseClient:
         extra_query: Params,
         *,
         authenticate: bool = True,
+        max_retries: Optional[int] = None,
     ) -> Call:
         return Call(
             config=self._config,
@@ -97,6 +110,7 @@ class _BaseClient:
             extra_headers=extra_headers,
             extra_query=extra_query,
             authenticate=authenticate,
+            max_retries=max_retries,
         )
 
 
@@ -135,6 +149,7 @@ class SyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> T: ...
 
     @overload
@@ -149,6 +164,7 @@ class SyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> None: ...
 
     def request(
@@ -162,15 +178,20 @@ class SyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
         raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
         pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
-        and waits included; it defaults to the configuration's.
+        and waits included, and ``max_retries`` caps this call's retries; both default to the
+        configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """
-        call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
+        call = self._call(
+            method, path, params, body, cast_to, timeout, extra_headers, extra_query,
+            max_retries=max_retries,
+        )  # fmt: skip
         return self._run(call)
 
     def _run(self, call: Call) -> Any:
@@ -192,6 +213,13 @@ class SyncAPIClient(_BaseClient):
     def with_owner(self, owner: str) -> "SyncAPIClient":
         """A client for another organisation sharing this one's connections and token."""
         return self._derive(owner)
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "SyncAPIClient":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call) or ``max_retries``; None keeps this client's."""
+        return self._with_options(timeout, max_retries)
 
     def close(self) -> None:
         """Close the underlying httpx client if this client created it."""
@@ -247,6 +275,7 @@ class AsyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> T: ...
 
     @overload
@@ -261,6 +290,7 @@ class AsyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> None: ...
 
     async def request(
@@ -274,15 +304,20 @@ class AsyncAPIClient(_BaseClient):
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Params = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
         raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
         pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
-        and waits included; it defaults to the configuration's.
+        and waits included, and ``max_retries`` caps this call's retries; both default to the
+        configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """
-        call = self._call(method, path, params, body, cast_to, timeout, extra_headers, extra_query)
+        call = self._call(
+            method, path, params, body, cast_to, timeout, extra_headers, extra_query,
+            max_retries=max_retries,
+        )  # fmt: skip
         return await self._run(call)
 
     async def _run(self, call: Call) -> Any:
@@ -304,6 +339,13 @@ class AsyncAPIClient(_BaseClient):
     def with_owner(self, owner: str) -> "AsyncAPIClient":
         """A client for another organisation sharing this one's connections and token."""
         return self._derive(owner)
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> "AsyncAPIClient":
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call) or ``max_retries``; None keeps this client's."""
+        return self._with_options(timeout, max_retries)
 
     async def close(self) -> None:
         """Close the underlying httpx client if this client created it."""

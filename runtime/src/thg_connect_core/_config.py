@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, TypedDict, Union
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",
     "ClientConfig",
+    "ConfigOptions",
     "Secret",
 ]
 
@@ -60,6 +61,23 @@ class Secret:
         raise TypeError("Secret cannot be pickled")
 
 
+class ConfigOptions(TypedDict, total=False):
+    """The keyword options of ``from_env`` (``**options: Unpack[ConfigOptions]``): a misspelt
+    option is a type error, not a silently ignored setting."""
+
+    client_id: str
+    client_secret: Union[str, Secret]
+    owner: str
+    base_url: str
+    token_url: str
+    audience: str
+    timeout: float
+    max_retries: int
+    backoff_base: float
+    backoff_cap: float
+    retry_after_cap: float
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """Everything a client needs; immutable (``dataclasses.replace`` / ``with_owner`` derive)."""
@@ -76,6 +94,23 @@ class ClientConfig:
     backoff_cap: float = 8.0
     retry_after_cap: float = 60.0
 
+    if TYPE_CHECKING:  # the generated __init__ takes the secret as text too (wrapped below)
+
+        def __init__(
+            self,
+            client_id: str,
+            client_secret: Union[str, Secret],
+            owner: str,
+            base_url: str,
+            token_url: str,
+            audience: str,
+            timeout: float = 30.0,
+            max_retries: int = 2,
+            backoff_base: float = 0.5,
+            backoff_cap: float = 8.0,
+            retry_after_cap: float = 60.0,
+        ) -> None: ...
+
     def __post_init__(self) -> None:
         secret: Union[str, Secret] = self.client_secret
         if not isinstance(secret, Secret):
@@ -90,7 +125,20 @@ class ClientConfig:
 
     @classmethod
     def from_env(
-        cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any
+        cls,
+        environ: Optional[Mapping[str, str]] = None,
+        *,
+        client_id: Optional[str] = None,
+        client_secret: Union[str, Secret, None] = None,
+        owner: Optional[str] = None,
+        base_url: Optional[str] = None,
+        token_url: Optional[str] = None,
+        audience: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        backoff_base: Optional[float] = None,
+        backoff_cap: Optional[float] = None,
+        retry_after_cap: Optional[float] = None,
     ) -> "ClientConfig":
         """Read the THG_* environment variables; ``overrides`` (field names) take precedence.
 
@@ -98,9 +146,11 @@ class ClientConfig:
         secret, owner) is neither overridden nor set.
         """
         env = os.environ if environ is None else environ
-        unknown = set(overrides) - {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            raise TypeError(f"unknown configuration field(s): {', '.join(sorted(unknown))}")
+        overrides: Dict[str, Any] = dict(
+            client_id=client_id, client_secret=client_secret, owner=owner, base_url=base_url,
+            token_url=token_url, audience=audience, timeout=timeout, max_retries=max_retries,
+            backoff_base=backoff_base, backoff_cap=backoff_cap, retry_after_cap=retry_after_cap,
+        )  # fmt: skip
 
         def pick(field: str, variable: str, default: Optional[str] = None) -> Any:
             value = overrides.get(field)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import httpx
 
+from ._jsonapi import ErrorObject
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -53,13 +54,14 @@ class APIStatusError(ThgConnectError):
         message: str,
         *,
         response: httpx.Response,
-        errors: Optional[List[Dict[str, Any]]] = None,
+        errors: Optional[Sequence[Union[ErrorObject, Dict[str, Any]]]] = None,
         request_id: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code: int = response.status_code
-        self.errors: List[Dict[str, Any]] = list(errors or [])
+        self.errors: List[ErrorObject] = [_error_object(e) for e in errors or ()]
+        """The JSON:API error objects (status, code, title, detail, source; ``.pointer``)."""
         self.request_id = request_id
 
 
@@ -95,7 +97,7 @@ class RateLimitError(APIStatusError):
         message: str,
         *,
         response: httpx.Response,
-        errors: Optional[List[Dict[str, Any]]] = None,
+        errors: Optional[Sequence[Union[ErrorObject, Dict[str, Any]]]] = None,
         request_id: Optional[str] = None,
         retry_after: Optional[float] = None,
     ) -> None:
@@ -157,6 +159,25 @@ def _json_body(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _error_object(error: Union[ErrorObject, Dict[str, Any]]) -> ErrorObject:
+    """An error object read leniently: a member of an unexpected type (a numeric ``status``)
+    is kept as text or left out rather than failing the error itself."""
+    if isinstance(error, ErrorObject):
+        return error
+    try:
+        return ErrorObject.model_validate(error)
+    except ValueError:
+        fixed = {
+            k: (str(v) if isinstance(v, (int, float)) and k != "source" else v)
+            for k, v in error.items()
+            if k != "source" or isinstance(v, dict)
+        }
+        try:
+            return ErrorObject.model_validate(fixed)
+        except ValueError:
+            return ErrorObject.model_construct(**error)
 
 
 def _error_objects(body: Any) -> List[Dict[str, Any]]:

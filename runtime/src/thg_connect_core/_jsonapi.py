@@ -10,13 +10,28 @@ client. ``decode`` reads bytes into any of these types through a cached ``TypeAd
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, Generic, List, Mapping, Optional, Type, TypeVar, Union, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Generic,
+    List,
+    Mapping,
+    Optional,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+)
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
 from ._datetime import UtcDateTime
 from ._references import Reference
+
+if TYPE_CHECKING:
+    from ._response import RawResponse
 
 __all__ = [
     "Document",
@@ -38,6 +53,26 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
+class _Answer(_Model):
+    """A document or resource as a call returned it: it keeps the call's raw response."""
+
+    _raw_response: Optional["RawResponse"] = PrivateAttr(default=None)
+
+    def _set_raw_response(self, raw: "RawResponse") -> None:
+        self._raw_response = raw
+
+    @property
+    def raw_response(self) -> Optional["RawResponse"]:
+        """The HTTP response this came in (status, headers, request id); None when it was not
+        returned by a call (built or decoded by hand, or delivered in an event)."""
+        return self._raw_response
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The platform's request id of the call that returned this (``X-Request-Id``)."""
+        return None if self._raw_response is None else self._raw_response.request_id
+
+
 class ErrorSource(_Model):
     """Where an error came from: a JSON pointer (or a bare field name) or a query parameter."""
 
@@ -54,6 +89,19 @@ class ErrorObject(_Model):
     title: Optional[str] = None
     detail: Optional[str] = None
     source: Optional[ErrorSource] = None
+
+    @property
+    def pointer(self) -> Optional[str]:
+        """Where the error is: the source's JSON pointer (or field name), else its parameter."""
+        if self.source is None:
+            return None
+        for key in ("pointer", "parameter", "header"):
+            value = getattr(self.source, key, None)
+            if value is None and self.source.model_extra:
+                value = self.source.model_extra.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
 
 
 class ResourceMeta(_Model):
@@ -76,7 +124,7 @@ class Links(_Model):
     prev: Optional[str] = None
 
 
-class Resource(_Model, Generic[A]):
+class Resource(_Answer, Generic[A]):
     """A resource object whose ``attributes`` are of type ``A``, as the server sends it: the
     server always gives ``id`` and ``type``, so they are plain ``str`` for callers."""
 
@@ -97,7 +145,7 @@ class Resource(_Model, Generic[A]):
         return Reference.parse(text) if text else None
 
 
-class Document(_Model, Generic[A]):
+class Document(_Answer, Generic[A]):
     """A document whose ``data`` is one resource."""
 
     data: Resource[A]
@@ -105,7 +153,7 @@ class Document(_Model, Generic[A]):
     meta: Optional[Dict[str, Any]] = None
 
 
-class ListDocument(_Model, Generic[A]):
+class ListDocument(_Answer, Generic[A]):
     """A document whose ``data`` is a list of resources (a page of a GET ALL)."""
 
     data: List[Resource[A]]

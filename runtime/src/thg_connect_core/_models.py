@@ -8,6 +8,14 @@
   while decoding a server response (``lenient_enums``) and refused when user code builds a model,
   so a new value on the server never breaks an old client, while a typo in a request still fails
   before anything is sent.
+* ``NOT_GIVEN`` (of type ``NotGiven``) is the default of a field the spec lets a request leave
+  out but does not mark nullable: "not given" is never ``None``, so ``InventoryItem(mass_g=None)``
+  is a type error and a ``ValidationError`` instead of a ``null`` the server refuses. A field at
+  ``NOT_GIVEN`` is never sent; ``NOT_GIVEN`` is falsy. Nullable fields keep ``None``.
+* Strict on what we send, lenient on what we receive: a model built by user code refuses a member
+  it does not declare (``InventoryItem(nmae="x")``), while one decoded from a response
+  (``lenient_enums``) keeps it in ``model_extra``, and a ``null`` the server sends for a field
+  that is not nullable reads as ``NOT_GIVEN``.
 * A status is a union of its states discriminated on ``state``; ``state_union_discriminator``
   sends a state the client does not know to ``UnknownState``, which keeps the raw payload.
 """
@@ -16,13 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import difflib
 import enum
-from typing import Any, Callable, ClassVar, FrozenSet, Iterator
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, Type
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, model_validator
+from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
     "ApiModel",
+    "NOT_GIVEN",
+    "NotGiven",
     "OpenEnum",
     "UNKNOWN_STATE_TAG",
     "UnknownState",
@@ -46,6 +58,84 @@ def lenient_enums() -> Iterator[None]:
         _LENIENT.reset(token)
 
 
+def decoding_response() -> bool:
+    """True inside ``lenient_enums``: what is validated is a server response, read leniently."""
+    return _LENIENT.get()
+
+
+class NotGiven:
+    """The type of ``NOT_GIVEN``: a field left out of a request (not ``None``, which is sent as
+    ``null``). Falsy, so ``if item.mass_g:`` reads naturally; compare with ``is NOT_GIVEN``."""
+
+    _instance: ClassVar["NotGiven | None"] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __copy__(self) -> "NotGiven":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "NotGiven":
+        return self
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # A plain ``model_dump()`` (not a request body, which leaves the field out) shows None.
+        return core_schema.no_info_plain_validator_function(
+            _not_given,
+            serialization=core_schema.plain_serializer_function_ser_schema(_dump_not_given),
+        )
+
+
+NOT_GIVEN = NotGiven()
+"""A field's value when it was not given: never sent, and not the same as ``None`` (null)."""
+
+
+def _dump_not_given(value: Any) -> Any:
+    # A union's serializer may try this member with a value of another member (a list of
+    # ``model_construct`` models it cannot match strictly): hand such a value on unchanged.
+    return None if isinstance(value, NotGiven) else value
+
+
+def _not_given(value: Any) -> NotGiven:
+    if isinstance(value, NotGiven):
+        return value
+    if value is None:
+        raise PydanticCustomError(
+            "not_nullable", "this field is not nullable: leave it out (NOT_GIVEN) instead of None"
+        )
+    raise PydanticCustomError("not_given", "Input should be NOT_GIVEN (left out)")
+
+
+_ACCEPTED: Dict[Type[BaseModel], FrozenSet[str]] = {}
+
+
+def _accepted_keys(cls: Type[BaseModel]) -> FrozenSet[str]:
+    """Every key that fills a field of ``cls``: its Python names and its wire names."""
+    found = _ACCEPTED.get(cls)
+    if found is None:
+        keys = set(cls.model_fields)
+        for info in cls.model_fields.values():
+            for alias in (info.alias, info.validation_alias):
+                if isinstance(alias, str):
+                    keys.add(alias)
+        found = _ACCEPTED[cls] = frozenset(keys)
+    return found
+
+
 class ApiModel(BaseModel):
     """Base of the generated models."""
 
@@ -57,12 +147,45 @@ class ApiModel(BaseModel):
     )
 
     _constant_fields: ClassVar[FrozenSet[str]] = frozenset()
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset()
+    """Wire names of the optional fields whose default is ``NOT_GIVEN`` (they take no null)."""
+    _open: ClassVar[bool] = False
+    """True for a model that takes members it does not declare from user code too."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_members(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if decoding_response():
+            if cls._not_nullable and any(data.get(k, 0) is None for k in cls._not_nullable):
+                data = {
+                    k: v for k, v in data.items() if v is not None or k not in cls._not_nullable
+                }
+            return data
+        if not cls._open:
+            accepted = _accepted_keys(cls)
+            unknown = [k for k in data if k not in accepted]
+            if unknown:
+                key = str(unknown[0])
+                close = difflib.get_close_matches(key, sorted(cls.model_fields), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise PydanticCustomError(
+                    "unknown_field",
+                    "{model} has no field {field}{hint}",
+                    {"model": cls.__name__, "field": repr(key), "hint": hint},
+                )
+        return data
 
     def model_post_init(self, context: Any, /) -> None:
         # A ``const`` member (a state's ``state``) has a default, so it would count as "not set"
-        # and be left out of a request body encoded with ``exclude_unset``; mark it set.
+        # and be left out of a request body encoded with ``exclude_unset``; mark it set. A field
+        # given ``NOT_GIVEN`` explicitly is not set, so it is never sent.
         if self._constant_fields:
             self.__pydantic_fields_set__.update(self._constant_fields)
+        given = self.__pydantic_fields_set__
+        for name in [n for n in given if getattr(self, n, None) is NOT_GIVEN]:
+            given.discard(name)
 
 
 class OpenEnum(str, enum.Enum):
@@ -94,6 +217,8 @@ class OpenEnum(str, enum.Enum):
 class UnknownState(ApiModel):
     """A status state this client does not know; every member of the payload is kept
     (``model_extra``), so nothing the server sent is lost."""
+
+    _open: ClassVar[bool] = True
 
     state: str
 

@@ -18,7 +18,7 @@ from ._client import AsyncAPIClient, SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
-from ._pagination import DEFAULT_PAGE_SIZE, AsyncPaginator, Page, Paginator, page_params
+from ._pagination import AsyncPaginator, Page, Paginator, page_params
 from ._references import Reference
 
 __all__ = [
@@ -199,75 +199,76 @@ class SyncResource(_ResourceBase):
 
     def _get(
         self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query)  # fmt: skip
+                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
         )
 
     def _values(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> List[str]:  # fmt: skip
         """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
         request = self._values_request(
-            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
-        )
+            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+            max_retries=max_retries,
+        )  # fmt: skip
         return list(self._send(request).attributes)
 
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Paginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
                 document_type, number, size, filter, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )  # fmt: skip
             with lenient_enums():
                 document = self._api.request(request.method, request.path, **request.arguments())
             return _page(document, number, size)
 
         return Paginator(
-            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            fetch, start_page=start_page, page_size=page_size,
             max_items=max_items,
         )  # fmt: skip
 
     def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._write_request(
                 method, type_string, attributes_type, attributes, id, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
     def _delete(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> None:  # fmt: skip
         self._api.request(
             "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query,
+            extra_query=extra_query, max_retries=max_retries,
         )  # fmt: skip
 
     def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return self._send(
             self._action_request(
                 method, segment, result, params, body, self._api.config.timeout, headers, path,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
@@ -290,34 +291,35 @@ class AsyncResource(_ResourceBase):
 
     async def _get(
         self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query)  # fmt: skip
+                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
         )
 
     async def _values(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> List[str]:  # fmt: skip
         """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
         request = self._values_request(
-            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
-        )
+            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+            max_retries=max_retries,
+        )  # fmt: skip
         return list((await self._send(request)).attributes)
 
     def _list(
         self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
         max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None,
+        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Any]:  # fmt: skip
         document_type = ListDocument[attributes]
 
         async def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
                 document_type, number, size, filter, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )  # fmt: skip
             with lenient_enums():
                 document = await self._api.request(
@@ -326,41 +328,41 @@ class AsyncResource(_ResourceBase):
             return _page(document, number, size)
 
         return AsyncPaginator(
-            fetch, start_page=start_page, page_size=page_size or DEFAULT_PAGE_SIZE,
+            fetch, start_page=start_page, page_size=page_size,
             max_items=max_items,
         )  # fmt: skip
 
     async def _write(
         self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
         id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._write_request(
                 method, type_string, attributes_type, attributes, id, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query,
+                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 
     async def _delete(
         self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> None:  # fmt: skip
         await self._api.request(
             "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query,
+            extra_query=extra_query, max_retries=max_retries,
         )  # fmt: skip
 
     async def _action(
         self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
         body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
         extra_query: Query, headers: Optional[Mapping[str, str]] = None,
-        path: Optional[str] = None,
+        path: Optional[str] = None, max_retries: Optional[int] = None,
     ) -> Any:  # fmt: skip
         return await self._send(
             self._action_request(
                 method, segment, result, params, body, self._api.config.timeout, headers, path,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
             )
         )  # fmt: skip
 

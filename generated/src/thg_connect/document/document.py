@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -78,24 +80,30 @@ class DocumentUpload(ApiModel):
 class Document(ApiModel):
     """A document uploaded to the platform, referenced from other APIs by its reference string."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "contentType",
+            "content_type",
+            "status",
+            "upload",
+        )
+    )
+
     filename: str = Field(min_length=1, max_length=255, pattern="^[^/\\\\]+$")
     """The file name, without any folder (e.g. `hazmat-sds-BRC-EDP-50.pdf`)."""
 
-    content_type: Optional[str] = Field(
-        default=None,
-        validation_alias="contentType",
-        serialization_alias="contentType",
-        pattern="^[\\w.+-]+/[\\w.+-]+$",
+    content_type: Union[Annotated[str, Field(pattern="^[\\w.+-]+/[\\w.+-]+$")], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="contentType", serialization_alias="contentType"
     )
     """The media type of the file; defaults to `application/octet-stream`."""
 
-    status: Optional[DocumentStatus] = Field(default=None)
+    status: Union[DocumentStatus, NotGiven] = Field(default=NOT_GIVEN)
     """`AWAITING_UPLOAD` until the file has been posted to the upload URL, then `AVAILABLE`. Only available documents may be referenced."""
 
     size: Optional[int] = Field(default=None, ge=0)
     """The size in bytes once uploaded; null before."""
 
-    upload: Optional[DocumentUpload] = Field(default=None)
+    upload: Union[DocumentUpload, NotGiven] = Field(default=NOT_GIVEN)
     """Where and how to upload the file: a multipart/form-data POST to `url` with every field of `fields` (verbatim, in any order), then the file as the part named `file`. No Authorization header: the signed fields authorise the upload."""
 
 
@@ -127,6 +135,7 @@ class DocumentEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Get a document
 
@@ -134,7 +143,11 @@ class DocumentEndpoint(SyncResource):
         This is also the lookup path of a document's reference string.
         """
         result: Resource[Document] = self._get(
-            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Document,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -144,13 +157,19 @@ class DocumentEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a document
 
         Deletes the document and its file. References to it elsewhere stay as they are but no
         longer resolve.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncDocumentEndpoint(AsyncResource):
@@ -164,6 +183,7 @@ class AsyncDocumentEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Get a document
 
@@ -171,7 +191,11 @@ class AsyncDocumentEndpoint(AsyncResource):
         This is also the lookup path of a document's reference string.
         """
         result: Resource[Document] = await self._get(
-            Document, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Document,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -181,13 +205,19 @@ class AsyncDocumentEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a document
 
         Deletes the document and its file. References to it elsewhere stay as they are but no
         longer resolve.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class Documents(SyncResource):
@@ -211,6 +241,7 @@ class Documents(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Document]]:
         """List documents
 
@@ -226,6 +257,7 @@ class Documents(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -236,6 +268,7 @@ class Documents(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Create a document and get its upload URL
 
@@ -255,6 +288,7 @@ class Documents(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -280,6 +314,7 @@ class AsyncDocuments(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Document]]:
         """List documents
 
@@ -295,6 +330,7 @@ class AsyncDocuments(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -305,6 +341,7 @@ class AsyncDocuments(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Document]:
         """Create a document and get its upload URL
 
@@ -324,5 +361,6 @@ class AsyncDocuments(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

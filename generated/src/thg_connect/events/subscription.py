@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -56,6 +58,13 @@ SUBSCRIPTION = EntityType("events", ("subscription",))
 class Subscription(ApiModel):
     """A subscription to the DataChangedEvents of the owner and of the owner's partners. Poll it, or give it a webhook URL to be notified too. Several pollers on one subscription share its events; create one subscription per process for each to receive every event."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "entityTypes",
+            "entity_types",
+        )
+    )
+
     webhook_url: Optional[str] = Field(
         default=None,
         validation_alias="webhookUrl",
@@ -64,21 +73,20 @@ class Subscription(ApiModel):
     )
     """Where to POST a WebhookNotification when events arrive. Optional; polling works either way."""
 
-    entity_types: Optional[
-        List[
-            Annotated[
-                str,
-                Field(
-                    pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)*$"
-                ),
-            ]
-        ]
-    ] = Field(
-        default=None,
-        validation_alias="entityTypes",
-        serialization_alias="entityTypes",
-        max_length=50,
-    )
+    entity_types: Union[
+        Annotated[
+            List[
+                Annotated[
+                    str,
+                    Field(
+                        pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)*$"
+                    ),
+                ]
+            ],
+            Field(max_length=50),
+        ],
+        NotGiven,
+    ] = Field(default=NOT_GIVEN, validation_alias="entityTypes", serialization_alias="entityTypes")
     """Only events of these entity type strings (e.g. `thg-fulfil:inventory-item.approval`); all when absent or empty."""
 
     webhook_secret: Optional[str] = Field(
@@ -110,13 +118,18 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Get a subscription
 
         Returns one subscription (without its webhook secret).
         """
         result: Resource[Subscription] = self._get(
-            Subscription, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Subscription,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -126,12 +139,18 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a subscription
 
         Deletes the subscription and every event still queued on it.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     def poll(
         self,
@@ -141,6 +160,7 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> List[Event]:
         """Poll for events
 
@@ -163,6 +183,7 @@ class SubscriptionEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -173,6 +194,7 @@ class SubscriptionEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Optional[Event]:
         """Confirm an event
 
@@ -193,6 +215,7 @@ class SubscriptionEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -208,13 +231,18 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Get a subscription
 
         Returns one subscription (without its webhook secret).
         """
         result: Resource[Subscription] = await self._get(
-            Subscription, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Subscription,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -224,12 +252,18 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a subscription
 
         Deletes the subscription and every event still queued on it.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     async def poll(
         self,
@@ -239,6 +273,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> List[Event]:
         """Poll for events
 
@@ -261,6 +296,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -271,6 +307,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Optional[Event]:
         """Confirm an event
 
@@ -291,6 +328,7 @@ class AsyncSubscriptionEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -316,6 +354,7 @@ class Subscriptions(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Subscription]]:
         """List subscriptions
 
@@ -330,6 +369,7 @@ class Subscriptions(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -341,6 +381,7 @@ class Subscriptions(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Create a subscription
 
@@ -358,6 +399,7 @@ class Subscriptions(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -383,6 +425,7 @@ class AsyncSubscriptions(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Subscription]]:
         """List subscriptions
 
@@ -397,6 +440,7 @@ class AsyncSubscriptions(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -408,6 +452,7 @@ class AsyncSubscriptions(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Subscription]:
         """Create a subscription
 
@@ -425,5 +470,6 @@ class AsyncSubscriptions(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

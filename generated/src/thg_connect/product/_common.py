@@ -9,8 +9,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -22,34 +24,51 @@ from thg_connect_core import (
 class AttributeConstraints(ApiModel):
     """Constraints an attribute value must meet; each applies only to values of the matching kind."""
 
-    min_length: Optional[int] = Field(
-        default=None, validation_alias="minLength", serialization_alias="minLength", ge=0
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "minLength",
+            "min_length",
+            "maxLength",
+            "max_length",
+            "pattern",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusive_minimum",
+            "allowedValues",
+            "allowed_values",
+        )
+    )
+
+    min_length: Union[Annotated[int, Field(ge=0)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="minLength", serialization_alias="minLength"
     )
     """Shortest allowed string."""
 
-    max_length: Optional[int] = Field(
-        default=None, validation_alias="maxLength", serialization_alias="maxLength", ge=1
+    max_length: Union[Annotated[int, Field(ge=1)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="maxLength", serialization_alias="maxLength"
     )
     """Longest allowed string."""
 
-    pattern: Optional[str] = Field(default=None)
+    pattern: Union[str, NotGiven] = Field(default=NOT_GIVEN)
     """A regular expression (ECMA 262) strings must match."""
 
-    minimum: Optional[float] = Field(default=None)
+    minimum: Union[float, NotGiven] = Field(default=NOT_GIVEN)
     """Smallest allowed number."""
 
-    maximum: Optional[float] = Field(default=None)
+    maximum: Union[float, NotGiven] = Field(default=NOT_GIVEN)
     """Largest allowed number."""
 
-    exclusive_minimum: Optional[float] = Field(
-        default=None, validation_alias="exclusiveMinimum", serialization_alias="exclusiveMinimum"
+    exclusive_minimum: Union[float, NotGiven] = Field(
+        default=NOT_GIVEN,
+        validation_alias="exclusiveMinimum",
+        serialization_alias="exclusiveMinimum",
     )
     """Numbers must be greater than this."""
 
-    allowed_values: Optional[List[Union[str, float, bool]]] = Field(
-        default=None,
-        validation_alias="allowedValues",
-        serialization_alias="allowedValues",
-        min_length=1,
+    allowed_values: Union[
+        Annotated[List[Union[str, float, bool]], Field(min_length=1)], NotGiven
+    ] = Field(
+        default=NOT_GIVEN, validation_alias="allowedValues", serialization_alias="allowedValues"
     )
     """The only values allowed (required for `enum` attribute types)."""

@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -65,6 +67,13 @@ class AttributeTypeValueType(OpenEnum):
 class AttributeType(ApiModel):
     """A kind of attribute value THG recognises (reference data owned by the provider), with default constraints."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "description",
+            "constraints",
+        )
+    )
+
     name: str = Field(pattern="^[a-z][a-z0-9_]*$")
     """The name models refer to, e.g. `colour_name`."""
 
@@ -73,10 +82,10 @@ class AttributeType(ApiModel):
     )
     """The JSON kind of values."""
 
-    description: Optional[str] = Field(default=None, max_length=500)
+    description: Union[Annotated[str, Field(max_length=500)], NotGiven] = Field(default=NOT_GIVEN)
     """What values of this type mean."""
 
-    constraints: Optional[AttributeConstraints] = Field(default=None)
+    constraints: Union[AttributeConstraints, NotGiven] = Field(default=NOT_GIVEN)
     """Constraints an attribute value must meet; each applies only to values of the matching kind."""
 
 
@@ -114,13 +123,18 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Get an attribute type
 
         Returns one attribute type by id, with its value type and default constraints.
         """
         result: Resource[AttributeType] = self._get(
-            AttributeType, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            AttributeType,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -131,6 +145,7 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Replace an attribute type
 
@@ -147,6 +162,7 @@ class AttributeTypeEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -156,6 +172,7 @@ class AttributeTypeEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an attribute type
 
@@ -163,7 +180,12 @@ class AttributeTypeEndpoint(SyncResource):
         are not changed, but their products lose the type's value kind and default constraints:
         publish a replacement before deleting a type that models still use.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncAttributeTypeEndpoint(AsyncResource):
@@ -177,13 +199,18 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Get an attribute type
 
         Returns one attribute type by id, with its value type and default constraints.
         """
         result: Resource[AttributeType] = await self._get(
-            AttributeType, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            AttributeType,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -194,6 +221,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Replace an attribute type
 
@@ -210,6 +238,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -219,6 +248,7 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an attribute type
 
@@ -226,7 +256,12 @@ class AsyncAttributeTypeEndpoint(AsyncResource):
         are not changed, but their products lose the type's value kind and default constraints:
         publish a replacement before deleting a type that models still use.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AttributeTypes(SyncResource):
@@ -252,6 +287,7 @@ class AttributeTypes(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[AttributeType]]:
         """List attribute types
 
@@ -267,6 +303,7 @@ class AttributeTypes(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -277,6 +314,7 @@ class AttributeTypes(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Create an attribute type
 
@@ -293,6 +331,7 @@ class AttributeTypes(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -320,6 +359,7 @@ class AsyncAttributeTypes(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[AttributeType]]:
         """List attribute types
 
@@ -335,6 +375,7 @@ class AsyncAttributeTypes(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -345,6 +386,7 @@ class AsyncAttributeTypes(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[AttributeType]:
         """Create an attribute type
 
@@ -361,5 +403,6 @@ class AsyncAttributeTypes(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

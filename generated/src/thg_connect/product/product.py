@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -125,6 +127,14 @@ Variant = Union[ProductVariant, VInventory]
 class Product(ApiModel):
     """A product: content attributes validated against the product model it names, and a tree of variants ending in vInventory leaves."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "variantType",
+            "variant_type",
+            "variants",
+        )
+    )
+
     name: str = Field(min_length=1, max_length=200)
     """The product name, e.g. `summer dress`."""
 
@@ -137,12 +147,12 @@ class Product(ApiModel):
     attributes: Dict[str, Any]
     """Content attributes (e.g. `title`, `description`), validated against the model's availableAttributes: unknown keys, missing required ones and broken constraints are 422s."""
 
-    variant_type: Optional[Dict[str, str]] = Field(
-        default=None, validation_alias="variantType", serialization_alias="variantType"
+    variant_type: Union[Dict[str, str], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="variantType", serialization_alias="variantType"
     )
     """Set when the product is itself a variant of something; usually absent."""
 
-    variants: Optional[List[Variant]] = Field(default=None)
+    variants: Union[List[Variant], NotGiven] = Field(default=NOT_GIVEN)
     """The variants: content variants or vInventory leaves."""
 
 
@@ -173,13 +183,18 @@ class ProductEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Get a product
 
         Returns one product by id, with its attributes and its whole variant tree.
         """
         result: Resource[Product] = self._get(
-            Product, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Product,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -190,6 +205,7 @@ class ProductEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Replace a product
 
@@ -206,6 +222,7 @@ class ProductEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -215,12 +232,18 @@ class ProductEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product
 
         Deletes the product and its whole variant tree, vInventory leaves included.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncProductEndpoint(AsyncResource):
@@ -234,13 +257,18 @@ class AsyncProductEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Get a product
 
         Returns one product by id, with its attributes and its whole variant tree.
         """
         result: Resource[Product] = await self._get(
-            Product, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Product,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -251,6 +279,7 @@ class AsyncProductEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Replace a product
 
@@ -267,6 +296,7 @@ class AsyncProductEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -276,12 +306,18 @@ class AsyncProductEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product
 
         Deletes the product and its whole variant tree, vInventory leaves included.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class Products(SyncResource):
@@ -305,6 +341,7 @@ class Products(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Product]]:
         """List products
 
@@ -321,6 +358,7 @@ class Products(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -331,6 +369,7 @@ class Products(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Create a product
 
@@ -353,6 +392,7 @@ class Products(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -378,6 +418,7 @@ class AsyncProducts(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Product]]:
         """List products
 
@@ -394,6 +435,7 @@ class AsyncProducts(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -404,6 +446,7 @@ class AsyncProducts(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Product]:
         """Create a product
 
@@ -426,5 +469,6 @@ class AsyncProducts(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

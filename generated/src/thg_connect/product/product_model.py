@@ -14,8 +14,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -55,6 +57,14 @@ PRODUCT_MODEL = EntityType("product", ("product-model",))
 class AvailableAttribute(ApiModel):
     """One attribute a product of this model may (or must) carry."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "required",
+            "description",
+            "constraints",
+        )
+    )
+
     attribute_type: str = Field(
         validation_alias="attributeType",
         serialization_alias="attributeType",
@@ -62,18 +72,26 @@ class AvailableAttribute(ApiModel):
     )
     """The name of an attribute type (e.g. `string`, `number`, `colour_name`)."""
 
-    required: Optional[bool] = Field(default=None)
+    required: Union[bool, NotGiven] = Field(default=NOT_GIVEN)
     """Whether every product of the model must give it."""
 
-    description: Optional[str] = Field(default=None, max_length=500)
+    description: Union[Annotated[str, Field(max_length=500)], NotGiven] = Field(default=NOT_GIVEN)
     """What the attribute means and where it is shown."""
 
-    constraints: Optional[AttributeConstraints] = Field(default=None)
+    constraints: Union[AttributeConstraints, NotGiven] = Field(default=NOT_GIVEN)
     """Constraints an attribute value must meet; each applies only to values of the matching kind."""
 
 
 class ProductModel(ApiModel):
     """A product model: the attributes a product may carry and the kinds of variant it has. Products name a model by name and version."""
+
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "description",
+            "variantTypes",
+            "variant_types",
+        )
+    )
 
     name: str = Field(max_length=100, pattern="^[a-z][a-z0-9_]*$")
     """The model name, e.g. `dress`."""
@@ -81,7 +99,7 @@ class ProductModel(ApiModel):
     version: str = Field(pattern="^[0-9]+(\\.[0-9]+)*$")
     """The model version, e.g. `0.1`; name and version identify a model."""
 
-    description: Optional[str] = Field(default=None, max_length=1000)
+    description: Union[Annotated[str, Field(max_length=1000)], NotGiven] = Field(default=NOT_GIVEN)
     """What kind of product the model describes."""
 
     available_attributes: Dict[str, AvailableAttribute] = Field(
@@ -89,8 +107,10 @@ class ProductModel(ApiModel):
     )
     """Attribute key -> its definition: the keys a product of this model may put in its `attributes`."""
 
-    variant_types: Optional[List[Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]]] = Field(
-        default=None, validation_alias="variantTypes", serialization_alias="variantTypes"
+    variant_types: Union[List[Annotated[str, Field(pattern="^[a-z][a-z0-9_]*$")]], NotGiven] = (
+        Field(
+            default=NOT_GIVEN, validation_alias="variantTypes", serialization_alias="variantTypes"
+        )
     )
     """The keys of `variantType` the model's variants are told apart by, e.g. `["colour"]` or `["size"]`."""
 
@@ -119,13 +139,18 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Get a product model
 
         Returns one product model by id, with its available attributes and variant types.
         """
         result: Resource[ProductModel] = self._get(
-            ProductModel, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            ProductModel,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -136,6 +161,7 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Replace a product model
 
@@ -153,6 +179,7 @@ class ProductModelEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -162,13 +189,19 @@ class ProductModelEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product model
 
         Deletes the product model. Products that name it are kept, but creating or replacing them
         fails with a 422 on `modelName` until a model with that name and version exists again.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncProductModelEndpoint(AsyncResource):
@@ -182,13 +215,18 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Get a product model
 
         Returns one product model by id, with its available attributes and variant types.
         """
         result: Resource[ProductModel] = await self._get(
-            ProductModel, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            ProductModel,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -199,6 +237,7 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Replace a product model
 
@@ -216,6 +255,7 @@ class AsyncProductModelEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -225,13 +265,19 @@ class AsyncProductModelEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a product model
 
         Deletes the product model. Products that name it are kept, but creating or replacing them
         fails with a 422 on `modelName` until a model with that name and version exists again.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class ProductModels(SyncResource):
@@ -255,6 +301,7 @@ class ProductModels(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[ProductModel]]:
         """List product models
 
@@ -270,6 +317,7 @@ class ProductModels(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -280,6 +328,7 @@ class ProductModels(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Create a product model
 
@@ -299,6 +348,7 @@ class ProductModels(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -324,6 +374,7 @@ class AsyncProductModels(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[ProductModel]]:
         """List product models
 
@@ -339,6 +390,7 @@ class AsyncProductModels(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -349,6 +401,7 @@ class AsyncProductModels(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[ProductModel]:
         """Create a product model
 
@@ -368,5 +421,6 @@ class AsyncProductModels(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

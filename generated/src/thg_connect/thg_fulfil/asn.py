@@ -17,8 +17,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -110,6 +112,16 @@ class Asn(ApiModel):
     goods-in. The consumer answers with the ASN's `receipt` status.
     """
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "courierService",
+            "courier_service",
+            "tracking",
+            "packageCount",
+            "package_count",
+        )
+    )
+
     asn_number: str = Field(
         validation_alias="asnNumber",
         serialization_alias="asnNumber",
@@ -133,12 +145,12 @@ class Asn(ApiModel):
     ship_to: Address = Field(validation_alias="shipTo", serialization_alias="shipTo")
     """A postal address with the contact details a courier needs to deliver to it."""
 
-    courier_service: Optional[CourierService] = Field(
-        default=None, validation_alias="courierService", serialization_alias="courierService"
+    courier_service: Union[CourierService, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="courierService", serialization_alias="courierService"
     )
     """The courier and the courier's service a shipment travels with."""
 
-    tracking: Optional[Tracking] = Field(default=None)
+    tracking: Union[Tracking, NotGiven] = Field(default=NOT_GIVEN)
     """How the shipment can be tracked with the courier."""
 
     shipped_at: Optional[UtcDateTime] = Field(
@@ -151,12 +163,8 @@ class Asn(ApiModel):
     )
     """When the provider expects the shipment to arrive (UTC)."""
 
-    package_count: Optional[int] = Field(
-        default=None,
-        validation_alias="packageCount",
-        serialization_alias="packageCount",
-        ge=1,
-        le=10000,
+    package_count: Union[Annotated[int, Field(ge=1, le=10000)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="packageCount", serialization_alias="packageCount"
     )
     """How many cartons or pallets the shipment is made of."""
 
@@ -206,13 +214,18 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Get an advance shipping notice
 
         Returns one ASN by id. The consumer's goods-in result is the ASN's `receipt` status.
         """
         result: Resource[Asn] = self._get(
-            Asn, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Asn,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -223,6 +236,7 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Replace an advance shipping notice
 
@@ -238,6 +252,7 @@ class AsnEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -247,12 +262,18 @@ class AsnEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Withdraw an advance shipping notice
 
         Deletes an ASN whose shipment will not happen, with its `receipt`.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def receipt(self) -> AsnReceiptEndpoint:
@@ -273,13 +294,18 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Get an advance shipping notice
 
         Returns one ASN by id. The consumer's goods-in result is the ASN's `receipt` status.
         """
         result: Resource[Asn] = await self._get(
-            Asn, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Asn,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -290,6 +316,7 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Replace an advance shipping notice
 
@@ -305,6 +332,7 @@ class AsyncAsnEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -314,12 +342,18 @@ class AsyncAsnEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Withdraw an advance shipping notice
 
         Deletes an ASN whose shipment will not happen, with its `receipt`.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def receipt(self) -> AsyncAsnReceiptEndpoint:
@@ -348,6 +382,7 @@ class Asns(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Asn]]:
         """List advance shipping notices
 
@@ -364,6 +399,7 @@ class Asns(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -374,6 +410,7 @@ class Asns(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Announce a shipment to the consumer
 
@@ -391,6 +428,7 @@ class Asns(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -414,6 +452,7 @@ class AsyncAsns(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Asn]]:
         """List advance shipping notices
 
@@ -430,6 +469,7 @@ class AsyncAsns(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -440,6 +480,7 @@ class AsyncAsns(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Asn]:
         """Announce a shipment to the consumer
 
@@ -457,5 +498,6 @@ class AsyncAsns(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

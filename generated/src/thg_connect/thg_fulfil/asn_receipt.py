@@ -16,8 +16,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -85,6 +87,8 @@ class ReceiptReceived(ApiModel):
 class ReceiptDiscrepancy(ApiModel):
     """What actually arrived for one ASN line."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(("condition",))
+
     line_id: str = Field(
         validation_alias="lineId",
         serialization_alias="lineId",
@@ -102,7 +106,7 @@ class ReceiptDiscrepancy(ApiModel):
     )
     """How many units arrived."""
 
-    condition: Optional[StockCondition] = Field(default=None)
+    condition: Union[StockCondition, NotGiven] = Field(default=NOT_GIVEN)
     """The physical condition of stock: `GOOD` (saleable), `DAMAGED` (packaging or product
     damaged), `FAULTY` (does not work as intended), `EXPIRED` (past its expiry date).
     """
@@ -196,6 +200,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Get an advance shipping notice's receipt
 
@@ -204,7 +209,11 @@ class AsnReceiptEndpoint(SyncResource):
         or has not been received yet.
         """
         result: Resource[Receipt] = self._get(
-            Receipt, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Receipt,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -215,6 +224,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Confirm receipt of a shipment
 
@@ -231,6 +241,7 @@ class AsnReceiptEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -241,6 +252,7 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Change a shipment's receipt
 
@@ -257,6 +269,7 @@ class AsnReceiptEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -266,12 +279,18 @@ class AsnReceiptEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a shipment's receipt
 
         Removes a receipt recorded in error. Only the consumer may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncAsnReceiptEndpoint(AsyncResource):
@@ -285,6 +304,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Get an advance shipping notice's receipt
 
@@ -293,7 +313,11 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         or has not been received yet.
         """
         result: Resource[Receipt] = await self._get(
-            Receipt, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Receipt,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -304,6 +328,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Confirm receipt of a shipment
 
@@ -320,6 +345,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -330,6 +356,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Receipt]:
         """Change a shipment's receipt
 
@@ -346,6 +373,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -355,9 +383,15 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a shipment's receipt
 
         Removes a receipt recorded in error. Only the consumer may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

@@ -15,8 +15,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -77,6 +79,13 @@ class FulfilmentRequestShippingMethod(OpenEnum):
 class FulfilmentRequestLine(ApiModel):
     """One SKU of a fulfilment request."""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "unitPrice",
+            "unit_price",
+        )
+    )
+
     line_id: str = Field(
         validation_alias="lineId",
         serialization_alias="lineId",
@@ -92,8 +101,8 @@ class FulfilmentRequestLine(ApiModel):
     quantity: int = Field(le=10000, gt=0)
     """How many units to ship."""
 
-    unit_price: Optional[Money] = Field(
-        default=None, validation_alias="unitPrice", serialization_alias="unitPrice"
+    unit_price: Union[Money, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="unitPrice", serialization_alias="unitPrice"
     )
     """An amount of money in one currency."""
 
@@ -102,6 +111,13 @@ class FulfilmentRequest(ApiModel):
     """A customer order the consumer asks the provider to pick, pack and ship: who it goes to,
     how fast, and which SKUs in which quantities.
     """
+
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "shippingMethod",
+            "shipping_method",
+        )
+    )
 
     order_id: str = Field(
         validation_alias="orderId",
@@ -133,8 +149,8 @@ class FulfilmentRequest(ApiModel):
     )
     """When the customer placed the order (UTC)."""
 
-    shipping_method: Optional[FulfilmentRequestShippingMethod] = Field(
-        default=None, validation_alias="shippingMethod", serialization_alias="shippingMethod"
+    shipping_method: Union[FulfilmentRequestShippingMethod, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="shippingMethod", serialization_alias="shippingMethod"
     )
     """The delivery promise the customer paid for; the provider chooses a courier service that meets it."""
 
@@ -210,6 +226,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Get a fulfilment request
 
@@ -217,7 +234,11 @@ class FulfilmentRequestEndpoint(SyncResource):
         its parcels are its `dispatched` entities.
         """
         result: Resource[FulfilmentRequest] = self._get(
-            FulfilmentRequest, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentRequest,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -228,6 +249,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Replace a fulfilment request
 
@@ -244,6 +266,7 @@ class FulfilmentRequestEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -253,6 +276,7 @@ class FulfilmentRequestEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a fulfilment request
 
@@ -260,7 +284,12 @@ class FulfilmentRequestEndpoint(SyncResource):
         To stop an order that is still in the warehouse, ask the provider to cancel it instead:
         the status then becomes `CANCELLED` with the reason.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def fulfilment_status(self) -> FulfilmentRequestFulfilmentStatusEndpoint:
@@ -290,6 +319,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Get a fulfilment request
 
@@ -297,7 +327,11 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         its parcels are its `dispatched` entities.
         """
         result: Resource[FulfilmentRequest] = await self._get(
-            FulfilmentRequest, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentRequest,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -308,6 +342,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Replace a fulfilment request
 
@@ -324,6 +359,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -333,6 +369,7 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a fulfilment request
 
@@ -340,7 +377,12 @@ class AsyncFulfilmentRequestEndpoint(AsyncResource):
         To stop an order that is still in the warehouse, ask the provider to cancel it instead:
         the status then becomes `CANCELLED` with the reason.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def fulfilment_status(self) -> AsyncFulfilmentRequestFulfilmentStatusEndpoint:
@@ -384,6 +426,7 @@ class FulfilmentRequests(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[FulfilmentRequest]]:
         """List fulfilment requests
 
@@ -400,6 +443,7 @@ class FulfilmentRequests(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -410,6 +454,7 @@ class FulfilmentRequests(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Create a fulfilment request
 
@@ -431,6 +476,7 @@ class FulfilmentRequests(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -458,6 +504,7 @@ class AsyncFulfilmentRequests(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[FulfilmentRequest]]:
         """List fulfilment requests
 
@@ -474,6 +521,7 @@ class AsyncFulfilmentRequests(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -484,6 +532,7 @@ class AsyncFulfilmentRequests(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentRequest]:
         """Create a fulfilment request
 
@@ -505,5 +554,6 @@ class AsyncFulfilmentRequests(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

@@ -16,8 +16,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -167,6 +169,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Get a dispatched parcel
 
@@ -174,7 +177,11 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         parcel's `delivery` status.
         """
         result: Resource[Dispatched] = self._get(
-            Dispatched, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Dispatched,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -185,6 +192,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Correct a dispatched parcel
 
@@ -201,6 +209,7 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -210,13 +219,19 @@ class FulfilmentRequestDispatchedEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a dispatched parcel
 
         Deletes a parcel record reported in error, with its `delivery` status. Only the provider
         may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def delivery(self) -> FulfilmentRequestDispatchedDeliveryEndpoint:
@@ -239,6 +254,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Get a dispatched parcel
 
@@ -246,7 +262,11 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         parcel's `delivery` status.
         """
         result: Resource[Dispatched] = await self._get(
-            Dispatched, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Dispatched,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -257,6 +277,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Correct a dispatched parcel
 
@@ -273,6 +294,7 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -282,13 +304,19 @@ class AsyncFulfilmentRequestDispatchedEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a dispatched parcel
 
         Deletes a parcel record reported in error, with its `delivery` status. Only the provider
         may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def delivery(self) -> AsyncFulfilmentRequestDispatchedDeliveryEndpoint:
@@ -321,6 +349,7 @@ class FulfilmentRequestDispatched(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Dispatched]]:
         """List a fulfilment request's dispatched parcels
 
@@ -336,6 +365,7 @@ class FulfilmentRequestDispatched(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -346,6 +376,7 @@ class FulfilmentRequestDispatched(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Report a dispatched parcel
 
@@ -363,6 +394,7 @@ class FulfilmentRequestDispatched(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -388,6 +420,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Dispatched]]:
         """List a fulfilment request's dispatched parcels
 
@@ -403,6 +436,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -413,6 +447,7 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Dispatched]:
         """Report a dispatched parcel
 
@@ -430,5 +465,6 @@ class AsyncFulfilmentRequestDispatched(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

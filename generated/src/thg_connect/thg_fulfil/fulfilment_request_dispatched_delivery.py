@@ -15,8 +15,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -189,6 +191,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Get a dispatched parcel's delivery status
 
@@ -197,7 +200,11 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         courier update has been recorded yet.
         """
         result: Resource[Delivery] = self._get(
-            Delivery, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Delivery,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -208,6 +215,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Record a parcel's first delivery update
 
@@ -223,6 +231,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -233,6 +242,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Change a parcel's delivery status
 
@@ -249,6 +259,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -258,12 +269,18 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a parcel's delivery status
 
         Removes the delivery status recorded in error. Only the provider may do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
@@ -277,6 +294,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Get a dispatched parcel's delivery status
 
@@ -285,7 +303,11 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         courier update has been recorded yet.
         """
         result: Resource[Delivery] = await self._get(
-            Delivery, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Delivery,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -296,6 +318,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Record a parcel's first delivery update
 
@@ -311,6 +334,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -321,6 +345,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Delivery]:
         """Change a parcel's delivery status
 
@@ -337,6 +362,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -346,9 +372,15 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a parcel's delivery status
 
         Removes the delivery status recorded in error. Only the provider may do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

@@ -16,8 +16,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -108,15 +110,18 @@ class FulfilmentStatusPacked(ApiModel):
 
     _constant_fields: ClassVar[FrozenSet[str]] = frozenset(("state",))
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "parcelCount",
+            "parcel_count",
+        )
+    )
+
     state: Literal["PACKED"] = Field(default="PACKED")
     """The request is packed."""
 
-    parcel_count: Optional[int] = Field(
-        default=None,
-        validation_alias="parcelCount",
-        serialization_alias="parcelCount",
-        ge=1,
-        le=100,
+    parcel_count: Union[Annotated[int, Field(ge=1, le=100)], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="parcelCount", serialization_alias="parcelCount"
     )
     """How many parcels the request was packed into."""
 
@@ -206,6 +211,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Get a fulfilment request's status
 
@@ -214,7 +220,11 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         request does not exist or the provider has not acknowledged it yet.
         """
         result: Resource[FulfilmentStatus] = self._get(
-            FulfilmentStatus, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentStatus,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -225,6 +235,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Acknowledge a fulfilment request
 
@@ -241,6 +252,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -251,6 +263,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Change a fulfilment request's status
 
@@ -268,6 +281,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -277,13 +291,19 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a fulfilment request's status
 
         Removes the status, e.g. when it was set on the wrong request. Only the provider may do
         so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
@@ -297,6 +317,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Get a fulfilment request's status
 
@@ -305,7 +326,11 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         request does not exist or the provider has not acknowledged it yet.
         """
         result: Resource[FulfilmentStatus] = await self._get(
-            FulfilmentStatus, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            FulfilmentStatus,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -316,6 +341,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Acknowledge a fulfilment request
 
@@ -332,6 +358,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -342,6 +369,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[FulfilmentStatus]:
         """Change a fulfilment request's status
 
@@ -359,6 +387,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -368,10 +397,16 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear a fulfilment request's status
 
         Removes the status, e.g. when it was set on the wrong request. Only the provider may do
         so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

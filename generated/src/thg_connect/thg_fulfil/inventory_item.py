@@ -17,8 +17,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -89,54 +91,78 @@ class InventoryItem(ApiModel):
     status.
     """
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(
+        (
+            "name",
+            "barcodes",
+            "mass_g",
+            "height_mm",
+            "width_mm",
+            "length_mm",
+            "countryOfOrigin",
+            "country_of_origin",
+            "harmonizedSystemCode",
+            "harmonized_system_code",
+            "customsValue",
+            "customs_value",
+            "hazmat",
+            "batchTracked",
+            "batch_tracked",
+            "serialTracked",
+            "serial_tracked",
+            "expiryTracked",
+            "expiry_tracked",
+        )
+    )
+
     sku: str = Field(min_length=1, max_length=64, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     """The consumer's stock-keeping unit, unique among the consumer's inventory items. In the
     sandbox, the SKU `test_sku` is approved straight away.
     """
 
-    name: Optional[str] = Field(default=None, min_length=1, max_length=200)
+    name: Union[Annotated[str, Field(min_length=1, max_length=200)], NotGiven] = Field(
+        default=NOT_GIVEN
+    )
     """The item's name as it appears on picking lists and customs documents."""
 
     description: Optional[str] = Field(default=None, max_length=2000)
     """A longer description of the item for the warehouse team."""
 
-    barcodes: Optional[List[Barcode]] = Field(default=None, max_length=10)
+    barcodes: Union[Annotated[List[Barcode], Field(max_length=10)], NotGiven] = Field(
+        default=NOT_GIVEN
+    )
     """Barcodes printed on the item, scanned at goods-in and at packing."""
 
-    mass_g: Optional[float] = Field(default=None, le=1000000, gt=0)
+    mass_g: Union[Annotated[float, Field(le=1000000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Mass of one packed unit in grams."""
 
-    height_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    height_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Height of one packed unit in millimetres."""
 
-    width_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    width_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Width of one packed unit in millimetres."""
 
-    length_mm: Optional[float] = Field(default=None, le=10000, gt=0)
+    length_mm: Union[Annotated[float, Field(le=10000, gt=0)], NotGiven] = Field(default=NOT_GIVEN)
     """Length (depth) of one packed unit in millimetres."""
 
-    country_of_origin: Optional[str] = Field(
-        default=None,
-        validation_alias="countryOfOrigin",
-        serialization_alias="countryOfOrigin",
-        pattern="^[A-Z]{2}$",
+    country_of_origin: Union[Annotated[str, Field(pattern="^[A-Z]{2}$")], NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="countryOfOrigin", serialization_alias="countryOfOrigin"
     )
     """Where the item was made: ISO 3166-1 alpha-2 country code."""
 
-    harmonized_system_code: Optional[str] = Field(
-        default=None,
+    harmonized_system_code: Union[Annotated[str, Field(pattern="^[0-9]{6,12}$")], NotGiven] = Field(
+        default=NOT_GIVEN,
         validation_alias="harmonizedSystemCode",
         serialization_alias="harmonizedSystemCode",
-        pattern="^[0-9]{6,12}$",
     )
     """The customs tariff (Harmonized System) code, 6 to 12 digits."""
 
-    customs_value: Optional[Money] = Field(
-        default=None, validation_alias="customsValue", serialization_alias="customsValue"
+    customs_value: Union[Money, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="customsValue", serialization_alias="customsValue"
     )
     """An amount of money in one currency."""
 
-    hazmat: Optional[bool] = Field(default=None)
+    hazmat: Union[bool, NotGiven] = Field(default=NOT_GIVEN)
     """Whether the item is dangerous goods (flammable, pressurised, lithium batteries...). Hazmat
     items need `hazmatDocumentation` before the provider approves them.
     """
@@ -160,18 +186,18 @@ class InventoryItem(ApiModel):
     document that does not exist is rejected with a 422 on this field.
     """
 
-    batch_tracked: Optional[bool] = Field(
-        default=None, validation_alias="batchTracked", serialization_alias="batchTracked"
+    batch_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="batchTracked", serialization_alias="batchTracked"
     )
     """Whether the warehouse records a batch (lot) number for each unit received and dispatched."""
 
-    serial_tracked: Optional[bool] = Field(
-        default=None, validation_alias="serialTracked", serialization_alias="serialTracked"
+    serial_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="serialTracked", serialization_alias="serialTracked"
     )
     """Whether the warehouse records a serial number for each unit dispatched."""
 
-    expiry_tracked: Optional[bool] = Field(
-        default=None, validation_alias="expiryTracked", serialization_alias="expiryTracked"
+    expiry_tracked: Union[bool, NotGiven] = Field(
+        default=NOT_GIVEN, validation_alias="expiryTracked", serialization_alias="expiryTracked"
     )
     """Whether the item has a best-before / expiry date the warehouse must record and rotate by."""
 
@@ -214,6 +240,7 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Get an inventory item
 
@@ -221,7 +248,11 @@ class InventoryItemEndpoint(SyncResource):
         `getInventoryItemApproval`.
         """
         result: Resource[InventoryItem] = self._get(
-            InventoryItem, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            InventoryItem,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -232,6 +263,7 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Replace an inventory item
 
@@ -251,6 +283,7 @@ class InventoryItemEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -260,13 +293,19 @@ class InventoryItemEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an inventory item
 
         Deletes the item and its `approval`. The provider stops expecting stock of this SKU; ask
         the provider first if it still holds any.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def approval(self) -> InventoryItemApprovalEndpoint:
@@ -287,6 +326,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Get an inventory item
 
@@ -294,7 +334,11 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         `getInventoryItemApproval`.
         """
         result: Resource[InventoryItem] = await self._get(
-            InventoryItem, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            InventoryItem,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -305,6 +349,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Replace an inventory item
 
@@ -324,6 +369,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -333,13 +379,19 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete an inventory item
 
         Deletes the item and its `approval`. The provider stops expecting stock of this SKU; ask
         the provider first if it still holds any.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     @property
     def approval(self) -> AsyncInventoryItemApprovalEndpoint:
@@ -372,6 +424,7 @@ class InventoryItems(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[InventoryItem]]:
         """List inventory items
 
@@ -387,6 +440,7 @@ class InventoryItems(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -397,6 +451,7 @@ class InventoryItems(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Create an inventory item
 
@@ -421,6 +476,7 @@ class InventoryItems(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -448,6 +504,7 @@ class AsyncInventoryItems(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[InventoryItem]]:
         """List inventory items
 
@@ -463,6 +520,7 @@ class AsyncInventoryItems(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -473,6 +531,7 @@ class AsyncInventoryItems(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[InventoryItem]:
         """Create an inventory item
 
@@ -497,5 +556,6 @@ class AsyncInventoryItems(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

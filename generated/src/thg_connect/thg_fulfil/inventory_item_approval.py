@@ -15,8 +15,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -139,6 +141,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Get an inventory item's approval
 
@@ -146,7 +149,11 @@ class InventoryItemApprovalEndpoint(SyncResource):
         A 404 means the item does not exist or has not been reviewed yet.
         """
         result: Resource[Approval] = self._get(
-            Approval, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Approval,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -157,6 +164,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Approve or reject an inventory item
 
@@ -173,6 +181,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -183,6 +192,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Change an inventory item's approval
 
@@ -199,6 +209,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -208,13 +219,19 @@ class InventoryItemApprovalEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear an inventory item's approval
 
         Removes the approval, putting the item back to "not yet reviewed". Only the provider may
         do so.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
 
 class AsyncInventoryItemApprovalEndpoint(AsyncResource):
@@ -228,6 +245,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Get an inventory item's approval
 
@@ -235,7 +253,11 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         A 404 means the item does not exist or has not been reviewed yet.
         """
         result: Resource[Approval] = await self._get(
-            Approval, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Approval,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -246,6 +268,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Approve or reject an inventory item
 
@@ -262,6 +285,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -272,6 +296,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Approval]:
         """Change an inventory item's approval
 
@@ -288,6 +313,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -297,10 +323,16 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Clear an inventory item's approval
 
         Removes the approval, putting the item back to "not yet reviewed". Only the provider may
         do so.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )

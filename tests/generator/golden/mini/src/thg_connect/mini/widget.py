@@ -11,8 +11,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -53,9 +55,11 @@ WIDGET = EntityType("mini", ("widget",))
 class Widget(ApiModel):
     """Widget"""
 
+    _not_nullable: ClassVar[FrozenSet[str]] = frozenset(("related",))
+
     name: str = Field(min_length=1)
 
-    related: Optional[Reference] = Field(default=None)
+    related: Union[Reference, NotGiven] = Field(default=NOT_GIVEN)
 
 
 class WidgetFilter:
@@ -81,13 +85,18 @@ class WidgetEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Get a widget
 
         One widget by id.
         """
         result: Resource[Widget] = self._get(
-            Widget, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Widget,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -98,6 +107,7 @@ class WidgetEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Replace a widget
 
@@ -112,6 +122,7 @@ class WidgetEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -121,12 +132,18 @@ class WidgetEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a widget
 
         Deletes it and its children.
         """
-        self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     def archive(
         self,
@@ -134,6 +151,7 @@ class WidgetEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Archive a widget
 
@@ -148,6 +166,7 @@ class WidgetEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -170,13 +189,18 @@ class AsyncWidgetEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Get a widget
 
         One widget by id.
         """
         result: Resource[Widget] = await self._get(
-            Widget, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Widget,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -187,6 +211,7 @@ class AsyncWidgetEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Replace a widget
 
@@ -201,6 +226,7 @@ class AsyncWidgetEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -210,12 +236,18 @@ class AsyncWidgetEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         """Delete a widget
 
         Deletes it and its children.
         """
-        await self._delete(timeout=timeout, extra_headers=extra_headers, extra_query=extra_query)
+        await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     async def archive(
         self,
@@ -223,6 +255,7 @@ class AsyncWidgetEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Archive a widget
 
@@ -237,6 +270,7 @@ class AsyncWidgetEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -267,6 +301,7 @@ class Widgets(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Paginator[Resource[Widget]]:
         """List widgets
 
@@ -281,6 +316,7 @@ class Widgets(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -291,6 +327,7 @@ class Widgets(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Create a widget
 
@@ -305,6 +342,7 @@ class Widgets(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -330,6 +368,7 @@ class AsyncWidgets(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> AsyncPaginator[Resource[Widget]]:
         """List widgets
 
@@ -344,6 +383,7 @@ class AsyncWidgets(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -354,6 +394,7 @@ class AsyncWidgets(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Widget]:
         """Create a widget
 
@@ -368,5 +409,6 @@ class AsyncWidgets(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result

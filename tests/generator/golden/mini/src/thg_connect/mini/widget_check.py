@@ -11,8 +11,10 @@ from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Opt
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
+    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
+    NotGiven,
     OpenEnum,
     Reference,
     UnknownState,
@@ -113,13 +115,18 @@ class WidgetCheckEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Get the check
 
         The widget's check status.
         """
         result: Resource[Check] = self._get(
-            Check, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Check,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -130,6 +137,7 @@ class WidgetCheckEndpoint(SyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Set the check
 
@@ -144,6 +152,7 @@ class WidgetCheckEndpoint(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -159,13 +168,18 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Get the check
 
         The widget's check status.
         """
         result: Resource[Check] = await self._get(
-            Check, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query
+            Check,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
 
@@ -176,6 +190,7 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        max_retries: Optional[int] = None,
     ) -> Resource[Check]:
         """Set the check
 
@@ -190,5 +205,6 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            max_retries=max_retries,
         )
         return result
