@@ -388,7 +388,8 @@ for endpoint in endpoints:
     code = endpoint.archive.__code__
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     check(len(names) == len(set(names)), f"archive parameters {names}")
-    check(len(names) == 4 + len(expected["query_names"]), f"archive parameters {names}")
+    # self, timeout, extra_headers, extra_query, max_retries, then one per query parameter.
+    check(len(names) == 5 + len(expected["query_names"]), f"archive parameters {names}")
 
 if problems:
     sys.stderr.write("\n".join(problems) + "\n")
