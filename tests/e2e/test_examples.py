@@ -19,6 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def environment(sandbox: RunningSandbox, org: str) -> dict[str, str]:
     credentials = sandbox.credentials[org]
+    provider = sandbox.credentials["thg"]  # for the scripts that act as both sides
     return {
         **os.environ,
         "THG_BASE_URL": sandbox.base_url,
@@ -27,6 +28,9 @@ def environment(sandbox: RunningSandbox, org: str) -> dict[str, str]:
         "THG_CLIENT_ID": credentials.client_id,
         "THG_CLIENT_SECRET": credentials.client_secret,
         "THG_OWNER": org,
+        "THG_PROVIDER_CLIENT_ID": provider.client_id,
+        "THG_PROVIDER_CLIENT_SECRET": provider.client_secret,
+        "THG_PROVIDER_OWNER": "thg",
     }
 
 
@@ -51,6 +55,44 @@ def test_hazmat_document(sandbox: RunningSandbox) -> None:
     for _ in range(2):
         out = run(sandbox, "hazmat_document.py")
         assert "uploaded thg:document:brandco@" in out and "documented by" in out
+
+
+def test_fulfilment_dispatch(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # a new orderId and tracking number per run
+        out = run(sandbox, "fulfilment_dispatch.py")
+        assert "requested thg:thg-fulfil:fulfilment-request#brandco@" in out
+        assert "dispatched thg:thg-fulfil:fulfilment-request.dispatched#brandco@" in out
+        assert "status DISPATCHED" in out and "delivered, signed by A. Lovelace" in out
+
+
+def test_asn_receipt(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # a new asnNumber per run
+        out = run(sandbox, "asn_receipt.py")
+        assert "announced thg:thg-fulfil:asn#thg@" in out and "arriving ASN-" in out
+        assert "received with discrepancies: line 2 5" in out
+
+
+def test_events_polling(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # a new subscription and sku per run
+        out = run(sandbox, "events_polling.py")
+        actions = [line.split()[0] for line in out.splitlines() if line.lower().endswith("candle")]
+        assert actions == ["CREATED", "UPDATED", "DELETED"], out
+        assert "handled 3 events" in out
+
+
+def test_events_webhook(sandbox: RunningSandbox) -> None:
+    for _ in range(2):
+        out = run(sandbox, "events_webhook.py")
+        assert "subscribed hook-" in out and "-> http://127.0.0.1:" in out
+        assert "handled 2 events; 0 left unconfirmed" in out, out
+
+
+def test_product_variants(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # model names and skus unique per run
+        out = run(sandbox, "product_variants.py")
+        assert "product thg:product:product#brandco@" in out
+        assert "variant {'colour': 'purple'} sizes ['38', '40']" in out
+        assert "refused:" in out and "title" in out
 
 
 def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client]) -> None:

@@ -1,0 +1,47 @@
+"""Events by long polling: subscribe, change an item, poll, handle each event, confirm it.
+
+Delivery is at least once: an event not confirmed within 30 s comes back with a new receipt
+handle, so a handler dedupes on ``event.key`` (the change), never on the handle.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from thg_connect import Client
+from thg_connect.events import Subscription
+from thg_connect.thg_fulfil import InventoryItem
+
+
+def main() -> None:
+    with Client.from_env() as client:
+        name = f"poller-{uuid.uuid4().hex[:8]}"
+        subscription = client.events.subscriptions.create(
+            name, Subscription(entity_types=["thg-fulfil:inventory-item"])
+        )
+        print("subscribed", subscription.id)
+
+        # Cause three changes: a create, a replace and a delete.
+        items = client.thg_fulfil.inventory_items
+        sku = f"EV-{uuid.uuid4().hex[:8]}"
+        item = items.create(InventoryItem(sku=sku, name="Candle"))
+        items(item.id).update(InventoryItem(sku=sku, name="Scented candle"))
+        items(item.id).delete()
+
+        seen: set[str] = set()
+        deadline = time.monotonic() + 60
+        events = client.events.subscriptions(name)
+        while len(seen) < 3 and time.monotonic() < deadline:
+            for event in events.poll(wait_time_seconds=5, max_events=10):
+                if event.key not in seen:  # a redelivery of a handled change: just confirm it
+                    seen.add(event.key)
+                    handled = event.entity_as(InventoryItem)
+                    print(event.action, event.reference, handled.sku, handled.name)
+                events.confirm(receipt_handle=event.receipt_handle)
+        print("handled", len(seen), "events")
+        events.delete()
+
+
+if __name__ == "__main__":
+    main()
