@@ -57,6 +57,8 @@ with Client(config) as client:
     got = inventories(created.id).get()
     assert got.id == created.id and got.attributes.consumer_reference == "SKU-1"
     assert created.id in [r.id for r in inventories.list(page_size=100)]
+    by_reference = client.get(f"thg:thg-fulfil:inventory#brandco@{created.id}")  # its item path
+    seen["by_reference"] = [by_reference.id == created.id, by_reference.attributes.title]
     approval = inventories(created.id).approval
     seen["values"] = approval.values()
     status = approval.get()
@@ -259,6 +261,7 @@ def test_generated_client_drives_the_sandbox(generated: tuple[str, Path, Path]) 
     if which == "fulfil":
         assert seen == {
             "values": ["STATUS_1"], "state": "STATUS_1", "message": "checked", "deleted": True,
+            "by_reference": [True, "Blue mug"],
             "async_values": ["STATUS_1"], "async_state": "STATUS_1",
         }  # fmt: skip
     else:
