@@ -5,7 +5,9 @@ sandbox serving the same documents, over real HTTP on 127.0.0.1.
 checks it, and a driver script runs it in a subprocess (the generated package is named
 `thg_connect` like the repository's own, so it cannot share this process) with the sync and the
 async client: create (the document's 200), get, list, the approval status (get, values) and
-delete. The two thg-fulfil documents are two folders: one sandbox serves one document per product.
+delete; then the published events document's confirm, of events those writes queued (the
+test subscribes brandco through the sandbox's service: that document declares no create, and
+claims the events from the sandbox's queue: it declares no poll). The two thg-fulfil documents are two folders: one sandbox serves one document per product.
 
 No hint is added to the documents: the owner of inventory and fulfilment-request defaults to
 `self` (THG020 warning), which lets brandco act on its own path. The corpus's approval has no
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from thg_sandbox.access import Caller
+from thg_sandbox.events import EventQueue, SubscriptionKey
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.service import Target
 from thg_sandbox.store import Resource
@@ -54,6 +57,8 @@ with Client(config) as client:
     got = inventories(created.id).get()
     assert got.id == created.id and got.attributes.consumer_reference == "SKU-1"
     assert created.id in [r.id for r in inventories.list(page_size=100)]
+    by_reference = client.get(f"thg:thg-fulfil:inventory#brandco@{created.id}")  # its item path
+    seen["by_reference"] = [by_reference.id == created.id, by_reference.attributes.title]
     approval = inventories(created.id).approval
     seen["values"] = approval.values()
     status = approval.get()
@@ -112,6 +117,56 @@ print(json.dumps(seen))
 """
 
 
+CONFIRM_DRIVER = r"""
+import asyncio, json, os
+from thg_connect import AsyncClient, Client, ClientConfig, NotFoundError
+
+config = ClientConfig(**json.loads(os.environ["THG_TEST_CONFIG"]))
+sub_id = os.environ["THG_TEST_SUBSCRIPTION"]
+first, second = json.loads(os.environ["THG_TEST_HANDLES"])
+seen = {}
+with Client(config) as client:
+    confirmed = client.events.subscriptions(sub_id).confirm(receipt_handle=first)
+    seen["confirmed"] = [confirmed.id, confirmed.type, confirmed.attributes["type"]]
+    try:
+        client.events.subscriptions(sub_id).confirm(receipt_handle=first)
+    except NotFoundError:
+        seen["again"] = "NotFoundError"
+
+
+async def run_async() -> None:
+    async with AsyncClient(config) as client:
+        confirmed = await client.events.subscriptions(sub_id).confirm(receipt_handle=second)
+        seen["async_confirmed"] = [confirmed.id, confirmed.attributes["type"]]
+
+asyncio.run(run_async())
+print(json.dumps(seen))
+"""
+
+
+def _subscribe(running: RunningSandbox, owner: str) -> str:
+    """A subscription of `owner` (the published events document declares no create), made
+    through the service's ordinary write path."""
+    service = running.sandbox.service
+    found = service.entity_by_type("events:subscription")
+    assert found is not None
+    product, entity = found
+    created = service.create(Caller(owner, "e2e"), Target(product, entity, owner, ()), {})
+    return created.id
+
+
+def _write_handles(running: RunningSandbox, sub_id: str) -> list[tuple[str, str]]:
+    """(receipt handle, method) of the inventory events the driver's writes queued."""
+    sandbox = running.sandbox
+    queue = EventQueue(sandbox.db, sandbox.clock, 30)
+    claimed = queue.claim(SubscriptionKey("brandco", sub_id), 100)
+    return [
+        (str(e.handle), str(e.body["method"]))
+        for e in claimed
+        if e.body["entity"]["type"] == "thg-fulfil:inventory"
+    ]
+
+
 def _env(client: Path) -> dict[str, str]:
     paths = [str(client / "src"), str(REPO / "runtime" / "src")]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
@@ -168,6 +223,7 @@ def test_generated_client_drives_the_sandbox(generated: tuple[str, Path, Path]) 
     with running_sandbox(specs) as running:
         if which == "fulfil":
             _approve_on_create(running)
+            sub_id = _subscribe(running, "brandco")
         credentials = running.credentials["brandco"]
         config = {
             "client_id": credentials.client_id,
@@ -183,11 +239,29 @@ def test_generated_client_drives_the_sandbox(generated: tuple[str, Path, Path]) 
             [sys.executable, "-c", driver], capture_output=True, text=True, env=env, timeout=120,
             check=False,
         )  # fmt: skip
-    assert run.returncode == 0, run.stderr
+        assert run.returncode == 0, run.stderr
+        if which == "fulfil":
+            # The driver's writes queued events; confirm two of them through the client.
+            handles = _write_handles(running, sub_id)
+            assert [m for _, m in handles] == ["create", "delete", "create", "delete"]
+            env["THG_TEST_SUBSCRIPTION"] = sub_id
+            env["THG_TEST_HANDLES"] = json.dumps([handles[0][0], handles[1][0]])
+            confirm = subprocess.run(
+                [sys.executable, "-c", CONFIRM_DRIVER], capture_output=True, text=True, env=env,
+                timeout=120, check=False,
+            )  # fmt: skip
+            assert confirm.returncode == 0, confirm.stderr
+            assert json.loads(confirm.stdout) == {
+                "confirmed": [handles[0][0], "DataChangedEvent", "thg-fulfil:inventory"],
+                "again": "NotFoundError",
+                "async_confirmed": [handles[1][0], "thg-fulfil:inventory"],
+            }
+            assert [h for h, _ in _write_handles(running, sub_id)] == []  # the others hidden
     seen = json.loads(run.stdout)
     if which == "fulfil":
         assert seen == {
             "values": ["STATUS_1"], "state": "STATUS_1", "message": "checked", "deleted": True,
+            "by_reference": [True, "Blue mug"],
             "async_values": ["STATUS_1"], "async_state": "STATUS_1",
         }  # fmt: skip
     else:

@@ -6,16 +6,20 @@ located diagnostic naming the hint wherever inference cannot decide (CONVENTIONS
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from thg_spec import Product, Severity, build_product, load_products
+from thg_codegen.cli import main
+from thg_spec import Product, Severity, SpecError, build_product, load_products
 from thg_spec.diagnostics import Diagnostic
 from thg_spec.loader import load_spec
 from thg_spec.path_tree import VERSION, parse_path, render_path
+from thg_spec.paths import discover_specs
 from thg_spec.spec_index import build_index, classify_path, dialect_of
 from thg_spec.validation import validate_paths
 
@@ -79,8 +83,42 @@ def test_the_hints_named_for_the_fulfil_corpus() -> None:
 
 
 def test_load_products_proceeds_on_warnings() -> None:
-    products = load_products(CORPUS)
-    assert [p.name for p in products] == ["events", "thg-fulfil", "thg-fulfil", "thg-fulfil"]
+    products = load_products([CORPUS / "events.json", CORPUS / "thg-fulfil.json"])
+    assert [p.name for p in products] == ["events", "thg-fulfil"]
+
+
+def test_two_documents_of_one_product_are_a_located_error(tmp_path: Path) -> None:
+    """Read together, two documents of one product would be two packages (`thg_fulfil_`) and
+    two route sets of which the sandbox keeps one: THG001 on each, naming the other."""
+    for name in ("events.json", "thg-fulfil.json", "thg-fulfil-api-prefix.json"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    _, problems = validate_paths(discover_specs(tmp_path))
+    found = [p for p in problems if p.rule == "THG001"]
+    assert [(Path(p.file).name, p.pointer, p.severity) for p in found] == [
+        ("thg-fulfil-api-prefix.json", "/info", Severity.ERROR),
+        ("thg-fulfil.json", "/info", Severity.ERROR),
+    ]
+    assert "'thg-fulfil' is also described by thg-fulfil.json" in found[0].message
+    assert "also described by thg-fulfil-api-prefix.json" in found[1].message
+    assert "Keep only one" in found[0].hint and "overlay" in found[0].hint
+    with pytest.raises(SpecError) as raised:
+        load_products(tmp_path)
+    assert "[THG001]" in str(raised.value)
+    # Each document alone (its folder's other specs only lend entity types) is fine.
+    assert not [p for p in _validate(tmp_path / "thg-fulfil.json") if p.rule == "THG001"]
+
+
+def test_generate_refuses_two_documents_of_one_product(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("thg-fulfil.json", "thg-fulfil.yaml"):
+        shutil.copy(CORPUS / name, specs / name)
+    out = tmp_path / "client"
+    result = CliRunner().invoke(main, ["generate", str(specs), "-o", str(out)])
+    assert result.exit_code != 0
+    assert "thg-fulfil.yaml" in result.output and "[THG001]" in result.output
+    assert not (out / "src" / "thg_connect" / "thg_fulfil_").exists()
+    assert not (out / "src" / "thg_connect" / "thg_fulfil").exists()
 
 
 # -- the entity trees --------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The sandbox serves a published document (CONVENTIONS §16) from the same front-end: its paths as
 written (`/{owner}/v1/inventory/{inventory_item}`, `/api/thg-fulfil/v1/{owner}/…`), a create
 answering the status the document declares (200), and a status's `GET …/_values` answering the
-states its response schema declares."""
+states its response schema declares. The published events document's owner-less confirm
+(`DELETE /subscription/{subscription_id}/confirm`) is served from the events queue, the caller's
+organisation being the owner."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from thg_sandbox.access import Caller
 from thg_sandbox.errors import ApiError
+from thg_sandbox.events import EventQueue, SubscriptionKey
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.service import Target
 
@@ -113,3 +116,60 @@ def test_api_prefix_fulfilment_request(api_prefix: Org) -> None:
     assert api_prefix.get(f"{base}/{request_id}/approval/_values").status_code == 200
     assert api_prefix.get(f"{base}/{request_id}/dispatched").json()["data"] == []
     assert api_prefix.delete(f"{base}/{request_id}").status_code == 204
+
+
+def _subscribe(org: Org) -> str:
+    """A subscription of `org` (the published events document declares no create)."""
+    sandbox = org.running.sandbox
+    product = next(p for p in sandbox.products if p.name == "events")
+    entity = product.entity(("subscription",))
+    created = sandbox.service.create(
+        Caller(org.slug, "test"), Target(product, entity, org.slug, ()), {"attributes": {}}
+    )
+    return created.id
+
+
+def test_published_confirm_removes_a_written_event(fulfil: Org) -> None:
+    sub_id = _subscribe(fulfil)
+    created = fulfil.post("/brandco/v1/inventory", json=doc("thg-fulfil:inventory", ITEM))
+    item_id = created.json()["data"]["id"]
+    sandbox = fulfil.running.sandbox
+    queue = EventQueue(sandbox.db, sandbox.clock, 30)
+    claimed = queue.claim(SubscriptionKey("brandco", sub_id), 10)
+    # The subscription's own creation, then the item's (a write's event)
+    assert [e.body["entity"]["id"] for e in claimed] == [sub_id, item_id]
+    handle = claimed[1].handle
+    assert handle is not None
+    confirm = f"/subscription/{sub_id}/confirm"
+    confirmed = fulfil.delete(confirm, headers={"receipt-handle": handle})
+    assert confirmed.status_code == 200, confirmed.text
+    data = confirmed.json()["data"]
+    assert data["id"] == handle and data["type"] == "DataChangedEvent"
+    assert data["attributes"]["id"] == item_id and data["meta"]["method"] == "create"
+    again = fulfil.delete(confirm, headers={"receipt-handle": handle})
+    assert again.status_code == 404  # confirmed already
+    assert fulfil.delete(confirm, headers={"receipt-handle": "AQEBnope"}).status_code == 404
+    missing = fulfil.delete(confirm)
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["errors"][0]["source"]["parameter"] == "receipt-handle"
+    unknown = fulfil.delete("/subscription/nope/confirm", headers={"receipt-handle": handle})
+    assert unknown.status_code == 404
+    assert fulfil.http.delete(confirm, headers={"receipt-handle": handle}).status_code == 401
+    remaining = queue.claim(SubscriptionKey("brandco", sub_id), 10)
+    assert [e.body["entity"]["id"] for e in remaining] == []  # the first is hidden, not back yet
+
+
+def test_published_confirm_is_the_callers_own_subscription(fulfil: Org) -> None:
+    sub_id = _subscribe(fulfil)
+    fulfil.post("/brandco/v1/inventory", json=doc("thg-fulfil:inventory", ITEM))
+    sandbox = fulfil.running.sandbox
+    queue = EventQueue(sandbox.db, sandbox.clock, 30)
+    handle = queue.claim(SubscriptionKey("brandco", sub_id), 10)[0].handle
+    assert handle is not None
+    with Org(fulfil.running, "thg") as other:
+        refused = other.delete(
+            f"/subscription/{sub_id}/confirm", headers={"receipt-handle": handle}
+        )
+    assert refused.status_code == 404  # no such subscription of the caller's organisation
+    ok = fulfil.delete(f"/subscription/{sub_id}/confirm", headers={"receipt-handle": handle})
+    assert ok.status_code == 200

@@ -52,7 +52,7 @@ def validate_loaded(
     known: set[str] = set()
     for index in [*indexes, *(build_index(s) for s in siblings)]:
         known |= index.entity_types()
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = rules_document.check_one_document_per_product(indexes)
     for index in indexes:
         found = scan(index.spec.data)
         problems.extend(check_refs(index.spec, found))

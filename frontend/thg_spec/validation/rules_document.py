@@ -1,13 +1,15 @@
-"""Document-wide rules: product name (THG001), security (THG050), descriptions (THG060)."""
+"""Document-wide rules: product name and one document per product (THG001), security (THG050), descriptions (THG060)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .. import conventions as cv
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
-from ..spec_index import operations
+from ..spec_index import SpecIndex, operations
 from .context import RuleContext
 
 
@@ -16,6 +18,42 @@ def check_inferred(ctx: RuleContext) -> list[Diagnostic]:
     hint that would decide it, as a warning with the stated default or an error (CONVENTIONS §16).
     """
     return list(ctx.index.notes)
+
+
+def check_one_document_per_product(indexes: Sequence[SpecIndex]) -> list[Diagnostic]:
+    """THG001 across documents: specs read together (a folder, or the files named) describe
+    each product once. Two documents of one product would become two packages (`thg_fulfil`,
+    `thg_fulfil_`) and two sets of routes of which the sandbox keeps one; so each of them is an
+    error naming the others (CONVENTIONS §16)."""
+    by_product: dict[str, list[SpecIndex]] = {}
+    for index in indexes:
+        if index.product:
+            by_product.setdefault(index.product, []).append(index)
+    problems: list[Diagnostic] = []
+    for product, group in by_product.items():
+        if len(group) < 2:
+            continue
+        for index in group:
+            others = ", ".join(
+                _display(other.spec.path, index.spec.path) for other in group if other is not index
+            )
+            problems.append(
+                index.spec.diagnostic(
+                    "/info",
+                    "THG001",
+                    f"product {product!r} is also described by {others}: one folder holds one "
+                    "document per product",
+                    "Keep only one of these documents in the folder, or merge them: keep one "
+                    "as downloaded and add the other's paths and schemas to it through an "
+                    "overlay beside it (<stem>.overlay.yaml, CONVENTIONS §16)",
+                )
+            )
+    return problems
+
+
+def _display(path: Path, beside: Path) -> str:
+    """A file's name, with its folder when it is not beside the other."""
+    return path.name if path.parent == beside.parent else str(path)
 
 
 def check_product(ctx: RuleContext) -> list[Diagnostic]:

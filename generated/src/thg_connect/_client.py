@@ -21,7 +21,7 @@ from thg_connect_core import (
     SyncResource,
 )
 
-from ._registry import attributes_type
+from ._registry import attributes_type, reference_path
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -132,7 +132,7 @@ class Client:
         know, and ``NotFoundError`` when the entity does not exist.
         """
         ref = reference if isinstance(reference, Reference) else Reference.parse(reference)
-        resource = SyncResource(self._api, ref.path)
+        resource = SyncResource(self._api, reference_path(ref))
         result: Resource[Any] = resource._get(
             attributes_type(ref.entity_type),
             timeout=timeout,
@@ -291,7 +291,7 @@ class AsyncClient:
         know, and ``NotFoundError`` when the entity does not exist.
         """
         ref = reference if isinstance(reference, Reference) else Reference.parse(reference)
-        resource = AsyncResource(self._api, ref.path)
+        resource = AsyncResource(self._api, reference_path(ref))
         result: Resource[Any] = await resource._get(
             attributes_type(ref.entity_type),
             timeout=timeout,

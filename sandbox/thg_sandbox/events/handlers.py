@@ -51,13 +51,19 @@ class EventEndpoints:
     notifier: Notifier
 
     def routes(self) -> list[BaseRoute]:
-        item = self.entity.item_path or ""
-        # Only POST here: GET on the collection path falls through to the generic listing.
-        return [
-            Route(self.entity.collection_path, self.create, methods=["POST"]),
-            Route(item + "/events", self.poll, methods=["GET", "HEAD"]),
-            Route(item + "/confirm", self.confirm, methods=["DELETE"]),
-        ]
+        """The paths the document declares: the annotated events API's create, poll and confirm
+        under `/api/events/v1/{owner}/…`, or a published document's owner-less confirm
+        (`DELETE /subscription/{subscription_id}/confirm`, CONVENTIONS §16)."""
+        routes: list[BaseRoute] = []
+        for op in self.entity.operations:
+            if op.role == "create":
+                # Only POST here: GET on the collection path falls through to the listing.
+                routes.append(Route(op.path, self.create, methods=["POST"]))
+            elif op.role == "action" and op.action == "poll" and op.method == "GET":
+                routes.append(Route(op.path, self.poll, methods=["GET", "HEAD"]))
+            elif op.role == "action" and op.action == "confirm" and op.method == "DELETE":
+                routes.append(Route(op.path, self.confirm, methods=["DELETE"]))
+        return routes
 
     # -- create: the generic create, plus the webhook secret shown this once -----------------
 
@@ -77,8 +83,13 @@ class EventEndpoints:
     # -- poll and confirm ------------------------------------------------------------------
 
     async def _subscription(self, request: Request, caller: Caller) -> SubscriptionKey:
-        """The subscription, once the caller may act on it (404/403 as CONVENTIONS §10 says)."""
-        owner = str(request.path_params.get("owner", ""))
+        """The subscription, once the caller may act on it (404/403 as CONVENTIONS §10 says).
+        Where the path names no owner (a published events document), the owner is the
+        caller's organisation."""
+        if self.entity.owner_param:
+            owner = str(request.path_params.get(self.entity.owner_param, ""))
+        else:
+            owner = caller.organisation
         sub_id = request.path_params.get(self.entity.id_param)
         if not SLUG.fullmatch(owner) or not isinstance(sub_id, str):
             raise not_found()

@@ -6,12 +6,35 @@ from __future__ import annotations
 import importlib
 from typing import Any, Dict, Optional, Tuple
 
-from thg_connect_core import register_entity_models
+from thg_connect_core import Reference, register_entity_models
 
 _ENTITY_TYPES: Dict[str, Tuple[str, str]] = {
     "mini:widget": (".mini.widget", "Widget"),
     "mini:widget.check": (".mini.widget_check", "Check"),
 }
+
+# Published products have no lookup path: (the item path, with {owner} and {id} to fill, and
+# the parent id it needs besides, which a reference does not carry); ("", "") when the document
+# reads no single item. Entity types not listed use the reference's lookup path.
+_REFERENCE_PATHS: Dict[str, Tuple[str, str]] = {}
+
+
+def reference_path(reference: Reference) -> str:
+    """The URL path ``client.get(reference)`` reads; ``ValueError`` when there is none."""
+    found = _REFERENCE_PATHS.get(reference.entity_type)
+    if found is None:
+        return reference.path
+    path, missing = found
+    cannot = f"client.get cannot read {reference.entity_type} from a reference: "
+    if not path:
+        raise ValueError(cannot + "its document has no GET of one item")
+    if missing:
+        raise ValueError(
+            f"{cannot}its path {path} needs the id of its parent {reference.parent_entity_type} "
+            "({" + missing + "}), which a reference does not carry (its document has no lookup "
+            "path); read it through its parent's endpoint with that id"
+        )
+    return path.replace("{owner}", reference.owner).replace("{id}", reference.id)
 
 
 def attributes_type(entity_type: str) -> Any:
