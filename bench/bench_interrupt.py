@@ -14,7 +14,6 @@ files in 33 of 35 killed runs, temporary files left in 15.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import signal

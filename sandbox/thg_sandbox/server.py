@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
+
 from thg_spec import Product
 from thg_spec.pipeline import load_products
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from thg_spec.diagnostics import has_errors
 from thg_spec.validation import validate_paths
 

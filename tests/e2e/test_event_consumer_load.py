@@ -15,7 +15,6 @@ size with ``THG_EVENTS_SCALE=1 THG_EVENTS_BACKLOG=500 THG_EVENTS_SOAK=2000``.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import logging
 import os
 import random

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+
 from thg_connect import AsyncClient, Client
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import (

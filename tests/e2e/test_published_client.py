@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from thg_sandbox.access import Caller
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.service import Target

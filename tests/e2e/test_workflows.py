@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from thg_connect import Client, Reference, UnprocessableEntityError
 from thg_connect.product import Product, ProductModel, ProductVariant, VInventory
 from thg_connect.thg_fulfil import (

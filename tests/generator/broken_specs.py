@@ -283,6 +283,7 @@ def case_dir(case: Case) -> Path:
 
 def write_all(update_expected: bool) -> None:
     from click.testing import CliRunner
+
     from thg_codegen.cli import main
 
     for case in CASES:

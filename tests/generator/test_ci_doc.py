@@ -15,10 +15,10 @@ from typing import Any, Iterator
 import click
 import pytest
 import yaml
-from thg_codegen.cli import main
-from thg_codegen.diff.acknowledge import load_acknowledgements, parse_acknowledgements
 
 from release_check.__main__ import main as release_check_main
+from thg_codegen.cli import main
+from thg_codegen.diff.acknowledge import load_acknowledgements, parse_acknowledgements
 
 from .diff_specs import VALID
 
@@ -49,7 +49,7 @@ def _runs() -> list[str]:
 def _command_lines(script: str) -> list[list[str]]:
     """Each shell line of a `run:` script as words, continuation lines joined."""
     lines = script.replace("\\\n", " ").splitlines()
-    return [shlex.split(line) for line in lines if line.strip() and not line.strip()[0] in "{}"]
+    return [shlex.split(line) for line in lines if line.strip() and line.strip()[0] not in "{}"]
 
 
 def _arguments(words: list[str], start: int) -> list[str]:

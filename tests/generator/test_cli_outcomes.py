@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 
 from .broken_specs import BROKEN, VALID

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from thg_codegen.cli import main
 from thg_codegen.diff import diff_products, load_source, version_bump
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from thg_codegen.diff.fields import compare_field
 from thg_codegen.diff.nodes import READ, WRITE, FieldNode, Location
 from thg_codegen.diff.shapes import FieldShape

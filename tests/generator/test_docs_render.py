@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
 from thg_codegen.render.diagrams import _label, entity_diagram, state_diagram
 from thg_codegen.render.literals import markdown_block
 from thg_spec.pipeline import load_products

@@ -8,6 +8,7 @@ import typing
 
 import pytest
 from pydantic import ValidationError
+
 from thg_connect.thg_fulfil import Approval, ApprovalNotApproved, InventoryItem, StockCondition
 from thg_connect.thg_fulfil.fulfilment_request_dispatched import DispatchedLine
 from thg_connect_core import (

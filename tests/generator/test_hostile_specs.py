@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
 from thg_codegen.generate import generate
 from thg_codegen.model.package import MODULE_IMPORTS
 from thg_spec.diagnostics import has_errors

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from thg_spec import pointer as jp
+
 from thg_spec import loader
+from thg_spec import pointer as jp
 from thg_spec.loader import load_spec
 
 # YAML itself folds some control characters (NEL, lone surrogates): not the loader's business.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thg_spec.pipeline import SpecError, load_products
 
 from .broken_specs import BROKEN, VALID

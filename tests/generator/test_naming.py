@@ -13,6 +13,7 @@ import black
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from thg_codegen import naming
 from thg_codegen.model.schemas import literal
 from thg_codegen.render import literals

@@ -22,6 +22,7 @@ import openapi_spec_validator_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from thg_codegen.generate import generate
 from thg_codegen.manifest import MANIFEST, Manifest
 from thg_spec.loader import load_spec

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from thg_codegen.generate import generate
 from thg_codegen.model.package import ProductPackage, ResourceClass, build_package
 from thg_spec import Entity, Product, build_product

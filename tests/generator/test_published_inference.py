@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from thg_spec import Product, Severity, build_product, load_products
 from thg_spec.diagnostics import Diagnostic
 from thg_spec.loader import load_spec

@@ -10,6 +10,7 @@ import subprocess
 import warnings
 
 import pytest
+
 from thg_spec.validation.regex_compat import oldest_python_problem
 
 NEWER_ONLY = [

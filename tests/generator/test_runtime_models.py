@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thg_spec.pipeline import load_products
-
 from thg_codegen.model.package import build_package
+from thg_spec.pipeline import load_products
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 from thg_codegen.generate import generate, release
 from thg_codegen.versioning import next_version

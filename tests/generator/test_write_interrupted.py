@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen import writer
 from thg_codegen.cli import main
 from thg_codegen.generate import generate

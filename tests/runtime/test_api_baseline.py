@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Dict, List
 
 import pytest
+
 import thg_connect_core
 
 from .api_baseline import BASELINE, REFRESH, Entry, compare, describe, explain, main, render

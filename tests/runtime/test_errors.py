@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional
 
 import httpx
 import pytest
+
 from thg_connect_core import ErrorObject
 from thg_connect_core._errors import (
     APIConnectionError,

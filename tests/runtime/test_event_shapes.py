@@ -7,10 +7,9 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from thg_connect_core import (

@@ -8,6 +8,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
+
 from thg_connect_core import (
     ConsumerSettings,
     ConsumerState,

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar, Literal
 
 import pytest
+
 from thg_connect_core._filter_ast import And, Comparison, Or, iter_comparisons
 from thg_connect_core._filter_fields import (
     BoolField,

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from thg_connect_core._filter_fields import StringField
 from thg_connect_core._pagination import (
     DEFAULT_PAGE_SIZE,

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from thg_connect_core import ClientConfig, Secret, SyncAPIClient, SyncResource
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
+
 from thg_connect_core._references import InvalidReferenceError, Reference
 
 DISPATCHED = "thg:thg-fulfil:fulfilment-request.dispatched#providercompany@93sf39-wf839rs-srs3r34"

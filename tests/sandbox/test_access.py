@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+
 from thg_sandbox.config import ApiClient, SandboxConfig, default_config
 from thg_sandbox.server import RunningSandbox
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from starlette.routing import BaseRoute
+
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock

@@ -7,10 +7,11 @@ import re
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
+
 from thg_connect_core import Reference
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import ApiClient, Partnership, SandboxConfig, default_config

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.validation.shape import ShapeReport, walk
 from thg_spec.pipeline import load_products

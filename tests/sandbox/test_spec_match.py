@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from thg_sandbox.behaviours.unique_keys import unique_keys
 from thg_sandbox.validation import SchemaSet, check_attributes
 from thg_spec import Product

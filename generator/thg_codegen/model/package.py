@@ -18,22 +18,15 @@ from thg_spec.path_tree import parse_path
 from thg_spec.validation.refs import lookup, resolve, scan
 
 from .. import naming
+from .imports import MODULE_IMPORTS, import_block, member_key, names_in, sorted_members
 from .schemas import FieldDef, SchemaTyper, TypeDef, literal, runtime_model
+
+__all__ = ["MODULE_IMPORTS"]  # re-exported: tests check definitions are named around it
 
 COMMON_MODULE = "_common"
 DOCUMENT_TYPE = "document:document"
 _FREE = "\0free"  # the pseudo-user of component schemas that no operation reaches
 
-# Every name a generated module imports; definitions never take one of them.
-MODULE_IMPORTS = frozenset(
-    {"Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "Optional", "Union",
-     "TYPE_CHECKING", "date", "Field", "Tag", "Discriminator", "ApiModel", "OpenEnum",
-     "UnknownState", "UNKNOWN_STATE_TAG", "state_union_discriminator", "UtcDateTime", "Reference",
-     "EntityType", "SyncResource", "AsyncResource", "Resource", "_Document", "_ListDocument",
-     "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
-     "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
-     "annotations", "FrozenSet", "require_id", "NotGiven", "NOT_GIVEN"}
-)  # fmt: skip
 _METHOD_NAMES = ("get", "list", "create", "update", "delete")
 
 
@@ -121,6 +114,8 @@ class EntityModule:
     resources: tuple[ResourceClass, ...]
     docstring: str
     runtime_imports: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) it names
+    imports: str = ""  # the absolute import block: only what the module's code names
+    checking_imports: tuple[str, ...] = ()  # the `if TYPE_CHECKING:` imports (children)
 
     @property
     def child_imports(self) -> tuple[Child, ...]:
@@ -139,8 +134,11 @@ class ProductPackage:
     entities: tuple[EntityModule, ...]
     top_level: tuple[Child, ...]
     exports: tuple[tuple[str, str], ...]  # (public name, module)
+    checking_exports: tuple[tuple[str, str], ...] = ()  # exports in isort's order
+    checking_imports: tuple[str, ...] = ()  # _product's `if TYPE_CHECKING:` imports
     uploads: bool = False  # the documents API (CONVENTIONS §12): the product can upload files
     common_runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) _common names
+    common_import_block: str = ""  # _common's import block: only what its definitions name
     path_tail: str = ""  # the literal part after {owner} ("/v1" in /{owner}/v1/inventory)
     owned: bool = True  # the paths name an owner: False for an owner-less published product
 
@@ -607,6 +605,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
         filter_fields = _filter_fields(builder.typer, builder.attributes[entity.name])
         used.update(f.kind[10:-1] for f in filter_fields if f.kind.startswith("EnumField["))
         full = "-".join(entity.name)
+        children = sorted(
+            {c.module: c for r in built[entity.name] for c in r.children}.values(),
+            key=lambda c: c.module,
+        )
+        code = _definition_names(own) | _resource_names(built[entity.name])
+        code.add("EntityType")
+        if filter_fields:
+            code |= names_in("ClassVar", *(f.kind for f in filter_fields))
+        if children:
+            code.add("TYPE_CHECKING")
+        common_used = tuple(sorted_members(n for n in used if placement.get(n) == COMMON_MODULE))
         modules.append(
             EntityModule(
                 module=module,
@@ -617,11 +626,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
                 attributes=builder.attributes[entity.name],
                 definitions=tuple(own),
                 rebuild=tuple(rebuild),
-                common_imports=tuple(sorted(n for n in used if placement.get(n) == COMMON_MODULE)),
+                common_imports=common_used,
                 filter_class=names.claim(naming.pascal(full) + "Filter"),
                 filter_fields=filter_fields,
                 resources=built[entity.name],
                 runtime_imports=tuple(sorted(runtime_used)),
+                imports=import_block(code, runtime_used),
+                checking_imports=tuple(
+                    f"from .{c.module} import "
+                    + ", ".join(sorted_members((c.sync_class, c.async_class)))
+                    for c in children
+                ),
                 docstring=docstring(
                     f"The {' '.join(naming.words(full))} entity of {product.name} "
                     f"(`{entity.type_string}`).",
@@ -658,7 +673,57 @@ def build_package(product: Product, package: str) -> ProductPackage:
         common_rebuild=tuple(common_rebuild),
         entities=tuple(modules),
         top_level=top_level,
+        checking_exports=tuple(sorted(exports, key=lambda e: (e[1], member_key(e[0])))),
+        checking_imports=tuple(
+            f"from .{c.module} import " + ", ".join(sorted_members((c.sync_class, c.async_class)))
+            for c in sorted(top_level, key=lambda c: c.module)
+        ),
         exports=tuple(sorted(exports)),
         uploads=any(e.type_string == DOCUMENT_TYPE for e in product.entities),
         common_runtime=tuple(sorted({r for d in common for r in d.runtime})),
+        common_import_block=import_block(
+            _definition_names(common), {r for d in common for r in d.runtime}
+        ),
     )
+
+
+def _definition_names(defs: Iterable[TypeDef]) -> set[str]:
+    """The names the printed definitions use (templates/_defs.py.j2)."""
+    used: set[str] = set()
+    for d in defs:
+        if d.kind == "model":
+            used.add("ApiModel")
+            if d.constants or d.not_nullable:
+                used |= {"ClassVar", "FrozenSet"}
+            for f in d.fields:
+                used |= names_in(f.annotation, *f.arguments)
+                if f.arguments:
+                    used.add("Field")
+        elif d.kind == "enum":
+            used.add("OpenEnum")
+        else:
+            used |= names_in(d.annotation)
+    return used
+
+
+def _resource_names(resources: Iterable[ResourceClass]) -> set[str]:
+    """The names the printed resource classes use (templates/_resource.py.j2)."""
+    used: set[str] = set()
+    for r in resources:
+        used |= {"SyncResource", "AsyncResource"}
+        if r.kind == "collection":
+            used.add("path_id")
+        for m in r.methods:
+            used |= {"Optional", "Headers", "Query"}  # the per-call options
+            used |= names_in(m.attributes, m.body, m.document)
+            if m.kind == "list":
+                used |= {"FilterArg", "Paginator", "AsyncPaginator"} | names_in(m.result[9:])
+            elif m.kind == "values":
+                used.add("List")
+            else:
+                used |= names_in(m.result)
+            if m.client_id:
+                used.add("require_id")
+            for p in (*m.params, *m.headers):
+                used |= names_in(p.annotation)
+    return used

@@ -264,7 +264,9 @@ class SchemaTyper:
 
     def _model(self, name: str, schema: dict[str, Any], pointer: str, description: str) -> TypeDef:
         building = _Building(name)
-        fields, constants, not_nullable = [], [], []
+        fields: list[FieldDef] = []
+        constants: list[str] = []
+        not_nullable: list[str] = []
         properties, required = self._properties(schema, pointer)
         python_names = self._field_names([wire for wire, _, _ in properties])
         for wire, sub, at in properties:

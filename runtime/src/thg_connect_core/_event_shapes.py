@@ -18,7 +18,6 @@ left to the event's lazy properties, so a handler that never looks at them never
 
 from __future__ import annotations
 
-
 from collections.abc import Mapping as _AbcMapping
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 

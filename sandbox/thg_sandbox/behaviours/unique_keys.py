@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
+
 from thg_spec import Product
 from thg_spec.conventions import UNIQUE_EXTENSION
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+
 from thg_spec import Entity, Product
 
 from .. import access, jsonapi
