@@ -314,7 +314,7 @@ def build_published_index(spec: LoadedSpec) -> SpecIndex:
     for name, node in nodes.items():
         if node.kind != "action":
             _declare(index, name, node, parsed, nodes)
-    for path, shape in index.shapes.items():
+    for shape in index.shapes.values():
         decl = index.entities.get(shape.entity_path)
         if decl is not None and shape.kind == "action":
             decl.actions.append(shape.action_segment)

@@ -186,7 +186,7 @@ def test_consumers_killed_and_restarted_lose_nothing(
         writer.join(120)
         deadline = time.monotonic() + WINDOW * 3 + 60
         while time.monotonic() < deadline:
-            seen = {l for out in outputs if out.exists() for l in out.read_text().split()}
+            seen = {key for out in outputs if out.exists() for key in out.read_text().split()}
             if seen >= set(created):
                 break
             time.sleep(0.2)
@@ -195,7 +195,7 @@ def test_consumers_killed_and_restarted_lose_nothing(
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(60)
-    handled = [l for out in outputs if out.exists() for l in out.read_text().split()]
+    handled = [key for out in outputs if out.exists() for key in out.read_text().split()]
     lost = set(created) - set(handled)
     reruns = len(handled) - len(set(handled))
     print(f"kill soak: {len(created)} events, {kills} kills, {reruns} re-runs, {len(lost)} lost")

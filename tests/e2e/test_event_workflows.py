@@ -146,7 +146,7 @@ def test_two_consumer_processes_split_a_thousand_events(
             )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            seen = [l for out in outputs if out.exists() for l in out.read_text().split()]
+            seen = [key for out in outputs if out.exists() for key in out.read_text().split()]
             if len(set(seen)) >= 1000:
                 break
             time.sleep(0.5)

@@ -207,10 +207,10 @@ def test_decoding_anything_never_raises_and_every_lazy_field_is_safe(records: An
         assert e.hidden_until is None or e.hidden_until.tzinfo is not None
         assert isinstance(e.key, str) and e.key and e.receipt_handle == e.id
         assert e.attributes is None or hasattr(e.attributes, "get")
-        e.data  # the mapping, a model, or None: never raises
+        _ = e.data  # the mapping, a model, or None: never raises
         assert repr(e).startswith("Event(")
         try:
-            e.reference
+            _ = e.reference
         except ValueError:  # EventFormatError: the handler fails for this event only
             pass
 

@@ -386,7 +386,7 @@ def check_list_parameters(ctx: RuleContext) -> list[Diagnostic]:
         # filter with their documented defaults (entities._LIST_DEFAULTS, CONVENTIONS §16).
         return []
     problems = []
-    for name, entity in ctx.index.entities.items():
+    for _name, entity in ctx.index.entities.items():
         if entity.kind != "entity":
             continue
         path = entity.collection_path
