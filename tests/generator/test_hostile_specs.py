@@ -84,7 +84,7 @@ def _field_docstrings(cls: ast.ClassDef) -> dict[str, str]:
     """Wire name -> the attribute docstring printed under the field."""
     docs: dict[str, str] = {}
     following: list[ast.stmt | None] = [*cls.body[1:], None]
-    for field, after in zip(cls.body, following):
+    for field, after in zip(cls.body, following, strict=True):
         if not isinstance(field, ast.AnnAssign) or not isinstance(field.target, ast.Name):
             continue
         wire = field.target.id

@@ -115,7 +115,7 @@ def test_namespace_claims_are_unique_and_deterministic(
     first = claims()
     assert first == claims()
     assert len(set(first)) == len(first)
-    for name, claimed in zip(names, first):
+    for name, claimed in zip(names, first, strict=True):
         assert _valid(claimed), claimed
         assert claimed not in avoid
         assert not (avoid_builtins and claimed in naming.BUILTINS)
@@ -184,7 +184,7 @@ def _same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, float):

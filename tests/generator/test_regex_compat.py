@@ -93,7 +93,7 @@ def test_verdicts_match_a_real_python39() -> None:
     compiles_on_39 = json.loads(result.stdout)
     wrong = [
         (p, ok)
-        for p, ok in zip(patterns, compiles_on_39)
+        for p, ok in zip(patterns, compiles_on_39, strict=True)
         if ok != (oldest_python_problem(p) is None)
     ]
     assert wrong == []

@@ -76,7 +76,7 @@ def test_a_write_reaches_the_owner_and_its_partners_only(
     brandco: Org, thg: Org, sandbox_org: Org, otherco: Org
 ) -> None:
     orgs = (brandco, thg, sandbox_org, otherco)
-    subs = {org.slug: (org, sub_id) for org, sub_id in zip(orgs, subscribe_all(*orgs))}
+    subs = {org.slug: (org, sub_id) for org, sub_id in zip(orgs, subscribe_all(*orgs), strict=True)}
     created = new_item(brandco, "FAN-1")
     as_read = brandco.get(f"{ITEMS}/{created['id']}").json()["data"]
     handles = set()
