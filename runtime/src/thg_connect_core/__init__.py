@@ -59,6 +59,16 @@ from ._jsonapi import (
     decode,
     encode_resource,
 )
+from ._models import (
+    NOT_GIVEN,
+    UNKNOWN_STATE_TAG,
+    ApiModel,
+    NotGiven,
+    OpenEnum,
+    UnknownState,
+    lenient_enums,
+    state_union_discriminator,
+)
 from ._pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
@@ -69,9 +79,19 @@ from ._pagination import (
     page_params,
 )
 from ._references import InvalidReferenceError, Reference
+from ._resources import (
+    AsyncResource,
+    EntityType,
+    FilterArg,
+    Headers,
+    Query,
+    SyncResource,
+    path_id,
+    require_id,
+)
 from ._response import RawResponse
 
-# --- end filters, references, pagination, datetimes ---
+# --- end filters, references, pagination, datetimes (and generated-code support) ---
 
 __all__: list[str] = [
     # config and auth
@@ -155,27 +175,6 @@ __all__ += [
 # --- end filters, references, pagination, datetimes ---
 
 # --- generated-code support ---
-from ._models import (
-    NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
-    ApiModel,
-    NotGiven,
-    OpenEnum,
-    UnknownState,
-    lenient_enums,
-    state_union_discriminator,
-)
-from ._resources import (
-    AsyncResource,
-    EntityType,
-    FilterArg,
-    Headers,
-    Query,
-    SyncResource,
-    path_id,
-    require_id,
-)
-
 __all__ += [
     "ApiModel",
     "AsyncResource",
