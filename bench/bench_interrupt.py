@@ -58,16 +58,28 @@ def main() -> None:
     fresh_a, fresh_b = tree(base / "fresh-a"), tree(base / "fresh-b")
     differing = {p for p in fresh_a.keys() | fresh_b.keys() if fresh_a.get(p) != fresh_b.get(p)}
     counts = dict.fromkeys(
-        ["killed in write", "mixed", "temp after kill", "not B after kill", "check exit 1 of those",
-         "temp after next generate", "journal after next generate", "B after next generate"], 0
-    )  # fmt: skip
+        [
+            "killed in write",
+            "mixed",
+            "temp after kill",
+            "not B after kill",
+            "check exit 1 of those",
+            "temp after next generate",
+            "journal after next generate",
+            "B after next generate",
+        ],
+        0,
+    )
     for i in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(base / "fresh-a", out)
         # A background job starts with SIGINT ignored, and Python keeps it so: restore it.
-        proc = subprocess.Popen([str(OURS), "generate", str(b), "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+        proc = subprocess.Popen(
+            [str(OURS), "generate", str(b), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         while proc.poll() is None and not (out / ".codegen-writing.json").exists():
             time.sleep(0.0005)
         time.sleep(random.uniform(0, args.max_delay))
@@ -83,8 +95,9 @@ def main() -> None:
         counts["temp after kill"] += bool(temps)
         if {p: d for p, d in now.items() if p not in temps} != fresh_b or temps:
             counts["not B after kill"] += 1
-            check = subprocess.run([str(OURS), "check", str(b), "-o", str(out)],
-                                   capture_output=True)  # fmt: skip
+            check = subprocess.run(
+                [str(OURS), "check", str(b), "-o", str(out)], capture_output=True
+            )
             counts["check exit 1 of those"] += check.returncode == 1
         generate(b, out)
         after = tree(out)

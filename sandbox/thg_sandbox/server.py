@@ -172,9 +172,13 @@ class SandboxServer:
 
     def _build(self) -> tuple[Sandbox, Starlette]:
         return build(
-            Path(), self.config, None, clock=self._clock, extensions=self._extensions,
+            Path(),
+            self.config,
+            None,
+            clock=self._clock,
+            extensions=self._extensions,
             products=self.products,
-        )  # fmt: skip
+        )
 
     @property
     def running(self) -> RunningSandbox:

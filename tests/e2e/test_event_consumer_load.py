@@ -117,8 +117,10 @@ def test_a_steady_trickle_is_handled_once_and_confirmed_without_a_refusal(
     consumer = brand.consumer(sub, calls, settings=DEFAULTS)
     created: List[str] = []
     writer = threading.Thread(
-        target=lambda: created.extend(create_items(brand, int(60 * SCALE / (0.7 * SCALE)),
-                                                   interval=0.7 * SCALE)))  # fmt: skip
+        target=lambda: created.extend(
+            create_items(brand, int(60 * SCALE / (0.7 * SCALE)), interval=0.7 * SCALE)
+        )
+    )
     with caplog.at_level(logging.WARNING, logger="thg_connect"):
         writer.start()
         consume_until(
@@ -153,10 +155,23 @@ def _start_consumer(sandbox: RunningSandbox, sub: str, out: Path) -> "subprocess
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.consumer_process", sandbox.base_url, "brandco", sub,
-         str(out), str(WINDOW), str(SOAK_BATCH)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.e2e.consumer_process",
+            sandbox.base_url,
+            "brandco",
+            sub,
+            str(out),
+            str(WINDOW),
+            str(SOAK_BATCH),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def test_consumers_killed_and_restarted_lose_nothing(

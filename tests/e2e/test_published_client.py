@@ -132,8 +132,11 @@ def generated(
     client = root / "client"
     run = subprocess.run(
         [sys.executable, "-m", "thg_codegen", "generate", str(specs), "-o", str(client)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     yield which, specs, client
 
@@ -181,18 +184,28 @@ def test_generated_client_drives_the_sandbox(generated: tuple[str, Path, Path]) 
         env = {**_env(client), "THG_TEST_CONFIG": json.dumps(config)}
         driver = FULFIL_DRIVER if which == "fulfil" else API_DRIVER
         run = subprocess.run(
-            [sys.executable, "-c", driver], capture_output=True, text=True, env=env, timeout=120,
+            [sys.executable, "-c", driver],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
             check=False,
-        )  # fmt: skip
+        )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     if which == "fulfil":
         assert seen == {
-            "values": ["STATUS_1"], "state": "STATUS_1", "message": "checked", "deleted": True,
-            "async_values": ["STATUS_1"], "async_state": "STATUS_1",
-        }  # fmt: skip
+            "values": ["STATUS_1"],
+            "state": "STATUS_1",
+            "message": "checked",
+            "deleted": True,
+            "async_values": ["STATUS_1"],
+            "async_state": "STATUS_1",
+        }
     else:
         assert seen == {
-            "values": ["STATUS_1"], "dispatched": [], "approval_unset": True,
+            "values": ["STATUS_1"],
+            "dispatched": [],
+            "approval_unset": True,
             "async_values": ["STATUS_1"],
-        }  # fmt: skip
+        }

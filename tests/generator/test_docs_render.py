@@ -25,13 +25,43 @@ _markdown_with_tables = MarkdownIt("commonmark").enable(["table", "strikethrough
 @given(
     st.lists(
         st.sampled_from(
-            ["<script>", "<b>", "</b>", "<!-- x", "-->", "<a href='x'>", "<?php", "<![CDATA[",
-             "&amp;", "&lt;", "`", "``", "\\", "\\`", "a", " ", "\n", "\n\n", "*", "_", "<",
-             ">", "&", "<div>\n", "    ", "> ", "|", "- ", "#", "```", "\n|-|-|\n"]
+            [
+                "<script>",
+                "<b>",
+                "</b>",
+                "<!-- x",
+                "-->",
+                "<a href='x'>",
+                "<?php",
+                "<![CDATA[",
+                "&amp;",
+                "&lt;",
+                "`",
+                "``",
+                "\\",
+                "\\`",
+                "a",
+                " ",
+                "\n",
+                "\n\n",
+                "*",
+                "_",
+                "<",
+                ">",
+                "&",
+                "<div>\n",
+                "    ",
+                "> ",
+                "|",
+                "- ",
+                "#",
+                "```",
+                "\n|-|-|\n",
+            ]
         ),
         max_size=25,
     ).map("".join)
-)  # fmt: skip
+)
 def test_prose_never_becomes_html(text: str) -> None:
     """Whatever the spec's prose, block structure and backquotes included, no HTML comes out
     (a hand-run of 300,000 random texts per flavour found none)."""

@@ -22,10 +22,44 @@ from thg_codegen.render.literals import docstring
 # Text that reaches names and docstrings in specs: any unicode, with the characters that break
 # naive printers drawn often.
 _AWKWARD = [
-    '"', "'", '"""', "'''", "\\", "\n", "\r", "\r\n", "\t", "\x00", "\x0b", "\x0c", "\x1c", "\x85",
-    "\u2028", "\u2029", "\ufeff", "\u200b", "{{", "}}", "{%", "%}", "{#", "#}", " ", "-", "_",
-    "größe", "名前", "🙂", "\ud800", "İ", "ﬁ", "²", "3", "class", "None",
-]  # fmt: skip
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u200b",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    " ",
+    "-",
+    "_",
+    "größe",
+    "名前",
+    "🙂",
+    "\ud800",
+    "İ",
+    "ﬁ",
+    "²",
+    "3",
+    "class",
+    "None",
+]
 awkward_text = st.lists(st.one_of(st.sampled_from(_AWKWARD), st.text(max_size=6)), max_size=12).map(
     "".join
 )

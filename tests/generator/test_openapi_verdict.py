@@ -171,9 +171,24 @@ _JSON = st.recursive(
     max_leaves=6,
 )
 _KEYWORDS = st.sampled_from(
-    ["type", "format", "pattern", "minLength", "maximum", "enum", "required", "properties",
-     "items", "allOf", "not", "additionalProperties", "default", "discriminator", "xml"]
-)  # fmt: skip
+    [
+        "type",
+        "format",
+        "pattern",
+        "minLength",
+        "maximum",
+        "enum",
+        "required",
+        "properties",
+        "items",
+        "allOf",
+        "not",
+        "additionalProperties",
+        "default",
+        "discriminator",
+        "xml",
+    ]
+)
 
 
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

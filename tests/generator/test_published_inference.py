@@ -103,8 +103,11 @@ def test_fulfil_inventory_with_approval_status_and_asn(name: str) -> None:
     assert inventory.item_path == "/{owner}/v1/inventory/{inventory_item}"
     assert inventory.schema == "/components/schemas/InventoryItem"  # the create's bare body
     assert sorted(_roles(product, "inventory")) == [
-        ("create", "POST", ""), ("delete", "DELETE", ""), ("get", "GET", ""), ("list", "GET", ""),
-    ]  # fmt: skip
+        ("create", "POST", ""),
+        ("delete", "DELETE", ""),
+        ("get", "GET", ""),
+        ("list", "GET", ""),
+    ]
     created = inventory.operation("create")
     assert created is not None and created.success_status == 200  # 200 means created too
     listed = inventory.operation("list")
@@ -139,8 +142,9 @@ def test_api_prefix_generation_gives_fulfilment_request_with_approval_and_dispat
         "/api/thg-fulfil/v1/{owner}/fulfilment-request/{fulfilment_request}/dispatched/{dispatched}"
     )
     assert sorted(_roles(product, "fulfilment-request.dispatched")) == [
-        ("get", "GET", ""), ("list", "GET", ""),
-    ]  # fmt: skip
+        ("get", "GET", ""),
+        ("list", "GET", ""),
+    ]
     assert product.entity(("fulfilment-request", "approval")).values_path
 
 
@@ -170,8 +174,10 @@ def test_stand_in_fulfil_every_role_and_mixed_generations() -> None:
     approval = product.entity(("fulfilment-request", "approval"))
     assert approval.values_path is None and approval.mutable
     assert sorted(_roles(product, "fulfilment-request.approval")) == [
-        ("create", "POST", ""), ("get", "GET", ""), ("replace", "PUT", ""),
-    ]  # fmt: skip
+        ("create", "POST", ""),
+        ("get", "GET", ""),
+        ("replace", "PUT", ""),
+    ]
     dispatched = product.entity(("fulfilment-request", "dispatched"))
     assert dispatched.collection_path.startswith("/api/thg-fulfil/v1/{owner}/")
     assert product.entity(("inventory",)).collection_path == "/{owner}/v1/inventory"
@@ -346,8 +352,10 @@ def test_parser_examples() -> None:
     assert (confirm.segments, confirm.params) == (("subscription", "confirm"), ("subscription_id",))
     values = parse_path("/{owner}/v1/inventory/{inventory_item}/approval/_values")
     assert (values.prefix, values.values, values.segments) == (
-        "/{owner}/v1", True, ("inventory", "approval"),
-    )  # fmt: skip
+        "/{owner}/v1",
+        True,
+        ("inventory", "approval"),
+    )
     assert parse_path("/{owner}/v1/inventory/{a}/_values").problem
     assert parse_path("/{owner}/v1/inventory/search/all").problem
     assert parse_path("/{owner}/v1").problem

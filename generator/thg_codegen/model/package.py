@@ -178,9 +178,11 @@ def _payload(document: Any, body_pointer: str) -> _Payload | None:
     kind = resolve(document, props.get("type", {}))
     type_string = str(kind.get("const", "")) if isinstance(kind, dict) else ""
     return _Payload(
-        _target(document, jp.child(at, "properties", "attributes")), is_list, type_string,
+        _target(document, jp.child(at, "properties", "attributes")),
+        is_list,
+        type_string,
         runtime_model(data),
-    )  # fmt: skip
+    )
 
 
 def _target(document: Any, pointer: str) -> str:
@@ -318,12 +320,22 @@ def _ordered(defs: dict[str, TypeDef], names: Iterable[str]) -> tuple[list[TypeD
     return order, rebuild
 
 
-_SCALAR_FIELDS = {"str": "StringField", "Reference": "StringField", "int": "IntField",
-                  "float": "NumberField", "bool": "BoolField", "UtcDateTime": "DateTimeField",
-                  "date": "DateField"}  # fmt: skip
-_META_FIELDS = (("id", "StringField"), ("createdAt", "DateTimeField"),
-                ("updatedAt", "DateTimeField"), ("creator", "StringField"),
-                ("owner", "StringField"))  # fmt: skip
+_SCALAR_FIELDS = {
+    "str": "StringField",
+    "Reference": "StringField",
+    "int": "IntField",
+    "float": "NumberField",
+    "bool": "BoolField",
+    "UtcDateTime": "DateTimeField",
+    "date": "DateField",
+}
+_META_FIELDS = (
+    ("id", "StringField"),
+    ("createdAt", "DateTimeField"),
+    ("updatedAt", "DateTimeField"),
+    ("creator", "StringField"),
+    ("owner", "StringField"),
+)
 
 
 def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
@@ -418,9 +430,11 @@ class _Resources:
                 collection = names.claim(naming.pascal(naming.plural(naming.snake(full))))
                 endpoint = names.claim(naming.pascal(full) + "Endpoint")
                 self.classes[entity.name] = (
-                    collection, names.claim("Async" + collection),
-                    endpoint, names.claim("Async" + endpoint),
-                )  # fmt: skip
+                    collection,
+                    names.claim("Async" + collection),
+                    endpoint,
+                    names.claim("Async" + endpoint),
+                )
 
     def child(self, entity: Entity, taken: naming.Namespace) -> Child:
         segment = entity.name[-1]
@@ -444,26 +458,51 @@ class _Resources:
             rebase = _rebase(self.b.product, entity, op.path)
             if op.role == "list":
                 collection_methods.append(
-                    Method("list", "list", "GET", doc, attributes, result=f"Paginator[{resource}]",
-                           rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "list",
+                        "list",
+                        "GET",
+                        doc,
+                        attributes,
+                        result=f"Paginator[{resource}]",
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "create":
                 client_id = naming.snake(entity.id_param) if entity.id_source == "client" else ""
                 target = item_methods if entity.kind == "status" else collection_methods
                 target.append(
-                    Method("create", "create", "POST", doc, attributes, body=attributes,
-                           body_type=entity.type_string, client_id=client_id, result=resource,
-                           rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "create",
+                        "create",
+                        "POST",
+                        doc,
+                        attributes,
+                        body=attributes,
+                        body_type=entity.type_string,
+                        client_id=client_id,
+                        result=resource,
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "get":
                 item_methods.append(
                     Method("get", "get", "GET", doc, attributes, result=resource, rebase=rebase)
                 )
             elif op.role == "replace":
                 item_methods.append(
-                    Method("update", "update", "PUT", doc, attributes, body=attributes,
-                           body_type=entity.type_string, result=resource, rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "update",
+                        "update",
+                        "PUT",
+                        doc,
+                        attributes,
+                        body=attributes,
+                        body_type=entity.type_string,
+                        result=resource,
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "delete":
                 item_methods.append(Method("delete", "delete", "DELETE", doc, rebase=rebase))
             elif op.role == "action":
@@ -471,10 +510,17 @@ class _Resources:
         if entity.kind == "status" and entity.values_path:
             summary = _values_summary(self.b.document, entity.values_path)
             item_methods.append(
-                Method("values", taken.claim("values"), "GET", docstring(
-                    summary, "Its possible states, as the platform lists them at run time."),
-                    result="List[str]", rebase=_rebase(self.b.product, entity, entity.values_path))
-            )  # fmt: skip
+                Method(
+                    "values",
+                    taken.claim("values"),
+                    "GET",
+                    docstring(
+                        summary, "Its possible states, as the platform lists them at run time."
+                    ),
+                    result="List[str]",
+                    rebase=_rebase(self.b.product, entity, entity.values_path),
+                )
+            )
         children = tuple(self.child(self.b.product.entity(name), taken) for name in entity.children)
         endpoint_doc = docstring(f"One {label}: its operations and its children.")
         endpoint_class = ResourceClass(
@@ -482,22 +528,34 @@ class _Resources:
         )
         if entity.kind == "status":
             status_doc = docstring(f"The {label} status of its parent: one per parent.")
-            return (ResourceClass("endpoint", endpoint, async_endpoint, status_doc,
-                                  tuple(item_methods), children),)  # fmt: skip
+            return (
+                ResourceClass(
+                    "endpoint", endpoint, async_endpoint, status_doc, tuple(item_methods), children
+                ),
+            )
         collection_doc = docstring(f"The {label} collection. Call it with an id for one {label}.")
         return (
             endpoint_class,
             ResourceClass(
-                "collection", collection, async_collection, collection_doc,
-                tuple(collection_methods), item_class=endpoint, item_async_class=async_endpoint,
+                "collection",
+                collection,
+                async_collection,
+                collection_doc,
+                tuple(collection_methods),
+                item_class=endpoint,
+                item_async_class=async_endpoint,
                 id_param=naming.snake(entity.id_param),
             ),
-        )  # fmt: skip
+        )
 
     def _action(
-        self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace,
+        self,
+        entity: Entity,
+        op: Operation,
+        doc: str,
+        taken: naming.Namespace,
         rebase: tuple[str, ...] = (),
-    ) -> Method:  # fmt: skip
+    ) -> Method:
         request, request_type, response, response_type = self.b.action_types(entity, op)
         # "self" too: a query parameter named self would be a duplicate argument of the method.
         taken_params = naming.Namespace({"self", "attributes", *_CALL_OPTIONS})
@@ -520,11 +578,20 @@ class _Resources:
             document = f"_Document[{response_type}]"
         segment = op.path.rsplit("/", 1)[-1]
         return Method(
-            "action", taken.claim(naming.snake(op.action)), op.method, doc,
-            body=request_type, body_type=request.type_string if request else "",
-            params=params, result=result, document=document, segment=segment, headers=headers,
-            runtime=runtime, rebase=rebase,
-        )  # fmt: skip
+            "action",
+            taken.claim(naming.snake(op.action)),
+            op.method,
+            doc,
+            body=request_type,
+            body_type=request.type_string if request else "",
+            params=params,
+            result=result,
+            document=document,
+            segment=segment,
+            headers=headers,
+            runtime=runtime,
+            rebase=rebase,
+        )
 
 
 def _open_state(typer: SchemaTyper, name: str) -> None:
@@ -536,9 +603,13 @@ def _open_state(typer: SchemaTyper, name: str) -> None:
     if any("state" in (f.wire, f.name) for f in definition.fields):
         return
     state = FieldDef(
-        "state", "state", "Optional[str]", ("default=None",),
-        "The state: one of those values() lists; None when the body carries none.", False,
-    )  # fmt: skip
+        "state",
+        "state",
+        "Optional[str]",
+        ("default=None",),
+        "The state: one of those values() lists; None when the body carries none.",
+        False,
+    )
     typer.defs[name] = replace(definition, fields=(*definition.fields, state))
 
 

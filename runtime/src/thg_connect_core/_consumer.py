@@ -92,9 +92,12 @@ class EventConsumer:
 
     def _poll_document(self, max_events: int, wait_time_seconds: int) -> Any:
         return self._api.request(
-            "GET", self._path + "/events", params=poll_params(max_events, wait_time_seconds),
-            cast_to=dict, timeout=self._api.config.timeout + wait_time_seconds,
-        )  # fmt: skip
+            "GET",
+            self._path + "/events",
+            params=poll_params(max_events, wait_time_seconds),
+            cast_to=dict,
+            timeout=self._api.config.timeout + wait_time_seconds,
+        )
 
     def confirm_one(self, handle: str) -> bool:
         """Confirm one event by the receipt handle of one of its deliveries (``event.id``):

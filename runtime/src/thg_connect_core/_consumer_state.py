@@ -210,8 +210,9 @@ class ConsumerState:
         handle = event.id if held is None else held.handle
         if held is not None and held.started >= 0:
             took = now - held.started
-            self._pace = took if self._pace <= 0 else self._pace + _PACE_WEIGHT * (
-                took - self._pace)  # fmt: skip
+            self._pace = (
+                took if self._pace <= 0 else self._pace + _PACE_WEIGHT * (took - self._pace)
+            )
         if error is None:
             self.handled += 1
             self._failures.pop(key, None)

@@ -125,13 +125,14 @@ class EventEndpoints:
                 422,
                 [
                     ErrorObject(
-                        422, "RequestValidationError",
+                        422,
+                        "RequestValidationError",
                         f"The {RECEIPT_HANDLE_HEADER} header is required: the receipt handle "
                         "of a delivery of the event to confirm.",
                         parameter=RECEIPT_HANDLE_HEADER,
                     )
                 ],
-            )  # fmt: skip
+            )
         confirmed = await run_in_threadpool(self.queue.confirm, key, handle)
         if confirmed is None:
             raise not_found("No queued event has this receipt handle (unknown, or confirmed).")

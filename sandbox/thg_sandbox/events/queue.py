@@ -220,8 +220,9 @@ class EventQueue:
             )
         if row is None:
             return None
-        return QueuedEvent(event_id, json.loads(row["event"]), int(row["receive_count"]), None,
-                           handle)  # fmt: skip
+        return QueuedEvent(
+            event_id, json.loads(row["event"]), int(row["receive_count"]), None, handle
+        )
 
     def deliver(self, key: SubscriptionKey, event_ids: Sequence[str]) -> list[QueuedEvent]:
         """The events of `event_ids` still queued, oldest first, each with a new receipt handle
