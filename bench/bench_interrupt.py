@@ -5,7 +5,8 @@
 Each round: the output holds a complete tree of spec A (or whatever the previous repair left);
 generate of spec B (one entity changed) starts; as soon as its write journal
 (.codegen-writing.json) appears the process gets SIGKILL (or SIGINT with --signal INT) after a
-random 0-40 ms (--max-delay). Counted after the kill: a tree mixing A's and B's files, temporary files, whether
+random 0-40 ms (--max-delay). Counted after the kill: a tree mixing A's and B's files, temporary
+files, whether
 `check` exits 1; after the next `generate` of B: temporary files, a journal, and whether the tree
 equals a fresh generation of B. Issue 12 measured the writer before the journal: mixed old/new
 files in 33 of 35 killed runs, temporary files left in 15.

@@ -1,4 +1,5 @@
-"""bench/synthetic_specs.py writes specs that pass `thg-codegen validate`, the same bytes every run."""
+"""bench/synthetic_specs.py writes specs that pass `thg-codegen validate`, the same bytes every
+run."""
 
 from __future__ import annotations
 

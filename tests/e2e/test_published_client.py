@@ -42,7 +42,9 @@ from thg_connect.thg_fulfil import Barcode, Dimensions, InventoryItem
 
 config = ClientConfig(**json.loads(os.environ["THG_TEST_CONFIG"]))
 item = InventoryItem(
-    title="Blue mug", consumer_reference="SKU-1", barcodes=[Barcode(barcode="5012345678900", type="ean")],
+    title="Blue mug",
+    consumer_reference="SKU-1",
+    barcodes=[Barcode(barcode="5012345678900", type="ean")],
     dimensions=Dimensions(depth="10", height="12", mass="300", width="10"),
     batch_controlled=False, description="A mug", type="product",
 )
@@ -89,7 +91,8 @@ config = ClientConfig(**json.loads(os.environ["THG_TEST_CONFIG"]))
 seen = {}
 with Client(config) as client:
     requests = client.thg_fulfil.fulfilment_requests
-    created = requests.create(FulfilmentRequest(delivery_address=DeliveryAddress(name="Ann"), lines=[]))
+    request = FulfilmentRequest(delivery_address=DeliveryAddress(name="Ann"), lines=[])
+    created = requests.create(request)
     assert requests(created.id).get().attributes.delivery_address.name == "Ann"
     assert created.id in [r.id for r in requests.list()]
     seen["values"] = requests(created.id).approval.values()
@@ -104,7 +107,8 @@ with Client(config) as client:
 async def run_async() -> None:
     async with AsyncClient(config) as client:
         requests = client.thg_fulfil.fulfilment_requests
-        created = await requests.create(FulfilmentRequest(delivery_address=DeliveryAddress(name="Bo"), lines=[]))
+        request = FulfilmentRequest(delivery_address=DeliveryAddress(name="Bo"), lines=[])
+        created = await requests.create(request)
         seen["async_values"] = await requests(created.id).approval.values()
         await requests(created.id).delete()
 

@@ -179,7 +179,8 @@ def _run_step(repo: Path, name: str) -> tuple[int, dict[str, str]]:
 
 @pytest.fixture
 def pull_request(tmp_path: Path) -> Path:
-    """A repo whose origin/main has specs/mini.yaml and generated/; the work tree removes a field."""
+    """A repo whose origin/main has specs/mini.yaml and generated/; the work tree removes a
+    field."""
     repo = tmp_path / "repo"
     (repo / "specs").mkdir(parents=True)
     (repo / "generated").mkdir()
@@ -193,7 +194,10 @@ def pull_request(tmp_path: Path) -> Path:
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "main")
     _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
-    related = "        related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}\n"
+    related = (
+        "        related: {type: string, format: thg-reference, "
+        "x-thg-reference-to: 'mini:widget'}\n"
+    )
     (repo / "specs" / "mini.yaml").write_text(text.replace(related, ""), encoding="utf-8")
     return repo
 

@@ -210,7 +210,8 @@ def test_audit_hook_catches_what_it_should(tmp_path: Path) -> None:
         'import subprocess; subprocess.Popen(["true"])',
         'import os; os.system("true")',
         'open("written.txt", "w")',
-        "from typing import ForwardRef; ForwardRef(\"__import__('os')\")._evaluate({}, {}, frozenset())",
+        "from typing import ForwardRef; "
+        "ForwardRef(\"__import__('os')\")._evaluate({}, {}, frozenset())",
     ):
         widget.write_text(clean + "\n" + payload + "\n", encoding="utf-8")
         result = _run_child(tmp_path, out, mutation)

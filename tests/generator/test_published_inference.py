@@ -48,7 +48,7 @@ def _roles(product: Product, name: str) -> list[tuple[str, str, str]]:
     return [(op.role, op.method, op.action) for op in entity.operations]
 
 
-# -- every document validates, with only the hint diagnostics ---------------------------------------
+# -- every document validates, with only the hint diagnostics --------------------------------------
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
@@ -84,7 +84,7 @@ def test_load_products_proceeds_on_warnings() -> None:
     assert [p.name for p in products] == ["events", "thg-fulfil", "thg-fulfil", "thg-fulfil"]
 
 
-# -- the entity trees --------------------------------------------------------------------------------
+# -- the entity trees ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["thg-fulfil.json", "thg-fulfil.yaml"])
@@ -207,7 +207,7 @@ def test_names_come_from_paths_never_operation_ids(path: Path) -> None:
                 assert op.action == op.path.rsplit("/", 1)[-1]  # confirm, poll: the segment
 
 
-# -- hints win; what cannot be inferred is located ---------------------------------------------------
+# -- hints win; what cannot be inferred is located -------------------------------------------------
 
 
 def _edited(tmp_path: Path, source: Path, edit: Any) -> Path:
@@ -291,7 +291,7 @@ def test_the_annotated_dialect_keeps_its_strict_answers() -> None:
     assert build_index(spec).dialect == "annotated"
 
 
-# -- the path-tree parser ----------------------------------------------------------------------------
+# -- the path-tree parser --------------------------------------------------------------------------
 
 # A segment spelled like a version (v2) or `api` would be read as part of a prefix.
 SEGMENT = st.from_regex(r"[a-z][a-z0-9]{0,6}(?:[-_][a-z0-9]{1,4}){0,2}", fullmatch=True).filter(

@@ -45,8 +45,9 @@ def test_invalid_patterns_are_refused(pattern: str) -> None:
 
 
 def _fuzz(count: int) -> list[str]:
-    alphabet = ["a", "b", "+", "*", "?", "{2}", "{1,}", "{,2}", "{}", "(", ")", "(?:", "(?>",
-                "[", "]", "^", "\\", "|", "(?x)", " ", "#", "\n", "(?#", "-", "(?x:", "(?-x:", "(?i)"]  # fmt: skip
+    alphabet = ["a", "b", "+", "*", "?", "{2}", "{1,}", "{,2}", "{}", "(", ")", "(?:", "(?>", "[",
+                "]", "^", "\\", "|", "(?x)", " ", "#", "\n", "(?#", "-", "(?x:", "(?-x:",
+                "(?i)"]  # fmt: skip
     rng = random.Random(12)
     found: list[str] = []
     while len(found) < count:

@@ -1,4 +1,5 @@
-"""Owner paths and partnerships (CONVENTIONS §10): 200 for partners, 403 wrong role, 404 strangers."""
+"""Owner paths and partnerships (CONVENTIONS §10): 200 for partners, 403 wrong role, 404
+strangers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The sandbox organisation approves `test_sku` (CONVENTIONS §14) through the ordinary write path."""
+"""The sandbox organisation approves `test_sku` (CONVENTIONS §14) through the ordinary write
+path."""
 
 from __future__ import annotations
 

@@ -185,7 +185,8 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
         stored = {
             r[0]
             for r in conn.execute(
-                "SELECT id FROM resources WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'"
+                "SELECT id FROM resources "
+                "WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'"
             )
         }
         announced = {

@@ -121,7 +121,8 @@ def _respecified(tmp_path: Path) -> Path:
         "          type: [string, 'null']\n"
         "          format: thg-reference\n"
         "          x-thg-reference-to: ['document:document']\n"
-        "          pattern: ^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$\n"
+        "          pattern: "
+        "^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$\n"
     )
     new = (
         "        hazmatDocumentation:\n"

@@ -55,7 +55,8 @@ def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: 
 
 
 def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
-    """Was a 201: missing `data.attributes` was read as `{}`, yet every request schema requires it."""
+    """Was a 201: missing `data.attributes` was read as `{}`, yet every request schema requires
+    it."""
     body = {"data": {"type": "events:subscription", "id": "sm-no-attributes"}}
     response = brandco.post(f"{EVENTS}/brandco/subscription", json=body)
     assert response.status_code == 422, response.text

@@ -28,7 +28,8 @@ _MASK = "**********"
 
 
 class Secret:
-    """A string that never shows itself: ``repr``/``str`` are ``**********``; ``reveal()`` is not."""
+    """A string that never shows itself: ``repr``/``str`` are ``**********``; ``reveal()`` is
+    not."""
 
     __slots__ = ("_value",)
 

@@ -4,7 +4,8 @@ Three kinds of thread share one ``ConsumerState`` under one condition variable, 
 another's I/O: a poller (long polls whenever a slot is free), ``concurrency`` workers (take
 events from a queue, run the handler), and a confirmer (sends a confirm as soon as an event
 finishes and none is out, so a handled event is confirmed within milliseconds whatever the poll
-is doing; one ``DELETE …/confirm`` per event, a few at once). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
+is doing; one ``DELETE …/confirm`` per event, a few at once). Events reach the workers through a
+``queue.SimpleQueue`` (cheap, in C) rather than a
 thread-pool future per event.
 
 Shutdown (``stop()``, or SIGINT/SIGTERM while ``run`` is in the main thread): no new poll, no new
