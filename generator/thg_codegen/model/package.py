@@ -7,6 +7,7 @@ annotation and docstring is decided here; templates only loop and print.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -421,6 +422,8 @@ class _Resources:
         self.b = builder
         self.names = names
         self.classes: dict[tuple[str, ...], tuple[str, str, str, str]] = {}
+        # operation id -> (entity name, on the item (else the collection), Python method name)
+        self.operations: dict[str, tuple[tuple[str, ...], bool, str]] = {}
         for entity in builder.product.entities:
             full = "-".join(entity.name)
             if entity.kind == "status":
@@ -453,6 +456,7 @@ class _Resources:
         collection_methods: list[Method] = []
         taken = naming.Namespace(set(_METHOD_NAMES) | set(_CALL_OPTIONS))
         for op in entity.operations:
+            counts = len(item_methods), len(collection_methods)
             doc = docstring(op.summary, op.description)
             resource = f"Resource[{attributes}]"
             rebase = _rebase(self.b.product, entity, op.path)
@@ -507,6 +511,10 @@ class _Resources:
                 item_methods.append(Method("delete", "delete", "DELETE", doc, rebase=rebase))
             elif op.role == "action":
                 item_methods.append(self._action(entity, op, doc, taken, rebase))
+            if len(item_methods) > counts[0]:
+                self.operations[op.operation_id] = (entity.name, True, item_methods[-1].name)
+            elif len(collection_methods) > counts[1]:
+                self.operations[op.operation_id] = (entity.name, False, collection_methods[-1].name)
         if entity.kind == "status" and entity.values_path:
             summary = _values_summary(self.b.document, entity.values_path)
             item_methods.append(
@@ -654,6 +662,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
     sync_class = builder.typer.names.claim(naming.pascal(product.name) + "API")
     async_class = builder.typer.names.claim("Async" + sync_class)
     built = {e.name: resources.build(e) for e in product.entities}
+    top_names = naming.Namespace({"get", "owner"})
+    tops = [e for e in product.entities if len(e.name) == 1]
+    main = prefix_of(tops[0]) if tops else Prefix("")
+    top_level = tuple(
+        replace(
+            resources.child(e, top_names), prefix=None if prefix_of(e) == main else prefix_of(e)
+        )
+        for e in tops
+    )
+    calls = _python_calls(product, package, resources.operations, built, tops, top_level)
+    built = {name: _with_calls(classes, calls) for name, classes in built.items()}
     placement = builder.placement()
     defs = builder.typer.defs
     by_module: dict[str, list[str]] = {}
@@ -715,15 +734,6 @@ def build_package(product: Product, package: str) -> ProductPackage:
                 ),
             )
         )
-    top_names = naming.Namespace({"get", "owner"})
-    tops = [e for e in product.entities if len(e.name) == 1]
-    main = prefix_of(tops[0]) if tops else Prefix("")
-    top_level = tuple(
-        replace(
-            resources.child(e, top_names), prefix=None if prefix_of(e) == main else prefix_of(e)
-        )
-        for e in tops
-    )
     exports: list[tuple[str, str]] = [(d.name, COMMON_MODULE) for d in common]
     for m in modules:
         exports.extend((d.name, m.module) for d in m.definitions)
@@ -798,3 +808,56 @@ def _resource_names(resources: Iterable[ResourceClass]) -> set[str]:
             for p in (*m.params, *m.headers):
                 used |= names_in(p.annotation)
     return used
+
+
+def _python_calls(
+    product: Product,
+    package: str,
+    operations: dict[str, tuple[tuple[str, ...], bool, str]],
+    built: dict[tuple[str, ...], tuple[ResourceClass, ...]],
+    tops: list[Entity],
+    top_level: tuple[Child, ...],
+) -> dict[str, str]:
+    """Operation id -> the Python call a reader writes for it, such as
+    ``client.thg_fulfil.inventory_items(id).approval.get()``."""
+    reach: dict[tuple[str, ...], tuple[str, str]] = {}  # entity -> (collection, item) expressions
+
+    def visit(name: tuple[str, ...], expression: str) -> None:
+        status = product.entity(name).kind == "status"
+        item = expression if status else f"{expression}(id)"
+        reach[name] = (expression, item)
+        for resource in built[name]:
+            if resource.kind == "endpoint":
+                for child in resource.children:
+                    visit((*name, child.segment), f"{item}.{child.attribute}")
+
+    for entity, child in zip(tops, top_level, strict=True):
+        visit(entity.name, f"client.{package}.{child.attribute}")
+    calls = {}
+    for operation_id, (name, on_item, method) in operations.items():
+        if operation_id and name in reach:
+            collection, item = reach[name]
+            calls[operation_id] = f"{item if on_item else collection}.{method}()"
+    return calls
+
+
+_CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def _with_calls(
+    classes: tuple[ResourceClass, ...], calls: dict[str, str]
+) -> tuple[ResourceClass, ...]:
+    """The classes with every `operationId` their docstrings name printed as its Python call: a
+    reader of the client calls methods, never operation ids."""
+
+    def rewrite(text: str) -> str:
+        return _CODE_SPAN.sub(lambda m: f"`{calls.get(m.group(1), m.group(1))}`", text)
+
+    return tuple(
+        replace(
+            r,
+            docstring=rewrite(r.docstring),
+            methods=tuple(replace(m, docstring=rewrite(m.docstring)) for m in r.methods),
+        )
+        for r in classes
+    )

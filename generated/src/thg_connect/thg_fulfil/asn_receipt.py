@@ -210,7 +210,7 @@ class AsnReceiptEndpoint(SyncResource):
 
         Sets the ASN's receipt for the first time. The receipt is written by the consumer, in the
         provider's owner path; `meta.creator` names the consumer. A 409 if it is already set:
-        change it with `replaceAsnReceipt`.
+        change it with `client.thg_fulfil.asns(id).receipt.update()`.
         """
         result: Resource[Receipt] = self._write(
             "POST",
@@ -314,7 +314,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
 
         Sets the ASN's receipt for the first time. The receipt is written by the consumer, in the
         provider's owner path; `meta.creator` names the consumer. A 409 if it is already set:
-        change it with `replaceAsnReceipt`.
+        change it with `client.thg_fulfil.asns(id).receipt.update()`.
         """
         result: Resource[Receipt] = await self._write(
             "POST",

@@ -201,7 +201,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         """Record a parcel's first delivery update
 
         Sets the parcel's delivery status for the first time. Only the provider may set it. A 409
-        if it is already set: change it with `replaceDispatchDelivery`.
+        if it is already set: change it with `client.thg_fulfil.fulfilment_requests(id).dispatched(id).delivery.update()`.
         """
         result: Resource[Delivery] = self._write(
             "POST",
@@ -304,7 +304,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         """Record a parcel's first delivery update
 
         Sets the parcel's delivery status for the first time. Only the provider may set it. A 409
-        if it is already set: change it with `replaceDispatchDelivery`.
+        if it is already set: change it with `client.thg_fulfil.fulfilment_requests(id).dispatched(id).delivery.update()`.
         """
         result: Resource[Delivery] = await self._write(
             "POST",

@@ -224,7 +224,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
 
         Sets the request's status for the first time, normally to `RECEIVED` or `ON_HOLD`. Only
         the provider may set it. A 409 if the status is already set: move it on with
-        `replaceFulfilmentRequestStatus`.
+        `client.thg_fulfil.fulfilment_requests(id).fulfilment_status.update()`.
         """
         result: Resource[FulfilmentStatus] = self._write(
             "POST",
@@ -330,7 +330,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
 
         Sets the request's status for the first time, normally to `RECEIVED` or `ON_HOLD`. Only
         the provider may set it. A 409 if the status is already set: move it on with
-        `replaceFulfilmentRequestStatus`.
+        `client.thg_fulfil.fulfilment_requests(id).fulfilment_status.update()`.
         """
         result: Resource[FulfilmentStatus] = await self._write(
             "POST",

@@ -229,7 +229,7 @@ class InventoryItemEndpoint(SyncResource):
         """Get an inventory item
 
         Returns one inventory item by id. Its approval is a separate status: read it with
-        `getInventoryItemApproval`.
+        `client.thg_fulfil.inventory_items(id).approval.get()`.
         """
         result: Resource[InventoryItem] = self._get(
             InventoryItem,
@@ -315,7 +315,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         """Get an inventory item
 
         Returns one inventory item by id. Its approval is a separate status: read it with
-        `getInventoryItemApproval`.
+        `client.thg_fulfil.inventory_items(id).approval.get()`.
         """
         result: Resource[InventoryItem] = await self._get(
             InventoryItem,

@@ -147,7 +147,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
 
         Sets the item's approval for the first time. Only the provider may set it; the approval
         lives in the consumer's owner path and `meta.creator` names the provider. A 409 if the
-        item already has an approval: change it with `replaceInventoryItemApproval`.
+        item already has an approval: change it with `client.thg_fulfil.inventory_items(id).approval.update()`.
         """
         result: Resource[Approval] = self._write(
             "POST",
@@ -251,7 +251,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
 
         Sets the item's approval for the first time. Only the provider may set it; the approval
         lives in the consumer's owner path and `meta.creator` names the provider. A 409 if the
-        item already has an approval: change it with `replaceInventoryItemApproval`.
+        item already has an approval: change it with `client.thg_fulfil.inventory_items(id).approval.update()`.
         """
         result: Resource[Approval] = await self._write(
             "POST",
