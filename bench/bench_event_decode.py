@@ -5,7 +5,8 @@ event costs no more than decoding a resource of a typed page).
 
 Both sides start from the same bytes a server would send: N inventory items as a typed list
 page (`ListDocument[InventoryItem]`, what `list()` decodes), and the same N items as
-events in the platform's shape (what `poll()` decodes: `EventListDocument`): as decoded (the key and method are read then),
+events in the platform's shape (what `poll()` decodes: `EventListDocument`): as decoded (the key
+and method are read then),
 with every event's `data` taken (the entity decoded into the generated model: what the typed
 page holds), and with every reference parsed, beside the typed page with every resource's
 reference parsed (both parse on first access). Prints microseconds per item and the ratio to
@@ -21,7 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "generated" / "src"), str(ROOT / "runtime" / "src")]

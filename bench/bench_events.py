@@ -47,8 +47,13 @@ SUBSCRIPTIONS = "/api/events/v1/brandco/subscription"
 
 
 def subscribe(http: httpx.Client, name: str) -> None:
-    body = {"data": {"type": "events:subscription", "id": name,
-                     "attributes": {"entityTypes": ["thg-fulfil:inventory-item"]}}}  # fmt: skip
+    body = {
+        "data": {
+            "type": "events:subscription",
+            "id": name,
+            "attributes": {"entityTypes": ["thg-fulfil:inventory-item"]},
+        }
+    }
     http.post(SUBSCRIPTIONS, json=body).raise_for_status()
 
 
@@ -131,16 +136,22 @@ class Cell:
         ordered = sorted(self.latencies)
         p50 = ordered[len(ordered) // 2] * 1000
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-        return (f"| {self.batch:>5} | {bare:>12,.0f} | {mine:>16,.0f} | {mine / bare:>5.2f}x "
-                f"| {p50:>8.1f} | {p99:>8.1f} |")  # fmt: skip
+        return (
+            f"| {self.batch:>5} | {bare:>12,.0f} | {mine:>16,.0f} | {mine / bare:>5.2f}x "
+            f"| {p50:>8.1f} | {p99:>8.1f} |"
+        )
 
 
 def measure(server: Server, count: int, rounds: int, batches: List[int]) -> List[Cell]:
     bearer = token(server.base)
     config = ClientConfig(
-        client_id="brandco", client_secret=Secret("brandco-sandbox-secret"), owner="brandco",
-        base_url=server.base, token_url=server.base + "/oauth/token", audience=server.base,
-    )  # fmt: skip
+        client_id="brandco",
+        client_secret=Secret("brandco-sandbox-secret"),
+        owner="brandco",
+        base_url=server.base,
+        token_url=server.base + "/oauth/token",
+        audience=server.base,
+    )
     cells = []
     headers = {"Authorization": f"Bearer {bearer}"}
     with (

@@ -241,7 +241,6 @@ def _ratios(runs: Dict[str, Run], peer: str) -> str:
 
 
 def _row(label: str, lines: int, runs: Dict[str, Run]) -> str:
-    ours = _median(runs, "ours")
     cells = [
         label,
         f"{lines:,}",

@@ -5,7 +5,8 @@
 Each round: the output holds a complete tree of spec A (or whatever the previous repair left);
 generate of spec B (one entity changed) starts; as soon as its write journal
 (.codegen-writing.json) appears the process gets SIGKILL (or SIGINT with --signal INT) after a
-random 0-40 ms (--max-delay). Counted after the kill: a tree mixing A's and B's files, temporary files, whether
+random 0-40 ms (--max-delay). Counted after the kill: a tree mixing A's and B's files, temporary
+files, whether
 `check` exits 1; after the next `generate` of B: temporary files, a journal, and whether the tree
 equals a fresh generation of B. Issue 12 measured the writer before the journal: mixed old/new
 files in 33 of 35 killed runs, temporary files left in 15.
@@ -14,7 +15,6 @@ files in 33 of 35 killed runs, temporary files left in 15.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import signal
@@ -59,16 +59,28 @@ def main() -> None:
     fresh_a, fresh_b = tree(base / "fresh-a"), tree(base / "fresh-b")
     differing = {p for p in fresh_a.keys() | fresh_b.keys() if fresh_a.get(p) != fresh_b.get(p)}
     counts = dict.fromkeys(
-        ["killed in write", "mixed", "temp after kill", "not B after kill", "check exit 1 of those",
-         "temp after next generate", "journal after next generate", "B after next generate"], 0
-    )  # fmt: skip
+        [
+            "killed in write",
+            "mixed",
+            "temp after kill",
+            "not B after kill",
+            "check exit 1 of those",
+            "temp after next generate",
+            "journal after next generate",
+            "B after next generate",
+        ],
+        0,
+    )
     for i in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(base / "fresh-a", out)
         # A background job starts with SIGINT ignored, and Python keeps it so: restore it.
-        proc = subprocess.Popen([str(OURS), "generate", str(b), "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+        proc = subprocess.Popen(
+            [str(OURS), "generate", str(b), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         while proc.poll() is None and not (out / ".codegen-writing.json").exists():
             time.sleep(0.0005)
         time.sleep(random.uniform(0, args.max_delay))
@@ -84,8 +96,9 @@ def main() -> None:
         counts["temp after kill"] += bool(temps)
         if {p: d for p, d in now.items() if p not in temps} != fresh_b or temps:
             counts["not B after kill"] += 1
-            check = subprocess.run([str(OURS), "check", str(b), "-o", str(out)],
-                                   capture_output=True)  # fmt: skip
+            check = subprocess.run(
+                [str(OURS), "check", str(b), "-o", str(out)], capture_output=True
+            )
             counts["check exit 1 of those"] += check.returncode == 1
         generate(b, out)
         after = tree(out)

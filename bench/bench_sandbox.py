@@ -135,7 +135,8 @@ class Cell:
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         return (
             f"| {self.name:<7} | {self.clients:>7} | {self.requests:>8} | {self.per_second:>8.0f} "
-            f"| {p50:>7.1f} | {p99:>7.1f} | {self.server_cpu_seconds / self.requests * 1000:>17.2f} |"
+            f"| {p50:>7.1f} | {p99:>7.1f} "
+            f"| {self.server_cpu_seconds / self.requests * 1000:>17.2f} |"
         )
 
 

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import yaml
-
 from synthetic_family import Family
 from synthetic_schemas import family_schemas, shared_schemas
 

@@ -10,6 +10,8 @@ from thg_connect.thg_fulfil import (
     ApprovalApproved,
     ApprovalNotApproved,
     InventoryItem,
+)
+from thg_connect.thg_fulfil import (
     InventoryItemFilter as F,
 )
 

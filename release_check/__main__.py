@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         "--python",
         action="append",
         choices=SUPPORTED,
-        help=f"a Python minor version to check (repeatable; default: all of {', '.join(SUPPORTED)})",
+        help="a Python minor version to check "
+        f"(repeatable; default: all of {', '.join(SUPPORTED)})",
     )
     parser.add_argument("--fresh", action="store_true", help="rebuild cached venvs")
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it")

@@ -32,7 +32,9 @@ def cache_lock(cache: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise ReleaseCheckError(f"{cache}: still locked after {timeout:.0f} s")
+                    raise ReleaseCheckError(
+                        f"{cache}: still locked after {timeout:.0f} s"
+                    ) from None
                 time.sleep(0.2)
         try:
             yield

@@ -161,8 +161,13 @@ def check_python(
         env = smoke_env(sandbox)
         row.details.update(_probe(venv.python, ["smoke"], f"{label} smoke", work, env))
         for script in EXAMPLE_SCRIPTS:
-            run([venv.python, "-I", EXAMPLES_DIR / script], what=f"{label} examples/{script}",
-                timeout=PROBE_TIMEOUT, cwd=work, env=env)  # fmt: skip
+            run(
+                [venv.python, "-I", EXAMPLES_DIR / script],
+                what=f"{label} examples/{script}",
+                timeout=PROBE_TIMEOUT,
+                cwd=work,
+                env=env,
+            )
         row.smoke = "ok"
     except ReleaseCheckError as exc:
         row.smoke = "FAIL"

@@ -4,7 +4,8 @@
 of it, of ``thg_connect_core`` and of every product subpackage (the lazy exports).
 ``probe.py models EXAMPLES.json``: each example document (spec stem -> document) decoded into
 its entity's typed resource, with a verdict per example. ``probe.py smoke``: against the sandbox
-named by the ``THG_*`` environment variables, as ``brandco``: create an inventory item, list it with a filter,
+named by the ``THG_*`` environment variables, as ``brandco``: create an inventory item, list it
+with a filter,
 read it through ``client.get(reference)``, delete it. Prints one JSON summary line; any failure
 is an exception (exit 1) with its traceback.
 """

@@ -68,7 +68,7 @@ class SandboxProcess:
 
     def wait_ready(self) -> None:
         """Block until the sandbox answers; restart it on another port if it died early."""
-        for attempt in range(START_ATTEMPTS):
+        for _attempt in range(START_ATTEMPTS):
             if self._process is None:
                 self.start()
             assert self._process is not None

@@ -1,7 +1,8 @@
 """The Pythons to check on, and one venv per Python holding the two wheels (cached).
 
 A venv is keyed by the Python's version and the wheels' content hashes: a repeat run with the
-same distributions reuses it, any change makes a new one (old ones go after an hour unused). Each venv is made
+same distributions reuses it, any change makes a new one (old ones go after an hour unused). Each
+venv is made
 ``--without-pip`` and filled by running the interpreter's own bundled pip wheel (ensurepip's), so
 nothing but the distributions and their dependencies ends up in it, and no pip is downloaded.
 """

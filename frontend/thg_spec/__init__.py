@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from .entities import QueryParameter as QueryParameter
     from .entities import State as State
     from .entities import build_product as build_product
+    from .paths import discover_specs as discover_specs
     from .pipeline import SpecError as SpecError
     from .pipeline import load_products as load_products
-    from .paths import discover_specs as discover_specs
 
 __version__ = "0.1.0"
 

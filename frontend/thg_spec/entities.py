@@ -162,12 +162,20 @@ def _query_parameters(
 # What a published list operation accepts when its document declares no query parameter
 # (CONVENTIONS §8 and §16: the platform documents them in prose only).
 _LIST_DEFAULTS = (
-    QueryParameter("page[number]", {"type": "integer", "minimum": 1, "default": 1}, False,
-                   "The page to read, from 1."),
-    QueryParameter("page[size]", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-                   False, "Items per page."),
+    QueryParameter(
+        "page[number]",
+        {"type": "integer", "minimum": 1, "default": 1},
+        False,
+        "The page to read, from 1.",
+    ),
+    QueryParameter(
+        "page[size]",
+        {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+        False,
+        "Items per page.",
+    ),
     QueryParameter("filter", {"type": "string"}, False, "A filter expression (CONVENTIONS §8)."),
-)  # fmt: skip
+)
 
 
 def _with_list_defaults(query: tuple[QueryParameter, ...]) -> tuple[QueryParameter, ...]:

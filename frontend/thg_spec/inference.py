@@ -252,8 +252,12 @@ def _attributes(data: Any, node: _Node) -> tuple[str, bool, bool]:
     paths = data["paths"]
     found: list[str] = []
     client_ids = needed = False
-    for role, where in (("request", node.collections), ("request", node.items),
-                        ("response", node.items), ("response", node.collections)):  # fmt: skip
+    for role, where in (
+        ("request", node.collections),
+        ("request", node.items),
+        ("response", node.items),
+        ("response", node.collections),
+    ):
         for path in where:
             for method, op in operations(paths[path]):
                 if method not in ("get", "post", "put"):
@@ -314,7 +318,7 @@ def build_published_index(spec: LoadedSpec) -> SpecIndex:
     for name, node in nodes.items():
         if node.kind != "action":
             _declare(index, name, node, parsed, nodes)
-    for path, shape in index.shapes.items():
+    for shape in index.shapes.values():
         decl = index.entities.get(shape.entity_path)
         if decl is not None and shape.kind == "action":
             decl.actions.append(shape.action_segment)
@@ -325,8 +329,14 @@ def build_published_index(spec: LoadedSpec) -> SpecIndex:
 
 def _shape(path: str, p: ParsedPath, nodes: dict[tuple[str, ...], _Node]) -> PathShape:
     if p.problem:
-        return PathShape(path, "malformed", p.product, problem=p.problem, prefix=p.prefix,
-                         owner_param=p.owner_param)  # fmt: skip
+        return PathShape(
+            path,
+            "malformed",
+            p.product,
+            problem=p.problem,
+            prefix=p.prefix,
+            owner_param=p.owner_param,
+        )
     node = nodes[p.segments]
     kind, entity_path, action = "collection", p.segments, ""
     if p.values:
@@ -340,8 +350,16 @@ def _shape(path: str, p: ParsedPath, nodes: dict[tuple[str, ...], _Node]) -> Pat
         and path != (node.items if kind == "item" else node.collections)[0]
     ):
         kind = "foreign"  # the same node in another generation: the first one is called
-    return PathShape(path, kind, p.product, entity_path, p.params, action, prefix=p.prefix,
-                     owner_param=p.owner_param)  # fmt: skip
+    return PathShape(
+        path,
+        kind,
+        p.product,
+        entity_path,
+        p.params,
+        action,
+        prefix=p.prefix,
+        owner_param=p.owner_param,
+    )
 
 
 def _declare(

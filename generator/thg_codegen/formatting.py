@@ -58,8 +58,18 @@ def format_python(text: str) -> str:
 
 def _ruff_format(ruff: str, path: str, text: str) -> str:
     # --isolated: no configuration file of the working directory may change the output.
-    command = [ruff, "format", "--isolated", "--line-length", str(LINE_LENGTH),
-               "--target-version", "py39", "--stdin-filename", path, "-"]  # fmt: skip
+    command = [
+        ruff,
+        "format",
+        "--isolated",
+        "--line-length",
+        str(LINE_LENGTH),
+        "--target-version",
+        "py39",
+        "--stdin-filename",
+        path,
+        "-",
+    ]
     result = subprocess.run(command, input=text, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         raise ValueError(result.stderr.strip() or f"ruff format exited {result.returncode}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+
 from thg_spec import Product, build_product
 from thg_spec.diagnostics import has_errors
 from thg_spec.loader import LoadedSpec

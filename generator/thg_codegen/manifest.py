@@ -123,8 +123,11 @@ class Manifest:
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
-            "generator": {"name": "thg-codegen", "version": __version__,
-                          "sha256": self.generator_sha256},
+            "generator": {
+                "name": "thg-codegen",
+                "version": __version__,
+                "sha256": self.generator_sha256,
+            },
             "templates": {"sha256": self.templates_sha256},
             "specs": dict(sorted(self.specs.items())),
             "version": self.version,
@@ -133,7 +136,7 @@ class Manifest:
                 path: {"raw": raw, "sha256": final}
                 for path, (raw, final) in sorted(self.files.items())
             },
-        }  # fmt: skip
+        }
         return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
 
     @classmethod
@@ -163,9 +166,11 @@ def output_is_current(specs: Sequence[Path], output: Path, templates: Path | Non
     if previous is None or (output / JOURNAL).exists():
         return False
     current = Manifest(
-        generator_sha256(), templates_sha256(template_sources(templates)),
-        spec_hashes(specs, output), previous.version,
-    )  # fmt: skip
+        generator_sha256(),
+        templates_sha256(template_sources(templates)),
+        spec_hashes(specs, output),
+        previous.version,
+    )
     if not previous.inputs_equal(current):
         return False
     for path, (_, final) in previous.files.items():

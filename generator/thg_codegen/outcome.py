@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 import click
+
 from thg_spec.diagnostics import Diagnostic
 
 FORMATS = ("text", "json")

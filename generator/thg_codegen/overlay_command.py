@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import yaml
+
 from thg_spec.loader import load_spec
 from thg_spec.overlay import overlay_path, pointer_to_jsonpath
 from thg_spec.paths import overlay_for

@@ -67,8 +67,11 @@ def next_version(released: str, part: str) -> str:
     return released
 
 
-_SECTIONS = ((BREAKING, "Breaking changes"), (NON_BREAKING, "Additions and other compatible "
-             "changes"), (DOCS, "Documentation"))  # fmt: skip
+_SECTIONS = (
+    (BREAKING, "Breaking changes"),
+    (NON_BREAKING, "Additions and other compatible " "changes"),
+    (DOCS, "Documentation"),
+)
 
 
 def _entry(version: str, since: str | None, changes: Sequence[Change]) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import uvicorn
+
 from thg_spec import Product
 from thg_spec.pipeline import SpecError
 

@@ -27,8 +27,9 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from thg_spec import Product
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from thg_spec import Product
 
 from .clock import Clock
 from .errors import ErrorObject, errors_document

@@ -23,10 +23,10 @@ never use the fixtures pay nothing.
 
 from __future__ import annotations
 
-import hashlib
 import asyncio
 import contextlib
 import functools
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +95,7 @@ class SandboxUnderTest:
     def client(self, organisation: str, **overrides: Any) -> Client:
         """A `thg_connect.Client` for `organisation`, closed when the test ends."""
         import httpx
+
         from thg_connect import Client
 
         config = self.config(organisation, **overrides)
@@ -106,6 +107,7 @@ class SandboxUnderTest:
         """A `thg_connect.AsyncClient` for `organisation` (close it in the test's loop with
         `async with` where you can; what is left open is closed when the test ends)."""
         import httpx
+
         from thg_connect import AsyncClient
 
         config = self.config(organisation, **overrides)

@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
+
 from thg_spec import Product
 from thg_spec.pipeline import load_products
 
@@ -171,9 +172,13 @@ class SandboxServer:
 
     def _build(self) -> tuple[Sandbox, Starlette]:
         return build(
-            Path(), self.config, None, clock=self._clock, extensions=self._extensions,
+            Path(),
+            self.config,
+            None,
+            clock=self._clock,
+            extensions=self._extensions,
             products=self.products,
-        )  # fmt: skip
+        )
 
     @property
     def running(self) -> RunningSandbox:

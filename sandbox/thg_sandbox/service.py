@@ -45,8 +45,15 @@ def declared_values(product: Product, entity: Entity) -> list[str]:
         return []
     op = product.document["paths"][entity.values_path].get("get", {})
     schema: Any = op.get("responses", {}).get("200", {})
-    for key in ("content", "application/json", "schema", "properties", "data", "properties",
-                "attributes"):  # fmt: skip
+    for key in (
+        "content",
+        "application/json",
+        "schema",
+        "properties",
+        "data",
+        "properties",
+        "attributes",
+    ):
         schema = resolve(product.document, schema).get(key, {}) if isinstance(schema, dict) else {}
     items = resolve(product.document, schema.get("items", {})) if isinstance(schema, dict) else {}
     enum = items.get("enum") if isinstance(items, dict) else None

@@ -1,4 +1,5 @@
-"""bench/synthetic_specs.py writes specs that pass `thg-codegen validate`, the same bytes every run."""
+"""bench/synthetic_specs.py writes specs that pass `thg-codegen validate`, the same bytes every
+run."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from thg_spec.diagnostics import has_errors
 from thg_spec.validation import validate_paths
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from thg_connect import AsyncClient, Client, ClientConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product

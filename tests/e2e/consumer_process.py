@@ -19,9 +19,13 @@ def main() -> None:
     base_url, org, subscription, outfile, window = sys.argv[1:6]
     batch = int(sys.argv[6]) if len(sys.argv) > 6 else 20
     config = ClientConfig(
-        client_id=org, client_secret=Secret(f"{org}-sandbox-secret"), owner=org, base_url=base_url,
-        token_url=f"{base_url}/oauth/token", audience=base_url,
-    )  # fmt: skip
+        client_id=org,
+        client_secret=Secret(f"{org}-sandbox-secret"),
+        owner=org,
+        base_url=base_url,
+        token_url=f"{base_url}/oauth/token",
+        audience=base_url,
+    )
     with Client(config) as client, open(outfile, "a", encoding="utf-8") as out:
 
         def handle(event: Event) -> None:
@@ -29,9 +33,13 @@ def main() -> None:
             out.flush()
 
         settings = ConsumerSettings(
-            concurrency=4, max_in_flight=batch, max_events=batch, wait_time_seconds=1,
-            visibility_window=float(window), safety_margin=float(window) / 10,
-        )  # fmt: skip
+            concurrency=4,
+            max_in_flight=batch,
+            max_events=batch,
+            wait_time_seconds=1,
+            visibility_window=float(window),
+            safety_margin=float(window) / 10,
+        )
         consumer = client.consumer(subscription, handle, settings=settings)
         print("ready", flush=True)
         state = consumer.run()

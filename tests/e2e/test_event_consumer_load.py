@@ -15,7 +15,6 @@ size with ``THG_EVENTS_SCALE=1 THG_EVENTS_BACKLOG=500 THG_EVENTS_SOAK=2000``.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import logging
 import os
 import random
@@ -118,8 +117,10 @@ def test_a_steady_trickle_is_handled_once_and_confirmed_without_a_refusal(
     consumer = brand.consumer(sub, calls, settings=DEFAULTS)
     created: List[str] = []
     writer = threading.Thread(
-        target=lambda: created.extend(create_items(brand, int(60 * SCALE / (0.7 * SCALE)),
-                                                   interval=0.7 * SCALE)))  # fmt: skip
+        target=lambda: created.extend(
+            create_items(brand, int(60 * SCALE / (0.7 * SCALE)), interval=0.7 * SCALE)
+        )
+    )
     with caplog.at_level(logging.WARNING, logger="thg_connect"):
         writer.start()
         consume_until(
@@ -154,10 +155,23 @@ def _start_consumer(sandbox: RunningSandbox, sub: str, out: Path) -> "subprocess
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.consumer_process", sandbox.base_url, "brandco", sub,
-         str(out), str(WINDOW), str(SOAK_BATCH)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.e2e.consumer_process",
+            sandbox.base_url,
+            "brandco",
+            sub,
+            str(out),
+            str(WINDOW),
+            str(SOAK_BATCH),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def test_consumers_killed_and_restarted_lose_nothing(
@@ -187,7 +201,7 @@ def test_consumers_killed_and_restarted_lose_nothing(
         writer.join(120)
         deadline = time.monotonic() + WINDOW * 3 + 60
         while time.monotonic() < deadline:
-            seen = {l for out in outputs if out.exists() for l in out.read_text().split()}
+            seen = {key for out in outputs if out.exists() for key in out.read_text().split()}
             if seen >= set(created):
                 break
             time.sleep(0.2)
@@ -196,7 +210,7 @@ def test_consumers_killed_and_restarted_lose_nothing(
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(60)
-    handled = [l for out in outputs if out.exists() for l in out.read_text().split()]
+    handled = [key for out in outputs if out.exists() for key in out.read_text().split()]
     lost = set(created) - set(handled)
     reruns = len(handled) - len(set(handled))
     print(f"kill soak: {len(created)} events, {kills} kills, {reruns} re-runs, {len(lost)} lost")

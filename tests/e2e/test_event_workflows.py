@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+
 from thg_connect import AsyncClient, Client
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import (
@@ -34,8 +35,9 @@ from .conftest import SPECS, config_for
 
 REPO = Path(__file__).resolve().parents[2]
 WINDOW = 5.0  # this module's sandbox hides polled events for 5 s, so "confirmed" can be checked
-QUICK = ConsumerSettings(wait_time_seconds=1, max_events=10, visibility_window=WINDOW,
-                         safety_margin=1.0)  # fmt: skip
+QUICK = ConsumerSettings(
+    wait_time_seconds=1, max_events=10, visibility_window=WINDOW, safety_margin=1.0
+)
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +127,22 @@ def test_two_consumer_processes_split_a_thousand_events(
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.consumer_process", sandbox.base_url, "brandco",
-             sub, str(out), str(WINDOW)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.e2e.consumer_process",
+                sandbox.base_url,
+                "brandco",
+                sub,
+                str(out),
+                str(WINDOW),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for out in outputs
     ]
     try:
@@ -145,7 +159,7 @@ def test_two_consumer_processes_split_a_thousand_events(
             )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            seen = [l for out in outputs if out.exists() for l in out.read_text().split()]
+            seen = [key for out in outputs if out.exists() for key in out.read_text().split()]
             if len(set(seen)) >= 1000:
                 break
             time.sleep(0.5)

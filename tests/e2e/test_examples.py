@@ -36,9 +36,12 @@ def environment(sandbox: RunningSandbox, org: str) -> dict[str, str]:
 
 def run(sandbox: RunningSandbox, script: str, org: str = "brandco") -> str:
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / script)], env=environment(sandbox, org),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, str(EXAMPLES / script)],
+        env=environment(sandbox, org),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "secret" not in result.stdout + result.stderr
     return result.stdout
@@ -98,9 +101,11 @@ def test_product_variants(sandbox: RunningSandbox) -> None:
 def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client]) -> None:
     process = subprocess.Popen(
         [sys.executable, str(EXAMPLES / "approve_items.py"), "--once"],
-        env=environment(sandbox, "thg"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=environment(sandbox, "thg"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    )
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("listening on")

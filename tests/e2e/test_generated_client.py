@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
+
 from thg_connect import (
     NOT_GIVEN,
     AsyncClient,
@@ -18,9 +19,9 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.events import Subscription
-from thg_connect_core import Event
 from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
 from thg_connect.thg_fulfil import InventoryItemFilter as F
+from thg_connect_core import Event
 
 
 def sku() -> str:

@@ -7,7 +7,8 @@ checks it, and a driver script runs it in a subprocess (the generated package is
 async client: create (the document's 200), get, list, the approval status (get, values) and
 delete; then the published events document's confirm, of events those writes queued (the
 test subscribes brandco through the sandbox's service: that document declares no create, and
-claims the events from the sandbox's queue: it declares no poll). The two thg-fulfil documents are two folders: one sandbox serves one document per product.
+claims the events from the sandbox's queue: it declares no poll). The two thg-fulfil documents
+are two folders: one sandbox serves one document per product.
 
 No hint is added to the documents: the owner of inventory and fulfilment-request defaults to
 `self` (THG020 warning), which lets brandco act on its own path. The corpus's approval has no
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from thg_sandbox.access import Caller
 from thg_sandbox.events import EventQueue, SubscriptionKey
 from thg_sandbox.server import RunningSandbox, running_sandbox
@@ -44,7 +46,9 @@ from thg_connect.thg_fulfil import Barcode, Dimensions, InventoryItem
 
 config = ClientConfig(**json.loads(os.environ["THG_TEST_CONFIG"]))
 item = InventoryItem(
-    title="Blue mug", consumer_reference="SKU-1", barcodes=[Barcode(barcode="5012345678900", type="ean")],
+    title="Blue mug",
+    consumer_reference="SKU-1",
+    barcodes=[Barcode(barcode="5012345678900", type="ean")],
     dimensions=Dimensions(depth="10", height="12", mass="300", width="10"),
     batch_controlled=False, description="A mug", type="product",
 )
@@ -93,7 +97,8 @@ config = ClientConfig(**json.loads(os.environ["THG_TEST_CONFIG"]))
 seen = {}
 with Client(config) as client:
     requests = client.thg_fulfil.fulfilment_requests
-    created = requests.create(FulfilmentRequest(delivery_address=DeliveryAddress(name="Ann"), lines=[]))
+    request = FulfilmentRequest(delivery_address=DeliveryAddress(name="Ann"), lines=[])
+    created = requests.create(request)
     assert requests(created.id).get().attributes.delivery_address.name == "Ann"
     assert created.id in [r.id for r in requests.list()]
     seen["values"] = requests(created.id).approval.values()
@@ -108,7 +113,8 @@ with Client(config) as client:
 async def run_async() -> None:
     async with AsyncClient(config) as client:
         requests = client.thg_fulfil.fulfilment_requests
-        created = await requests.create(FulfilmentRequest(delivery_address=DeliveryAddress(name="Bo"), lines=[]))
+        request = FulfilmentRequest(delivery_address=DeliveryAddress(name="Bo"), lines=[])
+        created = await requests.create(request)
         seen["async_values"] = await requests(created.id).approval.values()
         await requests(created.id).delete()
 

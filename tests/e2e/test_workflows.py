@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from thg_connect import Client, Reference, UnprocessableEntityError
 from thg_connect.product import Product, ProductModel, ProductVariant, VInventory
 from thg_connect.thg_fulfil import (
@@ -51,11 +52,14 @@ def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
         FulfilmentRequest(
             order_id=f"ORD-{uuid.uuid4().hex[:8]}",
             ship_to=Address(
-                name="Ada Lovelace", address_line1="1 Analytical Row", city="London",
-                country_code="GB", postal_code="N1 9GU",
+                name="Ada Lovelace",
+                address_line1="1 Analytical Row",
+                city="London",
+                country_code="GB",
+                postal_code="N1 9GU",
             ),
             lines=[FulfilmentRequestLine(line_id="1", sku="BRC-EDP-50", quantity=2)],
-        )  # fmt: skip
+        )
     )
     dispatched_at = datetime(2026, 2, 11, 13, 9, 43, tzinfo=timezone.utc)
     dispatch = thg.thg_fulfil.fulfilment_requests(order.id).dispatched.create(
@@ -64,12 +68,15 @@ def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
             dispatched_date=dispatched_at,
             lines=[
                 DispatchedLine(
-                    line_id="1", expected_quantity=2, dispatched_quantity=2,
-                    condition=StockCondition.GOOD, batch_number="B-17",
+                    line_id="1",
+                    expected_quantity=2,
+                    dispatched_quantity=2,
+                    condition=StockCondition.GOOD,
+                    batch_number="B-17",
                 )
             ],
             tracking=Tracking(number="HZYEJA12345", url="https://track.example/HZYEJA12345"),
-        )  # fmt: skip
+        )
     )
     assert dispatch.reference is not None
     assert dispatch.reference.entity_type == "thg-fulfil:fulfilment-request.dispatched"
@@ -88,10 +95,17 @@ def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
 
 def _leaf(sku: str, size: str, **changes: object) -> VInventory:
     values: dict[str, object] = dict(
-        sku=sku, barcode={"EAN": "93849384398493"}, prices={"DE": {"EUR": 30.99, "GBP": 27.99}},
-        mass_g=45, height_mm=32, width_mm=24, length_mm=13, country_of_origin="GB",
-        harmonized_system_code="839402943859", variant_type={"size": size},
-    )  # fmt: skip
+        sku=sku,
+        barcode={"EAN": "93849384398493"},
+        prices={"DE": {"EUR": 30.99, "GBP": 27.99}},
+        mass_g=45,
+        height_mm=32,
+        width_mm=24,
+        length_mm=13,
+        country_of_origin="GB",
+        harmonized_system_code="839402943859",
+        variant_type={"size": size},
+    )
     values.update(changes)
     return VInventory.model_construct(**values)  # type: ignore[arg-type]
 
@@ -107,31 +121,42 @@ def test_product_model_then_product_with_colour_and_size_variants(
     for model, splits_by in ((name, "colour"), (coloured, "size")):
         brand.product.product_models.create(
             ProductModel.model_validate(
-                {"name": model, "version": "0.1", "availableAttributes": {"title": title},
-                 "variantTypes": [splits_by]}
-            )  # fmt: skip
+                {
+                    "name": model,
+                    "version": "0.1",
+                    "availableAttributes": {"title": title},
+                    "variantTypes": [splits_by],
+                }
+            )
         )
     good = brand.product.products.create(
         Product(
-            name="summer dress", model_name=name, model_version="0.1",
+            name="summer dress",
+            model_name=name,
+            model_version="0.1",
             attributes={"title": "Summer dress"},
             variants=[
                 ProductVariant(
-                    name="purple summer dress", model_name=coloured, model_version="0.1",
-                    attributes={"title": "Purple summer dress"}, variant_type={"colour": "purple"},
+                    name="purple summer dress",
+                    model_name=coloured,
+                    model_version="0.1",
+                    attributes={"title": "Purple summer dress"},
+                    variant_type={"colour": "purple"},
                     variants=[_leaf(f"S{uuid.uuid4().hex[:12]}", size) for size in ("38", "40")],
                 )
             ],
-        )  # fmt: skip
+        )
     )
     variant = good.attributes.variants[0]  # type: ignore[index]
     assert isinstance(variant, ProductVariant)
     assert [leaf.variant_type for leaf in variant.variants] == [{"size": "38"}, {"size": "40"}]
     bad = Product.model_construct(
-        name="bad dress", model_name=name, model_version="0.1",
+        name="bad dress",
+        model_name=name,
+        model_version="0.1",
         attributes={"title": "", "colourway": "teal"},
         variants=[_leaf("S-BAD", "38", mass_g=-1, country_of_origin="Britain")],
-    )  # fmt: skip
+    )
     with pytest.raises(UnprocessableEntityError) as caught:
         brand.product.products.create(bad)
     fields = {e.pointer for e in caught.value.errors}
@@ -153,9 +178,12 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
     for i in range(1000):
         made.append(
             items.create(
-                InventoryItem(sku=f"W7-{tag}-{i:04d}", name=("red" if i % 3 else "blue"),
-                              mass_g=float(i % 50) + 1)
-            )  # fmt: skip
+                InventoryItem(
+                    sku=f"W7-{tag}-{i:04d}",
+                    name=("red" if i % 3 else "blue"),
+                    mass_g=float(i % 50) + 1,
+                )
+            )
         )
     low, high = f"W7-{tag}-0100", f"W7-{tag}-0700"
     expression = (F.created_at >= start) & (
@@ -163,12 +191,15 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
         | ((F.mass_g <= 2) & (F.name == "red"))
     )
     expected = [
-        m.id for m in made
-        if isinstance(m.attributes.name, str) and isinstance(m.attributes.mass_g, float) and (
+        m.id
+        for m in made
+        if isinstance(m.attributes.name, str)
+        and isinstance(m.attributes.mass_g, float)
+        and (
             (low <= m.attributes.sku < high and m.attributes.name == "blue")
             or (m.attributes.mass_g <= 2 and m.attributes.name == "red")
         )
-    ]  # fmt: skip
+    ]
     listing = items.list(filter=expression, page_size=7)
     got = [r.id for r in listing]
     assert got == expected and len(expected) > 100
@@ -210,14 +241,19 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     from_bytes = brand.document.upload(b"second sheet", filename="sds-2.txt")
     assert from_bytes != reference
     item = brand.thg_fulfil.inventory_items.create(
-        InventoryItem(sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, un_number="UN1266",
-                      hazmat_documentation=reference)  # fmt: skip
+        InventoryItem(
+            sku=f"HZ-{uuid.uuid4().hex[:8]}",
+            hazmat=True,
+            un_number="UN1266",
+            hazmat_documentation=reference,
+        )
     )
     assert item.attributes.hazmat_documentation == reference
     unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
     with pytest.raises(UnprocessableEntityError) as caught:
         brand.thg_fulfil.inventory_items.create(
-            InventoryItem(sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True,
-                          hazmat_documentation=unknown)  # fmt: skip
+            InventoryItem(
+                sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown
+            )
         )
     assert "hazmatDocumentation" in str(caught.value)

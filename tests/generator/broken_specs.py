@@ -107,8 +107,10 @@ CASES: tuple[Case, ...] = (
         "THG011",
         (
             (
-                "  /api/mini/v1/{owner}/widget/{widgetId}:\n    parameters:\n      - $ref: '#/components/parameters/Owner'\n      - {name: widgetId,",
-                "  /api/mini/v1/{owner}/widget/{id}:\n    parameters:\n      - $ref: '#/components/parameters/Owner'\n      - {name: id,",
+                "  /api/mini/v1/{owner}/widget/{widgetId}:\n    parameters:\n"
+                "      - $ref: '#/components/parameters/Owner'\n      - {name: widgetId,",
+                "  /api/mini/v1/{owner}/widget/{id}:\n    parameters:\n"
+                "      - $ref: '#/components/parameters/Owner'\n      - {name: id,",
             ),
         ),
     ),
@@ -123,7 +125,8 @@ CASES: tuple[Case, ...] = (
         "THG021",
         (
             (
-                "    x-thg-entity: {name: widget.check, kind: status, writer: provider, schema: '#/components/schemas/Check'}\n",
+                "    x-thg-entity: {name: widget.check, kind: status, writer: provider, "
+                "schema: '#/components/schemas/Check'}\n",
                 "",
             ),
         ),
@@ -135,7 +138,11 @@ CASES: tuple[Case, ...] = (
         (
             (
                 "    delete:\n      operationId: deleteWidget",
-                "    patch:\n      operationId: patchWidget\n      summary: Patch a widget\n      description: Partial update.\n      responses:\n        '200': {$ref: '#/components/responses/WidgetOne'}\n        '404': {$ref: '#/components/responses/Error'}\n    delete:\n      operationId: deleteWidget",
+                "    patch:\n      operationId: patchWidget\n      summary: Patch a widget\n"
+                "      description: Partial update.\n      responses:\n"
+                "        '200': {$ref: '#/components/responses/WidgetOne'}\n"
+                "        '404': {$ref: '#/components/responses/Error'}\n"
+                "    delete:\n      operationId: deleteWidget",
             ),
         ),
     ),
@@ -283,6 +290,7 @@ def case_dir(case: Case) -> Path:
 
 def write_all(update_expected: bool) -> None:
     from click.testing import CliRunner
+
     from thg_codegen.cli import main
 
     for case in CASES:

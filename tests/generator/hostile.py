@@ -375,7 +375,8 @@ for wire, values in expected["enums"].items():
             check(enum(value).value == value and enum(value).is_known, f"{value!r} known")
 
 product = importlib.import_module("thg_connect.mini")
-check(product.__doc__ == expected["product_doc"] + ("\n" if "\n" in expected["product_doc"] else ""),
+product_doc = expected["product_doc"] + ("\n" if "\n" in expected["product_doc"] else "")
+check(product.__doc__ == product_doc,
       f"product docstring {product.__doc__!r}")
 check(undo_indent(Model.__doc__, 4) == expected["model_doc"], f"model docstring {Model.__doc__!r}")
 widget = sys.modules[Model.__module__]

@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
 import thg_codegen
 import thg_spec
-from click.testing import CliRunner
 from thg_codegen import manifest
 from thg_codegen.cli import main
 from thg_codegen.generate import generate

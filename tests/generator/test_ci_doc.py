@@ -15,10 +15,10 @@ from typing import Any, Iterator
 import click
 import pytest
 import yaml
-from thg_codegen.cli import main
-from thg_codegen.diff.acknowledge import load_acknowledgements, parse_acknowledgements
 
 from release_check.__main__ import main as release_check_main
+from thg_codegen.cli import main
+from thg_codegen.diff.acknowledge import load_acknowledgements, parse_acknowledgements
 
 from .diff_specs import VALID
 
@@ -49,7 +49,7 @@ def _runs() -> list[str]:
 def _command_lines(script: str) -> list[list[str]]:
     """Each shell line of a `run:` script as words, continuation lines joined."""
     lines = script.replace("\\\n", " ").splitlines()
-    return [shlex.split(line) for line in lines if line.strip() and not line.strip()[0] in "{}"]
+    return [shlex.split(line) for line in lines if line.strip() and line.strip()[0] not in "{}"]
 
 
 def _arguments(words: list[str], start: int) -> list[str]:
@@ -179,7 +179,8 @@ def _run_step(repo: Path, name: str) -> tuple[int, dict[str, str]]:
 
 @pytest.fixture
 def pull_request(tmp_path: Path) -> Path:
-    """A repo whose origin/main has specs/mini.yaml and generated/; the work tree removes a field."""
+    """A repo whose origin/main has specs/mini.yaml and generated/; the work tree removes a
+    field."""
     repo = tmp_path / "repo"
     (repo / "specs").mkdir(parents=True)
     (repo / "generated").mkdir()
@@ -193,7 +194,10 @@ def pull_request(tmp_path: Path) -> Path:
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "main")
     _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
-    related = "        related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}\n"
+    related = (
+        "        related: {type: string, format: thg-reference, "
+        "x-thg-reference-to: 'mini:widget'}\n"
+    )
     (repo / "specs" / "mini.yaml").write_text(text.replace(related, ""), encoding="utf-8")
     return repo
 

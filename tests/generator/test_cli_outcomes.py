@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 
 from .broken_specs import BROKEN, VALID
@@ -44,8 +45,15 @@ def test_validate_outcomes_in_json(tmp_path: Path) -> None:
     assert (code, doc["ok"], doc["exit_code"]) == (2, False, 2)
     first = doc["diagnostics"][0]
     assert set(first) == {
-        "file", "line", "column", "pointer", "rule", "severity", "message", "hint"
-    }  # fmt: skip
+        "file",
+        "line",
+        "column",
+        "pointer",
+        "rule",
+        "severity",
+        "message",
+        "hint",
+    }
     assert first["rule"].startswith("THG") and first["line"] >= 1
     code, doc = _json("validate", str(tmp_path))  # a folder without specs
     assert code == 2 and "no spec files" in doc["summary"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from thg_spec import conventions as cv
 from thg_spec.spec_index import classify_path
 

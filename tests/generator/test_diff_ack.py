@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from thg_codegen.cli import main
 from thg_codegen.diff.acknowledge import AcknowledgementError, parse_acknowledgements
 

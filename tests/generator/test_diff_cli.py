@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from thg_codegen.cli import main
 from thg_codegen.diff import diff_products, load_source, version_bump
 
@@ -65,7 +66,8 @@ def test_text_report_groups_breaking_additions_docs(tmp_path: Path) -> None:
     old = VALID.read_text(encoding="utf-8")
     new = (
         old.replace(
-            "        related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}\n",
+            "        related: {type: string, format: thg-reference, "
+            "x-thg-reference-to: 'mini:widget'}\n",
             "",
         )
         .replace("      summary: List widgets\n", "      summary: List all widgets\n")
@@ -121,7 +123,8 @@ def spec_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _git(repo, "commit", "-q", "-m", "valid")
     spec.write_text(
         text.replace(
-            "        related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}\n",
+            "        related: {type: string, format: thg-reference, "
+            "x-thg-reference-to: 'mini:widget'}\n",
             "",
         ),
         encoding="utf-8",

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from thg_codegen.diff import diff_products, load_source
 from thg_codegen.diff.report import as_json
 from thg_spec import Product

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from thg_codegen.diff.fields import compare_field
 from thg_codegen.diff.nodes import READ, WRITE, FieldNode, Location
 from thg_codegen.diff.shapes import FieldShape
@@ -43,19 +44,37 @@ RULES: list[Rule] = [
     ("narrowed", {}, {"types": ("integer",)}, "type-narrowed", False, True),
     ("widened", {}, {"types": ("number", "string")}, "type-widened", True, False),
     ("changed", {}, {"types": ("string",)}, "type-changed", True, True),
-    ("tightened", {}, {"constraints": (("maxLength", 5), ("maximum", (100, False)))},
-     "constraint-tightened", False, True),
-    ("exclusive", {}, {"constraints": (("maxLength", 10), ("maximum", (100, True)))},
-     "constraint-tightened", False, True),
+    (
+        "tightened",
+        {},
+        {"constraints": (("maxLength", 5), ("maximum", (100, False)))},
+        "constraint-tightened",
+        False,
+        True,
+    ),
+    (
+        "exclusive",
+        {},
+        {"constraints": (("maxLength", 10), ("maximum", (100, True)))},
+        "constraint-tightened",
+        False,
+        True,
+    ),
     ("loosened", {}, {"constraints": (("maxLength", 10),)}, "constraint-loosened", True, False),
-    ("pattern", {"constraints": (("pattern", "^a"),)}, {"constraints": (("pattern", "^b"),)},
-     "constraint-changed", True, True),
+    (
+        "pattern",
+        {"constraints": (("pattern", "^a"),)},
+        {"constraints": (("pattern", "^b"),)},
+        "constraint-changed",
+        True,
+        True,
+    ),
     ("enum-added", {}, {"enum": ('"L"', '"M"', '"S"')}, "enum-value-added", False, False),
     ("enum-removed", {}, {"enum": ('"S"',)}, "enum-value-removed", True, True),
     ("enum-dropped", {}, {"enum": None}, "constraint-loosened", True, False),
     ("format-email", {}, {"format": "email"}, "constraint-tightened", False, True),
     ("format-typed", {}, {"format": "date-time"}, "type-changed", True, True),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("directions", [R, W, RW], ids=["response", "request", "both"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 from thg_codegen.generate import generate
 from thg_codegen.manifest import MANIFEST

@@ -8,6 +8,7 @@ import typing
 
 import pytest
 from pydantic import ValidationError
+
 from thg_connect.thg_fulfil import Approval, ApprovalNotApproved, InventoryItem, StockCondition
 from thg_connect.thg_fulfil.fulfilment_request_dispatched import DispatchedLine
 from thg_connect_core import (
@@ -41,9 +42,14 @@ def test_wire_names_in_and_out() -> None:
 
 @pytest.mark.parametrize(
     "field, value",
-    [("mass_g", 0), ("sku", ""), ("sku", "x" * 65), ("country_of_origin", "gb"),
-     ("harmonized_system_code", "12")],
-)  # fmt: skip
+    [
+        ("mass_g", 0),
+        ("sku", ""),
+        ("sku", "x" * 65),
+        ("country_of_origin", "gb"),
+        ("harmonized_system_code", "12"),
+    ],
+)
 def test_constraints_from_the_spec_are_enforced(field: str, value: object) -> None:
     with pytest.raises(ValidationError):
         InventoryItem.model_validate({"sku": "A1", field: value})
@@ -107,12 +113,20 @@ def test_responses_stay_lenient_about_members_and_nulls() -> None:
     """A response may add members and send null for a field the spec does not mark nullable:
     neither fails the read; the null reads as ``NOT_GIVEN``."""
     raw = json.dumps(
-        {"data": {"id": "1", "type": "thg-fulfil:inventory-item",
-                  "attributes": {"sku": "A1", "mass_g": None, "countryOfOrigin": None,
-                                 "barcodes": [{"type": "EAN13", "value": "5012345678900",
-                                               "addedLater": True}],
-                                 "futureField": 1}}}
-    )  # fmt: skip
+        {
+            "data": {
+                "id": "1",
+                "type": "thg-fulfil:inventory-item",
+                "attributes": {
+                    "sku": "A1",
+                    "mass_g": None,
+                    "countryOfOrigin": None,
+                    "barcodes": [{"type": "EAN13", "value": "5012345678900", "addedLater": True}],
+                    "futureField": 1,
+                },
+            }
+        }
+    )
     with lenient_enums():
         item = decode(raw, Document[InventoryItem]).data.attributes
     assert item.mass_g is NOT_GIVEN and item.country_of_origin is NOT_GIVEN

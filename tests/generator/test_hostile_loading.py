@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 from thg_codegen.generate import generate
 from thg_spec import loader

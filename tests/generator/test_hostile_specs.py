@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
 from thg_codegen.generate import generate
 from thg_codegen.model.package import MODULE_IMPORTS
 from thg_spec.diagnostics import has_errors
@@ -83,7 +84,7 @@ def _field_docstrings(cls: ast.ClassDef) -> dict[str, str]:
     """Wire name -> the attribute docstring printed under the field."""
     docs: dict[str, str] = {}
     following: list[ast.stmt | None] = [*cls.body[1:], None]
-    for field, after in zip(cls.body, following):
+    for field, after in zip(cls.body, following, strict=True):
         if not isinstance(field, ast.AnnAssign) or not isinstance(field.target, ast.Name):
             continue
         wire = field.target.id
@@ -209,7 +210,8 @@ def test_audit_hook_catches_what_it_should(tmp_path: Path) -> None:
         'import subprocess; subprocess.Popen(["true"])',
         'import os; os.system("true")',
         'open("written.txt", "w")',
-        "from typing import ForwardRef; ForwardRef(\"__import__('os')\")._evaluate({}, {}, frozenset())",
+        "from typing import ForwardRef; "
+        "ForwardRef(\"__import__('os')\")._evaluate({}, {}, frozenset())",
     ):
         widget.write_text(clean + "\n" + payload + "\n", encoding="utf-8")
         result = _run_child(tmp_path, out, mutation)

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from thg_spec import pointer as jp
+
 from thg_spec import loader
+from thg_spec import pointer as jp
 from thg_spec.loader import load_spec
 
 # YAML itself folds some control characters (NEL, lone surrogates): not the loader's business.
@@ -243,11 +244,39 @@ def test_plain_documents_load_as_the_full_composer_loads_them(
 # Fragments that every YAML feature the one-loop reader hands over to the full composer.
 _yaml_bits = st.sampled_from(
     [
-        "a", "b", ": ", ":", "- ", "\n", "  ", "{", "}", "[", "]", ", ", "&x ", "*x", "!!str ",
-        "!!int ", "!t ", "? ", "'q'", '"d"', "1", "1e5", "0x1F", "yes", "~", "2024-01-01",
-        "|\n  t\n", "---\n", "...\n", "#c\n", "9" * 30,
+        "a",
+        "b",
+        ": ",
+        ":",
+        "- ",
+        "\n",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ", ",
+        "&x ",
+        "*x",
+        "!!str ",
+        "!!int ",
+        "!t ",
+        "? ",
+        "'q'",
+        '"d"',
+        "1",
+        "1e5",
+        "0x1F",
+        "yes",
+        "~",
+        "2024-01-01",
+        "|\n  t\n",
+        "---\n",
+        "...\n",
+        "#c\n",
+        "9" * 30,
     ]
-)  # fmt: skip
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -286,10 +315,30 @@ def test_json_documents_load_as_the_full_reader_loads_them(
 
 _json_bits = st.sampled_from(
     [
-        "{", "}", "[", "]", ":", ",", ' "a"', '"b"', '"\\"}["', '"\\u00e9"', "1", "-0.5e3",
-        "9" * 5000, "NaN", "Infinity", "true", "null", "\ufeff", " ", "\n", "[" * 60, "]" * 60,
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        ' "a"',
+        '"b"',
+        '"\\"}["',
+        '"\\u00e9"',
+        "1",
+        "-0.5e3",
+        "9" * 5000,
+        "NaN",
+        "Infinity",
+        "true",
+        "null",
+        "\ufeff",
+        " ",
+        "\n",
+        "[" * 60,
+        "]" * 60,
     ]
-)  # fmt: skip
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thg_spec.pipeline import SpecError, load_products
 
 from .broken_specs import BROKEN, VALID
@@ -20,8 +21,13 @@ def test_mini_product_tree() -> None:
     check = product.entity(("widget", "check"))
     assert widget.type_string == "mini:widget" and widget.mutable
     assert [op.role for op in widget.operations] == [
-        "list", "create", "get", "replace", "delete", "action",
-    ]  # fmt: skip
+        "list",
+        "create",
+        "get",
+        "replace",
+        "delete",
+        "action",
+    ]
     assert widget.operation("action") is not None
     assert widget.operation("action").action == "archive"  # type: ignore[union-attr]
     assert widget.children == (("widget", "check"),)

@@ -13,6 +13,7 @@ import black
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from thg_codegen import naming
 from thg_codegen.model.schemas import literal
 from thg_codegen.render import literals
@@ -21,10 +22,44 @@ from thg_codegen.render.literals import docstring
 # Text that reaches names and docstrings in specs: any unicode, with the characters that break
 # naive printers drawn often.
 _AWKWARD = [
-    '"', "'", '"""', "'''", "\\", "\n", "\r", "\r\n", "\t", "\x00", "\x0b", "\x0c", "\x1c", "\x85",
-    "\u2028", "\u2029", "\ufeff", "\u200b", "{{", "}}", "{%", "%}", "{#", "#}", " ", "-", "_",
-    "größe", "名前", "🙂", "\ud800", "İ", "ﬁ", "²", "3", "class", "None",
-]  # fmt: skip
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u200b",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    " ",
+    "-",
+    "_",
+    "größe",
+    "名前",
+    "🙂",
+    "\ud800",
+    "İ",
+    "ﬁ",
+    "²",
+    "3",
+    "class",
+    "None",
+]
 awkward_text = st.lists(st.one_of(st.sampled_from(_AWKWARD), st.text(max_size=6)), max_size=12).map(
     "".join
 )
@@ -114,7 +149,7 @@ def test_namespace_claims_are_unique_and_deterministic(
     first = claims()
     assert first == claims()
     assert len(set(first)) == len(first)
-    for name, claimed in zip(names, first):
+    for name, claimed in zip(names, first, strict=True):
         assert _valid(claimed), claimed
         assert claimed not in avoid
         assert not (avoid_builtins and claimed in naming.BUILTINS)
@@ -183,7 +218,7 @@ def _same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, float):

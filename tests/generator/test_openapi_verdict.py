@@ -22,6 +22,7 @@ import openapi_spec_validator_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from thg_codegen.generate import generate
 from thg_codegen.manifest import MANIFEST, Manifest
 from thg_spec.loader import load_spec
@@ -170,9 +171,24 @@ _JSON = st.recursive(
     max_leaves=6,
 )
 _KEYWORDS = st.sampled_from(
-    ["type", "format", "pattern", "minLength", "maximum", "enum", "required", "properties",
-     "items", "allOf", "not", "additionalProperties", "default", "discriminator", "xml"]
-)  # fmt: skip
+    [
+        "type",
+        "format",
+        "pattern",
+        "minLength",
+        "maximum",
+        "enum",
+        "required",
+        "properties",
+        "items",
+        "allOf",
+        "not",
+        "additionalProperties",
+        "default",
+        "discriminator",
+        "xml",
+    ]
+)
 
 
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,6 +12,7 @@ from typing import Any
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from thg_codegen.cli import main
 from thg_spec.entities import build_product
 from thg_spec.overlay import merge, pointer_to_jsonpath

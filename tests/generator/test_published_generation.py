@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from thg_codegen.generate import generate
 from thg_codegen.model.package import ProductPackage, ResourceClass, build_package
 from thg_spec import Entity, Product, build_product
@@ -140,9 +141,14 @@ def _plan(product: Product, pkg: ProductPackage) -> tuple[list[dict[str, Any]], 
                     args.append({})
                 item = resource.kind == "endpoint"
                 calls.append(
-                    {"steps": _steps(pkg, product, entity, item), "method": method.name,
-                     "kind": method.kind, "args": args, "kwargs": kwargs}
-                )  # fmt: skip
+                    {
+                        "steps": _steps(pkg, product, entity, item),
+                        "method": method.name,
+                        "kind": method.kind,
+                        "args": args,
+                        "kwargs": kwargs,
+                    }
+                )
                 expected.append([[op_method, _concrete(path, values)]])
     return calls, expected
 
@@ -166,9 +172,14 @@ def test_every_operation_calls_its_own_path(document: Path, tmp_path: Path) -> N
         "PYTHONPATH": os.pathsep.join([str(out / "src"), str(REPO / "runtime" / "src")]),
     }
     run = subprocess.run(
-        [sys.executable, "-c", DRIVER], input=json.dumps(plan), capture_output=True, text=True,
-        env=env, timeout=120, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", DRIVER],
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout)
     assert got == expected

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+
 from thg_codegen.cli import main
 from thg_spec import Product, Severity, SpecError, build_product, load_products
 from thg_spec.diagnostics import Diagnostic
@@ -51,7 +52,7 @@ def _roles(product: Product, name: str) -> list[tuple[str, str, str]]:
     return [(op.role, op.method, op.action) for op in entity.operations]
 
 
-# -- every document validates, with only the hint diagnostics ---------------------------------------
+# -- every document validates, with only the hint diagnostics --------------------------------------
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
@@ -121,7 +122,7 @@ def test_generate_refuses_two_documents_of_one_product(tmp_path: Path) -> None:
     assert not (out / "src" / "thg_connect" / "thg_fulfil").exists()
 
 
-# -- the entity trees --------------------------------------------------------------------------------
+# -- the entity trees ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["thg-fulfil.json", "thg-fulfil.yaml"])
@@ -238,7 +239,7 @@ def test_names_come_from_paths_never_operation_ids(path: Path) -> None:
                 assert op.action == op.path.rsplit("/", 1)[-1]  # confirm, poll: the segment
 
 
-# -- hints win; what cannot be inferred is located ---------------------------------------------------
+# -- hints win; what cannot be inferred is located -------------------------------------------------
 
 
 def _edited(tmp_path: Path, source: Path, edit: Any) -> Path:
@@ -322,7 +323,7 @@ def test_the_annotated_dialect_keeps_its_strict_answers() -> None:
     assert build_index(spec).dialect == "annotated"
 
 
-# -- the path-tree parser ----------------------------------------------------------------------------
+# -- the path-tree parser --------------------------------------------------------------------------
 
 # A segment spelled like a version (v2) or `api` would be read as part of a prefix.
 SEGMENT = st.from_regex(r"[a-z][a-z0-9]{0,6}(?:[-_][a-z0-9]{1,4}){0,2}", fullmatch=True).filter(

@@ -10,6 +10,7 @@ import subprocess
 import warnings
 
 import pytest
+
 from thg_spec.validation.regex_compat import oldest_python_problem
 
 NEWER_ONLY = [
@@ -44,8 +45,9 @@ def test_invalid_patterns_are_refused(pattern: str) -> None:
 
 
 def _fuzz(count: int) -> list[str]:
-    alphabet = ["a", "b", "+", "*", "?", "{2}", "{1,}", "{,2}", "{}", "(", ")", "(?:", "(?>",
-                "[", "]", "^", "\\", "|", "(?x)", " ", "#", "\n", "(?#", "-", "(?x:", "(?-x:", "(?i)"]  # fmt: skip
+    alphabet = ["a", "b", "+", "*", "?", "{2}", "{1,}", "{,2}", "{}", "(", ")", "(?:", "(?>", "[",
+                "]", "^", "\\", "|", "(?x)", " ", "#", "\n", "(?#", "-", "(?x:", "(?-x:",
+                "(?i)"]  # fmt: skip
     rng = random.Random(12)
     found: list[str] = []
     while len(found) < count:
@@ -92,7 +94,7 @@ def test_verdicts_match_a_real_python39() -> None:
     compiles_on_39 = json.loads(result.stdout)
     wrong = [
         (p, ok)
-        for p, ok in zip(patterns, compiles_on_39)
+        for p, ok in zip(patterns, compiles_on_39, strict=True)
         if ok != (oldest_python_problem(p) is None)
     ]
     assert wrong == []

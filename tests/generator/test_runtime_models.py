@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thg_spec.pipeline import load_products
-
 from thg_codegen.model.package import build_package
+from thg_spec.pipeline import load_products
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,11 +22,19 @@ def test_poll_returns_runtime_events_and_no_event_model_is_generated() -> None:
     methods = {m.name: m for r in module.resources if r.kind == "endpoint" for m in r.methods}
     poll, confirm = methods["poll"], methods["confirm"]
     assert (poll.result, poll.document, poll.runtime) == (
-        "List[Event]", "_EventListDocument", ("Event",))  # fmt: skip
+        "List[Event]",
+        "_EventListDocument",
+        ("Event",),
+    )
     assert (confirm.http_method, confirm.result, confirm.document, confirm.body) == (
-        "DELETE", "Optional[Event]", "_EventDocument", "")  # fmt: skip
+        "DELETE",
+        "Optional[Event]",
+        "_EventDocument",
+        "",
+    )
     assert [(p.name, p.wire, p.annotation) for p in confirm.headers] == [
-        ("receipt_handle", "receipt-handle", "str")]  # fmt: skip
+        ("receipt_handle", "receipt-handle", "str")
+    ]
     assert module.runtime_imports == ("Event",)
     names = {d.name for d in pkg.common} | {d.name for m in pkg.entities for d in m.definitions}
     assert not names & {"DataChangedEvent", "ChangedEntity", "EventMeta", "Event"}

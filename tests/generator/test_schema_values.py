@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thg_spec.validation import validate_paths
 
 from .broken_specs import VALID
@@ -58,12 +59,16 @@ def test_what_it_cannot_is_located(tmp_path: Path, field: str, says: str) -> Non
 def test_parameters_and_inline_bodies_are_checked_too(tmp_path: Path) -> None:
     problems = _problems(
         tmp_path,
-        ("Filter: {name: filter, in: query, schema: {type: string}}",
-         "Filter: {name: filter, in: query, schema: {type: string, pattern: '(?>x)'}}"),
-        ("properties: {client_id: {type: string}, client_secret: {type: string}}",
-         "properties: {client_id: {type: string, x-thg-reference-to: 'mini:widget'},"
-         " client_secret: {type: string}}"),
-    )  # fmt: skip
+        (
+            "Filter: {name: filter, in: query, schema: {type: string}}",
+            "Filter: {name: filter, in: query, schema: {type: string, pattern: '(?>x)'}}",
+        ),
+        (
+            "properties: {client_id: {type: string}, client_secret: {type: string}}",
+            "properties: {client_id: {type: string, x-thg-reference-to: 'mini:widget'},"
+            " client_secret: {type: string}}",
+        ),
+    )
     assert [p.split(" ")[1] for p in problems] == [
         "/components/parameters/Filter/schema/pattern:",
         "/components/schemas/TokenRequest/properties/client_id/x-thg-reference-to:",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thg_spec.validation import validate_paths
 
 from .broken_specs import VALID

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 
 from .broken_specs import CASES, VALID, Case, case_dir, render

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from thg_spec.diagnostics import Diagnostic
 from thg_spec.validation import validate_paths
 

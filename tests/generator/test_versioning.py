@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen.cli import main
 from thg_codegen.generate import generate, release
 from thg_codegen.versioning import next_version
@@ -43,13 +44,20 @@ def _version(out: Path) -> str:
     "old, new, version, heading",
     [
         (WIDGET, WIDGET + "        colour: {type: string}\n", "0.2.0", "Additions"),
-        ("        name: {type: string, minLength: 1}\n        related:",
-         "        name: {type: string, minLength: 1, maxLength: 5}\n        related:",
-         "1.0.0", "Breaking changes"),
-        ("description: Creates a widget.", "description: Creates one widget.", "0.1.1",
-         "Documentation"),
+        (
+            "        name: {type: string, minLength: 1}\n        related:",
+            "        name: {type: string, minLength: 1, maxLength: 5}\n        related:",
+            "1.0.0",
+            "Breaking changes",
+        ),
+        (
+            "description: Creates a widget.",
+            "description: Creates one widget.",
+            "0.1.1",
+            "Documentation",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_version_follows_the_change_since_the_release(
     released: tuple[Path, Path], old: str, new: str, version: str, heading: str
 ) -> None:
@@ -93,8 +101,12 @@ def test_check_notices_a_new_release_record(released: tuple[Path, Path]) -> None
 
 @pytest.mark.parametrize(
     "released_version, part, expected",
-    [("0.1.0", "major", "1.0.0"), ("1.4.2", "minor", "1.5.0"), ("1.4.2", "patch", "1.4.3"),
-     ("1.4.2", "none", "1.4.2")],
-)  # fmt: skip
+    [
+        ("0.1.0", "major", "1.0.0"),
+        ("1.4.2", "minor", "1.5.0"),
+        ("1.4.2", "patch", "1.4.3"),
+        ("1.4.2", "none", "1.4.2"),
+    ],
+)
 def test_next_version(released_version: str, part: str, expected: str) -> None:
     assert next_version(released_version, part) == expected

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from thg_codegen import writer
 from thg_codegen.cli import main
 from thg_codegen.generate import generate
@@ -146,8 +146,11 @@ def test_an_interrupted_write_is_detected_and_repaired(
     generate(a, out)
     killed = subprocess.run(
         [sys.executable, "-c", _KILLER, str(after), sig, "generate", *map(str, b), "-o", str(out)],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert killed.returncode != 0
     assert "Traceback" not in killed.stderr
     assert (out / JOURNAL).is_file()
@@ -175,8 +178,10 @@ def test_a_kill_before_any_file_leaves_a_tree_check_still_trusts_after_generate(
     generate(a, out)
     subprocess.run(
         [sys.executable, "-c", _KILLER, "0", "SIGKILL", "generate", *map(str, b), "-o", str(out)],
-        capture_output=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert not (out / JOURNAL).exists()  # killed writing the journal itself: nothing touched
     assert _run("check", *a, "-o", out).returncode == 0
     assert _run("generate", *b, "-o", out).returncode == 0

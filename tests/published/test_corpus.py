@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from openapi_spec_validator import validate
+
 from thg_spec.loader import load_spec
 
 HERE = Path(__file__).resolve().parent

@@ -54,7 +54,9 @@ def test_twine_warnings_name_their_file_however_long_the_path(tmp_path: Path) ->
         {
             "pkg/__init__.py": "",
             "pkg-1.dist-info/METADATA": "Metadata-Version: 2.1\nName: pkg\nVersion: 1\n",
-            "pkg-1.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            "pkg-1.dist-info/WHEEL": (
+                "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+            ),
             "pkg-1.dist-info/RECORD": "",
         },
     )

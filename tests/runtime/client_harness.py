@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 
 import httpx
 from pydantic import BaseModel
+
 from thg_connect_core import AsyncAPIClient, ClientConfig, Secret, SyncAPIClient
 
 BASE = "https://api.example.com"

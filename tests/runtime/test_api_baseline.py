@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Dict, List
 
 import pytest
+
 import thg_connect_core
 
 from .api_baseline import BASELINE, REFRESH, Entry, compare, describe, explain, main, render
@@ -71,20 +72,75 @@ def test_removed_and_new_names() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "breaking", "additions"),
     [
-        ("def f(a: int, b: int) -> None: ...", "def f(a: int) -> None: ...", ["parameter `b` removed"], []),
-        ("def f(a: int = 1) -> None: ...", "def f(a: int) -> None: ...", ["parameter `a` made required"], []),
-        ("def f(a: int) -> None: ...", "def f(a: int = 1) -> None: ...", [], ["parameter `a` made optional"]),
-        ("def f() -> None: ...", "def f(*, a: int = 1) -> None: ...", [], ["new optional parameter `a`"]),
-        ("def f() -> None: ...", "def f(*args: int) -> None: ...", [], ["new optional parameter `args`"]),
+        (
+            "def f(a: int, b: int) -> None: ...",
+            "def f(a: int) -> None: ...",
+            ["parameter `b` removed"],
+            [],
+        ),
+        (
+            "def f(a: int = 1) -> None: ...",
+            "def f(a: int) -> None: ...",
+            ["parameter `a` made required"],
+            [],
+        ),
+        (
+            "def f(a: int) -> None: ...",
+            "def f(a: int = 1) -> None: ...",
+            [],
+            ["parameter `a` made optional"],
+        ),
+        (
+            "def f() -> None: ...",
+            "def f(*, a: int = 1) -> None: ...",
+            [],
+            ["new optional parameter `a`"],
+        ),
+        (
+            "def f() -> None: ...",
+            "def f(*args: int) -> None: ...",
+            [],
+            ["new optional parameter `args`"],
+        ),
         ("def f() -> None: ...", "def f(a: int) -> None: ...", ["new required parameter `a`"], []),
-        ("def f(a: int) -> None: ...", "def f(a: str) -> None: ...", ["parameter `a` annotation int → str"], []),
-        ("def f(a: int = 1) -> None: ...", "def f(a: int = 2) -> None: ...", ["parameter `a` default 1 → 2"], []),
-        ("def f(a: int) -> None: ...", "def f(*, a: int) -> None: ...", ["parameter `a` kind POSITIONAL_OR_KEYWORD → KEYWORD_ONLY"], []),
-        ("def f(a: int, b: int) -> None: ...", "def f(b: int, a: int) -> None: ...", ["positional parameters reordered ['a', 'b'] → ['b', 'a']"], []),
-        ("def f() -> int: ...", "def f() -> Optional[int]: ...", ["return type int → Optional[int]"], []),
-        ("def f() -> None: ...", "async def f() -> None: ...", ["was a function, now a async function"], []),
+        (
+            "def f(a: int) -> None: ...",
+            "def f(a: str) -> None: ...",
+            ["parameter `a` annotation int → str"],
+            [],
+        ),
+        (
+            "def f(a: int = 1) -> None: ...",
+            "def f(a: int = 2) -> None: ...",
+            ["parameter `a` default 1 → 2"],
+            [],
+        ),
+        (
+            "def f(a: int) -> None: ...",
+            "def f(*, a: int) -> None: ...",
+            ["parameter `a` kind POSITIONAL_OR_KEYWORD → KEYWORD_ONLY"],
+            [],
+        ),
+        (
+            "def f(a: int, b: int) -> None: ...",
+            "def f(b: int, a: int) -> None: ...",
+            ["positional parameters reordered ['a', 'b'] → ['b', 'a']"],
+            [],
+        ),
+        (
+            "def f() -> int: ...",
+            "def f() -> Optional[int]: ...",
+            ["return type int → Optional[int]"],
+            [],
+        ),
+        (
+            "def f() -> None: ...",
+            "async def f() -> None: ...",
+            ["was a function, now a async function"],
+            [],
+        ),
     ],
-)  # fmt: skip
+)
 def test_function_changes(old: str, new: str, breaking: List[str], additions: List[str]) -> None:
     found = _diff(old, new, ["f"])
     assert found == ([f"f: {s}" for s in breaking], [f"f: {s}" for s in additions])

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 import pytest
+
 from thg_connect_core._auth import ClientCredentialsAuth, TokenState
 from thg_connect_core._config import Secret
 from thg_connect_core._errors import TokenError

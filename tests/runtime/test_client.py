@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import httpx
 import pytest
+
 from thg_connect_core import (
     APIConnectionError,
     APITimeoutError,

@@ -9,6 +9,7 @@ from typing import Iterator, List
 
 import httpx
 import pytest
+
 from thg_connect_core import InternalServerError, RequestMaybeSentError, TokenError
 
 from .client_harness import SECRET, Harness, ok, status

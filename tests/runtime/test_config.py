@@ -6,6 +6,7 @@ import dataclasses
 import pickle
 
 import pytest
+
 from thg_connect_core._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, Secret
 
 ENV = {"THG_CLIENT_ID": "cid", "THG_CLIENT_SECRET": "s3cr3t-value", "THG_OWNER": "acme"}

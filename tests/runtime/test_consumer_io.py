@@ -34,17 +34,24 @@ SETTINGS = ConsumerSettings(wait_time_seconds=20, max_events=10, max_in_flight=2
 def record(event_id: str, handle: str) -> Dict[str, Any]:
     """A delivery in the platform's shape: ``handle`` is this delivery's receipt handle."""
     return {
-        "id": handle, "type": "DataChangedEvent",
+        "id": handle,
+        "type": "DataChangedEvent",
         "attributes": {
-            "id": f"item-{event_id}", "type": "thg-fulfil:inventory-item", "version": "1",
+            "id": f"item-{event_id}",
+            "type": "thg-fulfil:inventory-item",
+            "version": "1",
             "attributes": {"sku": event_id},
-            "meta": {"product": "thg-fulfil", "owner": "acme", "creator": "acme",
-                     "reference": f"thg:thg-fulfil:inventory-item#acme@item-{event_id}",
-                     "createdAt": "2026-02-11T13:09:43.710356",
-                     "updatedAt": "2026-02-11T13:09:43.710356"},
+            "meta": {
+                "product": "thg-fulfil",
+                "owner": "acme",
+                "creator": "acme",
+                "reference": f"thg:thg-fulfil:inventory-item#acme@item-{event_id}",
+                "createdAt": "2026-02-11T13:09:43.710356",
+                "updatedAt": "2026-02-11T13:09:43.710356",
+            },
         },
         "meta": {"receiptHandle": handle, "subscriptionId": "sub", "method": "create"},
-    }  # fmt: skip
+    }
 
 
 def name(event: Event) -> str:
@@ -163,7 +170,9 @@ def test_confirm_sends_one_delete_per_handle_and_reads_404_as_already_gone() -> 
     first, second = consumer.poll(10, 0)
     assert consumer.confirm([first.id, first.id, second.id]) == ([first.id, second.id], [])
     assert consumer.confirm([first.id, "AQEB-never-issued"]) == (
-        [], [first.id, "AQEB-never-issued"])  # fmt: skip
+        [],
+        [first.id, "AQEB-never-issued"],
+    )
     assert consumer.confirm_one(second.id) is False  # a retried confirm is harmless
 
 
@@ -263,12 +272,36 @@ def test_a_long_poll_gets_its_wait_added_to_the_timeout() -> None:
     platform = Platform(["e1"])
     platform.release.set()  # polls of an empty queue answer at once
     resource = SyncResource(sync_api(platform, timeout=2.0), "/api/events/v1/acme/subscription/s")
-    resource._action("GET", "events", PAGE, params={"waitTimeSeconds": 5, "maxEvents": 1},
-                     body=None, timeout=None, extra_headers=None, extra_query=None)  # fmt: skip
-    resource._action("GET", "events", PAGE, params={"waitTimeSeconds": 5}, body=None,
-                     timeout=3.0, extra_headers=None, extra_query=None)  # fmt: skip
-    resource._action("GET", "events", PAGE, params={"waitTimeSeconds": None}, body=None,
-                     timeout=None, extra_headers=None, extra_query=None)  # fmt: skip
+    resource._action(
+        "GET",
+        "events",
+        PAGE,
+        params={"waitTimeSeconds": 5, "maxEvents": 1},
+        body=None,
+        timeout=None,
+        extra_headers=None,
+        extra_query=None,
+    )
+    resource._action(
+        "GET",
+        "events",
+        PAGE,
+        params={"waitTimeSeconds": 5},
+        body=None,
+        timeout=3.0,
+        extra_headers=None,
+        extra_query=None,
+    )
+    resource._action(
+        "GET",
+        "events",
+        PAGE,
+        params={"waitTimeSeconds": None},
+        body=None,
+        timeout=None,
+        extra_headers=None,
+        extra_query=None,
+    )
     assert [round(t, 1) for t in platform.timeouts] == [7.0, 8.0, 2.0]
 
 
@@ -278,11 +311,27 @@ def test_a_required_header_parameter_is_sent_and_refused_when_empty() -> None:
     api = sync_api(platform)
     (polled,) = EventConsumer(api, "sub", lambda e: None).poll(1, 0)
     resource = SyncResource(api, "/api/events/v1/acme/subscription/sub")
-    answer = resource._action("DELETE", "confirm", EventDocument, params={}, body=None,
-                              headers={"receipt-handle": polled.id}, timeout=None,
-                              extra_headers=None, extra_query=None)  # fmt: skip
+    answer = resource._action(
+        "DELETE",
+        "confirm",
+        EventDocument,
+        params={},
+        body=None,
+        headers={"receipt-handle": polled.id},
+        timeout=None,
+        extra_headers=None,
+        extra_query=None,
+    )
     assert isinstance(answer, Event) and answer.key == polled.key
     with pytest.raises(ValueError, match="receipt_handle"):
-        resource._action("DELETE", "confirm", EventDocument, params={}, body=None,
-                         headers={"receipt-handle": ""}, timeout=None, extra_headers=None,
-                         extra_query=None)  # fmt: skip
+        resource._action(
+            "DELETE",
+            "confirm",
+            EventDocument,
+            params={},
+            body=None,
+            headers={"receipt-handle": ""},
+            timeout=None,
+            extra_headers=None,
+            extra_query=None,
+        )

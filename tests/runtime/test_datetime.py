@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
+
 from thg_connect_core._datetime import (
     UtcDateTime,
     format_utc_datetime,

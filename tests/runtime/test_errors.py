@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional
 
 import httpx
 import pytest
+
 from thg_connect_core import ErrorObject
 from thg_connect_core._errors import (
     APIConnectionError,
@@ -116,8 +117,12 @@ def test_422_lists_every_failing_field() -> None:
 
 
 def test_error_objects_are_typed_and_read_leniently() -> None:
-    body = {"errors": [{"status": 422, "detail": "bad", "source": "sku", "extra": 1},
-                       {"title": "t", "source": {"parameter": "filter"}}]}  # fmt: skip
+    body = {
+        "errors": [
+            {"status": 422, "detail": "bad", "source": "sku", "extra": 1},
+            {"title": "t", "source": {"parameter": "filter"}},
+        ]
+    }
     error = error_from_response(response(422, body))
     first, second = error.errors
     assert (first.status, first.detail, first.pointer) == ("422", "bad", None)

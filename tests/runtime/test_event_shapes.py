@@ -7,10 +7,9 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from thg_connect_core import (
@@ -31,38 +30,55 @@ RESOURCE_FORM: Dict[str, Any] = {  # generation (b), as on the recovered pages
     "id": HANDLE,
     "type": "DataChangedEvent",
     "attributes": {
-        "id": "d91063ad-1", "type": "thg-commerce:site", "version": "1",
+        "id": "d91063ad-1",
+        "type": "thg-commerce:site",
+        "version": "1",
         "attributes": {"siteName": "Will", "domainName": "https://example.test"},
         "links": None,
         "meta": {
-            "product": "thg-commerce", "reference": "thg:thg-commerce:site:thgcommerce@d91063ad-1",
-            "createdAt": "2025-04-23T09:22:11.530782", "updatedAt": "2025-04-23T09:28:23.013937",
+            "product": "thg-commerce",
+            "reference": "thg:thg-commerce:site:thgcommerce@d91063ad-1",
+            "createdAt": "2025-04-23T09:22:11.530782",
+            "updatedAt": "2025-04-23T09:28:23.013937",
             "status": {"site-status": {"value": "APPROVED"}},
-            "owner": "thgcommerce", "creator": "thgaltitude",
+            "owner": "thgcommerce",
+            "creator": "thgaltitude",
         },
     },
     "meta": {"receiptHandle": HANDLE, "subscriptionId": "WillSiteSubscription", "method": "update"},
-}  # fmt: skip
+}
 
 LEGACY_FORM: Dict[str, Any] = {  # generation (a)
     "id": "handle-1",
     "eventType": "Data_Changed_Event",
     "eventTypeVersion": "0",
     "metadata": {
-        "method": "create", "owner": "mycompany", "resourceUrl": "/mycompany/inventory/4f2929b5",
-        "entityId": "4f2929b5", "parentEntityId": "", "entityType": "inventory",
-        "entityTypeVersion": "0", "product": "thg-fulfil", "createdAt": "1724321803.378458",
-        "consumer": "*", "provider": "mycompany", "reference": "thg:inventory:mycompany@4f2929b5",
+        "method": "create",
+        "owner": "mycompany",
+        "resourceUrl": "/mycompany/inventory/4f2929b5",
+        "entityId": "4f2929b5",
+        "parentEntityId": "",
+        "entityType": "inventory",
+        "entityTypeVersion": "0",
+        "product": "thg-fulfil",
+        "createdAt": "1724321803.378458",
+        "consumer": "*",
+        "provider": "mycompany",
+        "reference": "thg:inventory:mycompany@4f2929b5",
     },
     "data": {"sku": "SKU-1", "title": "Amber"},
-}  # fmt: skip
+}
 
 
 def test_the_resource_form_decodes_with_its_entity_embedded() -> None:
     e = event_from_resource(RESOURCE_FORM)
     assert (e.id, e.shape, e.action) == (HANDLE, "DataChangedEvent", "UPDATED")
     assert (e.entity_type, e.product, e.owner, e.entity_id) == (
-        "thg-commerce:site", "thg-commerce", "thgcommerce", "d91063ad-1")  # fmt: skip
+        "thg-commerce:site",
+        "thg-commerce",
+        "thgcommerce",
+        "d91063ad-1",
+    )
     assert e.reference == Reference("thg-commerce", "site", "thgcommerce", "d91063ad-1")
     assert e.state == "APPROVED" and e.subscription_id == "WillSiteSubscription"
     assert e.occurred_at == datetime(2025, 4, 23, 9, 28, 23, 13937, tzinfo=timezone.utc)
@@ -72,21 +88,29 @@ def test_the_resource_form_decodes_with_its_entity_embedded() -> None:
 def test_the_legacy_form_decodes_and_its_created_at_is_epoch_seconds() -> None:
     e = event_from_resource(LEGACY_FORM)
     assert (e.id, e.shape, e.action, e.entity_type) == (
-        "handle-1", "Data_Changed_Event", "CREATED", "thg-fulfil:inventory")  # fmt: skip
+        "handle-1",
+        "Data_Changed_Event",
+        "CREATED",
+        "thg-fulfil:inventory",
+    )
     assert e.reference == Reference("thg-fulfil", "inventory", "mycompany", "4f2929b5")
     assert e.path == "/mycompany/inventory/4f2929b5" and e.entity == {
         "sku": "SKU-1",
         "title": "Amber",
     }
     assert e.occurred_at == datetime(2024, 8, 22, 10, 16, 43, 378458, tzinfo=timezone.utc)
-    updated = event_from_resource({**LEGACY_FORM, "metadata": {**LEGACY_FORM["metadata"],
-                                                               "method": "update"}})  # fmt: skip
+    updated = event_from_resource(
+        {**LEGACY_FORM, "metadata": {**LEGACY_FORM["metadata"], "method": "update"}}
+    )
     assert updated.occurred_at is None  # createdAt is the entity's creation, not this change
 
 
 def test_the_key_is_the_change_not_the_delivery() -> None:
-    again = {**RESOURCE_FORM, "id": "AQEB-other", "meta": {**RESOURCE_FORM["meta"],
-                                                           "receiptHandle": "AQEB-other"}}  # fmt: skip
+    again = {
+        **RESOURCE_FORM,
+        "id": "AQEB-other",
+        "meta": {**RESOURCE_FORM["meta"], "receiptHandle": "AQEB-other"},
+    }
     first, second = event_from_resource(RESOURCE_FORM), event_from_resource(again)
     assert first.id != second.id and first.key == second.key
     entity = RESOURCE_FORM["attributes"]
@@ -99,12 +123,19 @@ def test_the_handle_may_come_in_meta_only_and_the_old_sandbox_shape_still_reads(
     bare = {**RESOURCE_FORM, "id": None}
     assert event_from_resource(bare).id == HANDLE
     old = {
-        "id": "6a1c", "type": "events:event",
-        "attributes": {"action": "UPDATED", "entityType": "thg-fulfil:inventory-item",
-                       "product": "thg-fulfil", "owner": "brandco", "entityId": "i1",
-                       "reference": "thg:thg-fulfil:inventory-item#brandco@i1", "version": "2"},
+        "id": "6a1c",
+        "type": "events:event",
+        "attributes": {
+            "action": "UPDATED",
+            "entityType": "thg-fulfil:inventory-item",
+            "product": "thg-fulfil",
+            "owner": "brandco",
+            "entityId": "i1",
+            "reference": "thg:thg-fulfil:inventory-item#brandco@i1",
+            "version": "2",
+        },
         "meta": {"subscriptionId": "s", "receiveCount": 2, "hiddenUntil": None},
-    }  # fmt: skip
+    }
     e = event_from_resource(old)
     assert (e.shape, e.action, e.receive_count, e.key) == ("events:event", "UPDATED", 2, "6a1c")
     assert e.entity is None and e.attributes is None and e.data is None
@@ -128,8 +159,10 @@ def test_the_entity_decodes_into_the_registered_model() -> None:
         assert e.entity_as(Site).domain_name == "https://example.test"
         legacy = event_from_resource(LEGACY_FORM)  # a type nobody registered: the mapping
         assert legacy.data == {"sku": "SKU-1", "title": "Amber"}
-        odd = {**RESOURCE_FORM, "attributes": {**RESOURCE_FORM["attributes"],
-                                               "attributes": {"siteName": 7}}}  # fmt: skip
+        odd = {
+            **RESOURCE_FORM,
+            "attributes": {**RESOURCE_FORM["attributes"], "attributes": {"siteName": 7}},
+        }
         assert event_from_resource(odd).data == {"siteName": 7}  # does not fit: the mapping
         with pytest.raises(ValidationError):
             event_from_resource(odd).entity_as(Site)
@@ -175,9 +208,13 @@ RECORD = st.dictionaries(KEYS, JSON | st.sampled_from(["events:event", "DataChan
 
 ENTITY = st.fixed_dictionaries(
     {"id": st.text(max_size=4), "type": st.text(max_size=6), "version": st.text(max_size=2)},
-    optional={"attributes": JSON, "meta": st.dictionaries(st.sampled_from(
-        ["owner", "updatedAt", "status", "parent", "reference"]), JSON)},
-)  # fmt: skip
+    optional={
+        "attributes": JSON,
+        "meta": st.dictionaries(
+            st.sampled_from(["owner", "updatedAt", "status", "parent", "reference"]), JSON
+        ),
+    },
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -186,8 +223,12 @@ def test_every_delivery_of_one_change_has_the_same_key(
     entity: Dict[str, Any], first: str, second: str
 ) -> None:
     def delivery(handle: str) -> Dict[str, Any]:
-        return {"id": handle, "type": "DataChangedEvent", "attributes": entity,
-                "meta": {"receiptHandle": handle, "method": "update"}}  # fmt: skip
+        return {
+            "id": handle,
+            "type": "DataChangedEvent",
+            "attributes": entity,
+            "meta": {"receiptHandle": handle, "method": "update"},
+        }
 
     one, two = event_from_resource(delivery(first)), event_from_resource(delivery(second))
     assert (one.id, two.id) == (first, second)
@@ -208,10 +249,10 @@ def test_decoding_anything_never_raises_and_every_lazy_field_is_safe(records: An
         assert e.hidden_until is None or e.hidden_until.tzinfo is not None
         assert isinstance(e.key, str) and e.key and e.receipt_handle == e.id
         assert e.attributes is None or hasattr(e.attributes, "get")
-        e.data  # the mapping, a model, or None: never raises
+        _ = e.data  # the mapping, a model, or None: never raises
         assert repr(e).startswith("Event(")
         try:
-            e.reference
+            _ = e.reference
         except ValueError:  # EventFormatError: the handler fails for this event only
             pass
 

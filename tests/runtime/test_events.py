@@ -8,6 +8,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
+
 from thg_connect_core import (
     ConsumerSettings,
     ConsumerState,
@@ -32,10 +33,15 @@ def resource(
         "id": handle,
         "type": "DataChangedEvent",
         "attributes": {
-            "id": entity_id, "type": "thg-fulfil:inventory-item.approval", "version": "1",
-            "attributes": {"state": "APPROVED", **attributes}, "links": None,
+            "id": entity_id,
+            "type": "thg-fulfil:inventory-item.approval",
+            "version": "1",
+            "attributes": {"state": "APPROVED", **attributes},
+            "links": None,
             "meta": {
-                "product": "thg-fulfil", "owner": "brandco", "creator": "thg",
+                "product": "thg-fulfil",
+                "owner": "brandco",
+                "creator": "thg",
                 "parent": {"thg-fulfil:inventory-item": "i1"},
                 "reference": f"thg:thg-fulfil:inventory-item.approval#brandco@{entity_id}",
                 "createdAt": "2026-02-11T13:09:43.710356",
@@ -43,7 +49,7 @@ def resource(
             },
         },
         "meta": {"receiptHandle": handle, "subscriptionId": "sub", "method": method},
-    }  # fmt: skip
+    }
 
 
 def event(name: str = "e1", delivery: int = 1) -> Event:
@@ -132,8 +138,11 @@ def test_in_flight_is_the_held_table_and_cannot_leak() -> None:
 
 
 def test_the_handler_pace_bounds_the_backlog_to_what_can_start_in_the_window() -> None:
-    state = ConsumerState(ConsumerSettings(concurrency=4, max_in_flight=40, max_events=40,
-                                           visibility_window=30, safety_margin=3))  # fmt: skip
+    state = ConsumerState(
+        ConsumerSettings(
+            concurrency=4, max_in_flight=40, max_events=40, visibility_window=30, safety_margin=3
+        )
+    )
     first = event("first")
     state.received([first], now=0)
     state.start(first, now=0)
@@ -158,8 +167,7 @@ def test_failures_are_redelivered_until_parked() -> None:
 
 
 def test_confirms_linger_briefly_while_more_handlers_are_about_to_finish() -> None:
-    state = ConsumerState(ConsumerSettings(confirm_linger=0.02, max_in_flight=130,
-                                           max_events=100))  # fmt: skip
+    state = ConsumerState(ConsumerSettings(confirm_linger=0.02, max_in_flight=130, max_events=100))
     events = [event(str(i)) for i in range(130)]
     state.received(events, now=0)
     for e in events[:10]:
@@ -189,8 +197,12 @@ def sign(body: bytes, secret: str, t: int) -> str:
 def test_signatures_are_checked_with_the_secret_and_a_tolerance() -> None:
     body = b'{"data": []}'
     verify_signature(body, sign(body, "s3cret", 1000), "s3cret", now=1010)
-    for header, now in ((sign(body, "other", 1000), 1000.0), (sign(body, "s3cret", 1000), 5000.0),
-                        ("v1=abc", 1000.0), (None, 1000.0)):  # fmt: skip
+    for header, now in (
+        (sign(body, "other", 1000), 1000.0),
+        (sign(body, "s3cret", 1000), 5000.0),
+        ("v1=abc", 1000.0),
+        (None, 1000.0),
+    ):
         with pytest.raises(WebhookSignatureError) as caught:
             verify_signature(body, header, "s3cret", now=now)
         assert "s3cret" not in str(caught.value)

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any, Dict, FrozenSet, List, Tuple
 
 import pytest
+
 import thg_connect_core
 
 # Names a private module lists in its ``__all__`` for sibling modules, not for users.

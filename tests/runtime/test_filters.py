@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar, Literal
 
 import pytest
+
 from thg_connect_core._filter_ast import And, Comparison, Or, iter_comparisons
 from thg_connect_core._filter_fields import (
     BoolField,
@@ -135,13 +136,13 @@ def test_datetimes_are_utc_at_second_precision() -> None:
     assert render(F.expiry >= date(2026, 2, 11)) == "expiryDate>='2026-02-11T00:00:00'"
     assert render(F.created_at < datetime(5, 1, 2, tzinfo=UTC)) == "createdAt<'0005-01-02T00:00:00'"
     with pytest.raises(ValueError, match="microseconds"):
-        F.created_at > datetime(2024, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
+        _ = F.created_at > datetime(2024, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
 
 
 def test_string_of_datetime_shape_is_a_datetime() -> None:
     assert (Field("createdAt") > "2024-10-15T13:45:00") == (F.created_at > T1)
     with pytest.raises(ValueError, match="not a valid date-time"):
-        Field("createdAt") > "2024-02-30T00:00:00"
+        _ = Field("createdAt") > "2024-02-30T00:00:00"
 
 
 def test_null_only_with_equality() -> None:
@@ -154,9 +155,9 @@ def test_null_only_with_equality() -> None:
 
 def test_invalid_values_and_names() -> None:
     with pytest.raises(ValueError, match="finite"):
-        F.weight > float("nan")
+        _ = F.weight > float("nan")
     with pytest.raises(ValueError, match="finite"):
-        F.weight > float("inf")
+        _ = F.weight > float("inf")
     with pytest.raises(ValueError, match="keyword"):
         Field("null")
     with pytest.raises(ValueError, match="invalid filter field name"):
@@ -166,18 +167,18 @@ def test_invalid_values_and_names() -> None:
     with pytest.raises(ValueError, match="operator"):
         Comparison("sku", "==", "x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="unsupported filter value type"):
-        Field("sku") == [1]
+        _ = Field("sku") == [1]
 
 
 def test_typed_fields_check_values_at_runtime_too() -> None:
     with pytest.raises(TypeError, match="cannot be compared"):
-        F.created_at > 3  # type: ignore[operator]
+        _ = F.created_at > 3  # type: ignore[operator]
     with pytest.raises(TypeError, match="cannot be compared"):
-        F.quantity == True  # noqa: E712
+        _ = F.quantity == True  # noqa: E712
     with pytest.raises(TypeError, match="cannot be compared"):
-        F.sku == 3
+        _ = F.sku == 3
     with pytest.raises(TypeError, match="not a field"):
-        F.sku == F.order_id  # type: ignore[operator]
+        _ = F.sku == F.order_id  # type: ignore[operator]
     assert FloatField is NumberField
 
 
@@ -186,7 +187,7 @@ def test_python_and_or_and_chained_comparisons_are_refused() -> None:
     with pytest.raises(TypeError, match="no truth value"):
         a and b  # type: ignore[unreachable]  # noqa: B018
     with pytest.raises(TypeError, match="no truth value"):
-        1 < F.quantity < 5  # noqa: B018
+        _ = 1 < F.quantity < 5  # noqa: B018
     with pytest.raises(TypeError, match="no truth value"):
         bool(F.sku)
     with pytest.raises(TypeError):

@@ -7,6 +7,7 @@ from typing import List
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
 from thg_connect_core._filter_ast import (
     KEYWORDS,
     OPERATORS,

@@ -8,6 +8,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
+
 from thg_connect_core._jsonapi import (
     Document,
     ErrorObject,

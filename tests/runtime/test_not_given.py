@@ -56,8 +56,10 @@ def test_not_given_is_never_sent_and_null_is_sent_only_where_nullable() -> None:
     assert sent(Thing(name="a", mass_g=NOT_GIVEN, size=NOT_GIVEN)) == {"name": "a"}
     assert sent(Thing(name="a", note=None)) == {"name": "a", "note": None}
     assert sent(Thing(name="a", mass_g=2, size=Size(value=1))) == {
-        "name": "a", "massG": 2.0, "size": {"value": 1.0},
-    }  # fmt: skip
+        "name": "a",
+        "massG": 2.0,
+        "size": {"value": 1.0},
+    }
     with pytest.raises(ValidationError, match="not nullable"):
         Thing(name="a", mass_g=None)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="not nullable"):
@@ -75,10 +77,20 @@ def test_a_member_the_model_does_not_declare_is_refused_from_user_code() -> None
 
 def test_a_response_keeps_new_members_and_reads_a_stray_null_as_not_given() -> None:
     raw = json.dumps(
-        {"data": {"id": "1", "type": "p:thing",
-                  "attributes": {"name": "a", "massG": None, "note": None, "added": [1],
-                                 "size": {"value": 1, "unit": None, "precision": 2}}}}
-    )  # fmt: skip
+        {
+            "data": {
+                "id": "1",
+                "type": "p:thing",
+                "attributes": {
+                    "name": "a",
+                    "massG": None,
+                    "note": None,
+                    "added": [1],
+                    "size": {"value": 1, "unit": None, "precision": 2},
+                },
+            }
+        }
+    )
     with lenient_enums():
         thing = decode(raw, Document[Thing]).data.attributes
     assert thing.mass_g is NOT_GIVEN and thing.note is None
@@ -91,8 +103,11 @@ def test_a_response_keeps_new_members_and_reads_a_stray_null_as_not_given() -> N
 
 def test_a_plain_dump_shows_not_given_as_none() -> None:
     assert Thing(name="a").model_dump(mode="json") == {
-        "name": "a", "mass_g": None, "note": None, "size": None,
-    }  # fmt: skip
+        "name": "a",
+        "mass_g": None,
+        "note": None,
+        "size": None,
+    }
 
 
 def test_an_unknown_state_keeps_every_member_from_user_code_too() -> None:

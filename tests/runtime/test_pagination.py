@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from thg_connect_core._filter_fields import StringField
 from thg_connect_core._pagination import (
     DEFAULT_PAGE_SIZE,
@@ -219,7 +220,7 @@ def test_constant_memory_over_ten_thousand_pages() -> None:
     gc.disable()  # reference counting alone must free every page
     try:
         count = 0
-        for item in Paginator(fetcher.fetch, page_size=3):
+        for _item in Paginator(fetcher.fetch, page_size=3):
             count += 1
         assert count == 30_000
         assert len(fetcher.alive) == 10_001
@@ -246,7 +247,7 @@ async def test_async_constant_memory_over_ten_thousand_pages() -> None:
     gc.disable()
     try:
         count = 0
-        async for item in AsyncPaginator(fetcher.afetch, page_size=3):
+        async for _item in AsyncPaginator(fetcher.afetch, page_size=3):
             count += 1
         assert count == 30_000
         assert fetcher.max_alive == 0

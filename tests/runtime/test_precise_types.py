@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from thg_connect_core import ClientConfig, Secret, SyncAPIClient, SyncResource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,10 +20,21 @@ def _mypy(tmp_path: Path, code: str) -> str:
     source = tmp_path / "snippet.py"
     source.write_text(textwrap.dedent(code), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull,
-         str(source)],
-        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "MYPYPATH": ""},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            os.devnull,
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": ""},
+    )
     return result.stdout
 
 
@@ -55,7 +67,13 @@ def test_page_size_below_one_is_an_error_not_the_default(size: int) -> None:
     resource = SyncResource(api, "api/p/v1/o/thing")
     with pytest.raises(ValueError, match="page_size must be at least 1"):
         resource._list(
-            dict, filter=None, page_size=size, start_page=1, max_items=None, timeout=None,
-            extra_headers=None, extra_query=None,
-        )  # fmt: skip
+            dict,
+            filter=None,
+            page_size=size,
+            start_page=1,
+            max_items=None,
+            timeout=None,
+            extra_headers=None,
+            extra_query=None,
+        )
     api.close()

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import httpx
 import pytest
+
 from thg_connect_core import (
     AsyncAPIClient,
     Document,

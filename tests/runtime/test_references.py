@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
+
 from thg_connect_core._references import InvalidReferenceError, Reference
 
 DISPATCHED = "thg:thg-fulfil:fulfilment-request.dispatched#providercompany@93sf39-wf839rs-srs3r34"
@@ -214,9 +215,30 @@ def test_fuzz_only_raises_invalid_reference_error(text: str) -> None:
 
 
 _reference_pieces = st.sampled_from(
-    ["thg", ":", "#", "@", ".", "-", "document", "thg-fulfil", "inventory-item", "a", "Z9",
-     "brandco", "0", "_", "~", "9f2c", "x.y", " ", "é", "documents", "--"]
-)  # fmt: skip
+    [
+        "thg",
+        ":",
+        "#",
+        "@",
+        ".",
+        "-",
+        "document",
+        "thg-fulfil",
+        "inventory-item",
+        "a",
+        "Z9",
+        "brandco",
+        "0",
+        "_",
+        "~",
+        "9f2c",
+        "x.y",
+        " ",
+        "é",
+        "documents",
+        "--",
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)

@@ -6,6 +6,7 @@ import email.utils
 
 import httpx
 import pytest
+
 from thg_connect_core._retry import (
     backoff_delay,
     next_delay,

@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import httpx
 import pytest
+
 from thg_connect_core import (
     AsyncAPIClient,
     DocumentUploadError,

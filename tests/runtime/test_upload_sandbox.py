@@ -11,6 +11,7 @@ from typing import Iterator, Optional
 
 import pytest
 from pydantic import BaseModel, ConfigDict
+
 from thg_connect_core import (
     AsyncAPIClient,
     ClientConfig,
@@ -20,7 +21,7 @@ from thg_connect_core import (
     upload_document,
     upload_document_async,
 )
-from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_sandbox.server import running_sandbox
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
 from thg_spec import Entity, Operation, Product
 
 CONSUMER = "brandco"

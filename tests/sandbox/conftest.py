@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import SandboxConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox

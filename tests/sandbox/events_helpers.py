@@ -32,7 +32,7 @@ def subscribe_all(*orgs: Org, **attributes: Any) -> list[str]:
         response = org.post(f"{EVENTS}/{org.slug}/subscription", json=body)
         assert response.status_code == 201, response.text
         ids.append(sub_id)
-    for org, sub_id in zip(orgs, ids):
+    for org, sub_id in zip(orgs, ids, strict=True):
         drain(org, sub_id)
     return ids
 

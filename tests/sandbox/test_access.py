@@ -1,4 +1,5 @@
-"""Owner paths and partnerships (CONVENTIONS §10): 200 for partners, 403 wrong role, 404 strangers."""
+"""Owner paths and partnerships (CONVENTIONS §10): 200 for partners, 403 wrong role, 404
+strangers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+
 from thg_sandbox.config import ApiClient, SandboxConfig, default_config
 from thg_sandbox.server import RunningSandbox
 

@@ -6,6 +6,7 @@ import base64
 import json
 
 import httpx
+
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.server import RunningSandbox
 

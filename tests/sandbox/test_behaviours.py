@@ -1,4 +1,5 @@
-"""The sandbox organisation approves `test_sku` (CONVENTIONS §14) through the ordinary write path."""
+"""The sandbox organisation approves `test_sku` (CONVENTIONS §14) through the ordinary write
+path."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from starlette.routing import BaseRoute
+
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock

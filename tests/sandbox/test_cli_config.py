@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from thg_sandbox.config import ConfigError, load_config
 
 from .conftest import ROOT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from thg_connect_core import Reference
 
 from .conftest import FULFIL, Org, doc, errors, item

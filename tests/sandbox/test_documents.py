@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.documents import documents_extension, install_documents

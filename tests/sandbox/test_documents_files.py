@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+
 from thg_sandbox.documents import install_documents
 from thg_sandbox.server import running_sandbox
 from thg_spec import Product

@@ -9,6 +9,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock

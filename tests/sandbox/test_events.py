@@ -7,10 +7,11 @@ import re
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
+
 from thg_connect_core import Reference
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.config import ApiClient, Partnership, SandboxConfig, default_config
@@ -75,7 +76,7 @@ def test_a_write_reaches_the_owner_and_its_partners_only(
     brandco: Org, thg: Org, sandbox_org: Org, otherco: Org
 ) -> None:
     orgs = (brandco, thg, sandbox_org, otherco)
-    subs = {org.slug: (org, sub_id) for org, sub_id in zip(orgs, subscribe_all(*orgs))}
+    subs = {org.slug: (org, sub_id) for org, sub_id in zip(orgs, subscribe_all(*orgs), strict=True)}
     created = new_item(brandco, "FAN-1")
     as_read = brandco.get(f"{ITEMS}/{created['id']}").json()["data"]
     handles = set()
@@ -87,7 +88,10 @@ def test_a_write_reaches_the_owner_and_its_partners_only(
         assert event["type"] == "DataChangedEvent"
         assert event["attributes"] == as_read  # the entity as a GET of it returns it
         assert event["meta"] == {
-            "receiptHandle": event["id"], "subscriptionId": sub_id, "method": "create"}  # fmt: skip
+            "receiptHandle": event["id"],
+            "subscriptionId": sub_id,
+            "method": "create",
+        }
         assert len(event["id"]) > 100 and re.fullmatch(r"[A-Za-z0-9_-]+", event["id"])
         handles.add(event["id"])
         # The reference names where the entity lives: a partner can read it there.
@@ -212,7 +216,9 @@ def test_a_polled_event_is_hidden_for_exactly_the_window(brandco: Org, clock: Ma
     assert again["meta"]["receiptHandle"] == again["id"]
     # Any handle ever issued for the event confirms it, the newer one then finds it gone.
     assert confirm(brandco, sub_id, [first["id"], again["id"]]) == {
-        "confirmed": [first["id"]], "notFound": [again["id"]]}  # fmt: skip
+        "confirmed": [first["id"]],
+        "notFound": [again["id"]],
+    }
     clock.advance(WINDOW + 1)
     assert poll(brandco, sub_id) == []
 

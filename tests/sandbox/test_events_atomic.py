@@ -98,8 +98,11 @@ def _start(db: Path) -> tuple[subprocess.Popen[str], str]:
     }
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.sandbox.serve_on_disk", str(db)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     base = f"http://127.0.0.1:{int(child.stdout.readline())}"
     deadline = time.monotonic() + 30
@@ -113,10 +116,15 @@ def _start(db: Path) -> tuple[subprocess.Popen[str], str]:
 
 
 def _client(base: str) -> httpx.Client:
-    token = httpx.post(base + "/oauth/token", json={
-        "client_id": "brandco", "client_secret": "brandco-sandbox-secret",
-        "grant_type": "client_credentials", "audience": base,
-    }).json()["access_token"]  # fmt: skip
+    token = httpx.post(
+        base + "/oauth/token",
+        json={
+            "client_id": "brandco",
+            "client_secret": "brandco-sandbox-secret",
+            "grant_type": "client_credentials",
+            "audience": base,
+        },
+    ).json()["access_token"]
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=5)
 
 
@@ -153,8 +161,10 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
                         == 201
                     )
             stop = threading.Event()
-            writers = [threading.Thread(target=_hammer, args=(base, stop, f"K{kill}w{w}"))
-                       for w in range(4)]  # fmt: skip
+            writers = [
+                threading.Thread(target=_hammer, args=(base, stop, f"K{kill}w{w}"))
+                for w in range(4)
+            ]
             for writer in writers:
                 writer.start()
             time.sleep(0.5 + 0.3 * kill)
@@ -172,9 +182,16 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
         for writer in writers:
             writer.join(10)
     with sqlite3.connect(db) as conn:
-        stored = {r[0] for r in conn.execute(
-            "SELECT id FROM resources WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'")}  # fmt: skip
-        announced = {json.loads(r[0])["entity"]["id"] for r in conn.execute(
-            "SELECT event FROM event_queue WHERE subscription = ?", (sub_id,))}  # fmt: skip
+        stored = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM resources "
+                "WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'"
+            )
+        }
+        announced = {
+            json.loads(r[0])["entity"]["id"]
+            for r in conn.execute("SELECT event FROM event_queue WHERE subscription = ?", (sub_id,))
+        }
     assert len(stored) > 20, "the writers barely ran: the test proves nothing"
     assert stored - announced == set(), f"{len(stored - announced)} write(s) without their event"

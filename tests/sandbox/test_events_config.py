@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from thg_sandbox.config import ConfigError, default_config, load_config
 from thg_sandbox.server import running_sandbox
 from thg_spec import Product

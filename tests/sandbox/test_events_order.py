@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from starlette.routing import BaseRoute
+
 from thg_sandbox.app import Sandbox
 from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.clock import ManualClock

@@ -26,6 +26,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+
 from thg_sandbox.events import EventQueue, SubscriptionKey, WebhookSettings
 from thg_sandbox.events.queue import to_micros
 from thg_sandbox.events.webhooks import WebhookSender

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from starlette.requests import Request
+
 from thg_sandbox.clock import ManualClock
 from thg_sandbox.errors import ApiError
 from thg_sandbox.faults import FAULT_HEADER, Fault, FaultPlanError

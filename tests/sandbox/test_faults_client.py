@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from thg_connect_core import (
     ClientConfig,
     Reference,

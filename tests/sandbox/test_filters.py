@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from thg_sandbox.clock import ManualClock
 
 from .conftest import FULFIL, Org, errors, item

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+
 from thg_sandbox.pytest_plugin import remember_products
 from thg_spec import Product
 

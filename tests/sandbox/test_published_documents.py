@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from thg_sandbox.access import Caller
 from thg_sandbox.errors import ApiError
 from thg_sandbox.events import EventQueue, SubscriptionKey

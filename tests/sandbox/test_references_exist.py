@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.validation.shape import ShapeReport, walk
 from thg_spec.pipeline import load_products
@@ -120,7 +121,8 @@ def _respecified(tmp_path: Path) -> Path:
         "          type: [string, 'null']\n"
         "          format: thg-reference\n"
         "          x-thg-reference-to: ['document:document']\n"
-        "          pattern: ^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$\n"
+        "          pattern: "
+        "^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$\n"
     )
     new = (
         "        hazmatDocumentation:\n"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product
 

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
 from thg_sandbox.server import RunningSandbox
 from thg_spec import Product
 from thg_spec.pipeline import load_products

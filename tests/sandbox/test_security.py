@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from thg_sandbox import tokens
 from thg_sandbox.config import ApiClient, SandboxConfig, default_config
 from thg_sandbox.server import RunningSandbox

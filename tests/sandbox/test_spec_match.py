@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from thg_sandbox.behaviours.unique_keys import unique_keys
 from thg_sandbox.validation import SchemaSet, check_attributes
 from thg_spec import Product
@@ -54,7 +55,8 @@ def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: 
 
 
 def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
-    """Was a 201: missing `data.attributes` was read as `{}`, yet every request schema requires it."""
+    """Was a 201: missing `data.attributes` was read as `{}`, yet every request schema requires
+    it."""
     body = {"data": {"type": "events:subscription", "id": "sm-no-attributes"}}
     response = brandco.post(f"{EVENTS}/brandco/subscription", json=body)
     assert response.status_code == 422, response.text

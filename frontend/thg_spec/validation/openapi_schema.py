@@ -24,14 +24,23 @@ from ..loader import LoadedSpec
 from .refs import Scan, scan, without_dangling_refs
 
 _TOP_LEVEL = {
-    "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
-    "components", "security", "tags", "externalDocs",
-}  # fmt: skip
+    "openapi",
+    "info",
+    "jsonSchemaDialect",
+    "servers",
+    "paths",
+    "webhooks",
+    "components",
+    "security",
+    "tags",
+    "externalDocs",
+}
 _MAX_MESSAGE = 160
 # Problems our own rules report with a better hint (THG060 duplicate operationId, THG011 path
 # parameters); the validator states them without a location, so they are left to the rules.
 _COVERED_BY_RULES = re.compile(
-    r"Operation ID '.*' for '.*' in '.*' is not unique|Path parameter '.*' for '.*' operation in '.*' was not resolved"
+    r"Operation ID '.*' for '.*' in '.*' is not unique"
+    r"|Path parameter '.*' for '.*' operation in '.*' was not resolved"
 )
 
 

@@ -1,4 +1,5 @@
-"""Document-wide rules: product name and one document per product (THG001), security (THG050), descriptions (THG060)."""
+"""Document-wide rules: product name and one document per product (THG001), security (THG050),
+descriptions (THG060)."""
 
 from __future__ import annotations
 

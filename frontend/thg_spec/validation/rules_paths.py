@@ -115,8 +115,11 @@ def check_path_parameters(ctx: RuleContext) -> list[Diagnostic]:
         where = jp.join("paths", path)
         published = ctx.index.dialect == "published"
         # Published documents name their parameters themselves (`inventory_item`): the model
-        # keeps those names, so only the declaration (OpenAPI's own rule) is checked there.
-        for got, want in zip(shape.id_params, () if published else _expected_id_params(shape)):
+        # keeps those names, so only the declaration (OpenAPI's own rule) is checked there
+        # (nothing expected: strict=False lets the loop run zero times).
+        for got, want in zip(
+            shape.id_params, () if published else _expected_id_params(shape), strict=False
+        ):
             if got != want:
                 problems.append(
                     ctx.spec.diagnostic(
@@ -386,7 +389,7 @@ def check_list_parameters(ctx: RuleContext) -> list[Diagnostic]:
         # filter with their documented defaults (entities._LIST_DEFAULTS, CONVENTIONS §16).
         return []
     problems = []
-    for name, entity in ctx.index.entities.items():
+    for _name, entity in ctx.index.entities.items():
         if entity.kind != "entity":
             continue
         path = entity.collection_path

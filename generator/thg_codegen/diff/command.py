@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from thg_spec.pipeline import SpecError
 
+from ..outcome import Exit, Report
 from . import diff_products
 from .acknowledge import (
     Acknowledgement,
@@ -15,7 +17,6 @@ from .acknowledge import (
     load_acknowledgements,
     match_acknowledgements,
 )
-from ..outcome import Exit, Report
 from .changes import BREAKING
 from .report import as_json, as_text, stale_lines
 from .sources import SourceError, load_source

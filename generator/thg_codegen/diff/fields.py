@@ -225,7 +225,8 @@ class _FieldDiff:
             self.by_rule(
                 reshaping,
                 "type-changed",
-                f"{s}: format {old.format or 'none'} → {new.format or 'none'} changes its Python type",
+                f"{s}: format {old.format or 'none'} → {new.format or 'none'} "
+                "changes its Python type",
                 f"Update code that reads or sets {s} to its new Python type.",
             )
             reshaped = True

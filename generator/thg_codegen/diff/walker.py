@@ -211,7 +211,7 @@ class SchemaWalker:
         if len(solid) == 1:  # a nullable X: the field's shape already says so
             self._emit(solid[0], base, path, directions, variants=True)
             return
-        for label, member in zip(_variant_labels(schema, members), members):
+        for label, member in zip(_variant_labels(schema, members), members, strict=True):
             field = f"{path}[{label}]"
             at = Location(base.product, base.entity, base.operation, base.schema, field)
             self.surface[at] = VariantNode(location=at, parent=base, model=component_ref(member))

@@ -7,6 +7,7 @@ annotation and docstring is decided here; templates only loop and print.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,22 +19,15 @@ from thg_spec.path_tree import parse_path
 from thg_spec.validation.refs import lookup, resolve, scan
 
 from .. import naming
+from .imports import MODULE_IMPORTS, import_block, member_key, names_in, sorted_members
 from .schemas import FieldDef, SchemaTyper, TypeDef, literal, runtime_model
+
+__all__ = ["MODULE_IMPORTS"]  # re-exported: tests check definitions are named around it
 
 COMMON_MODULE = "_common"
 DOCUMENT_TYPE = "document:document"
 _FREE = "\0free"  # the pseudo-user of component schemas that no operation reaches
 
-# Every name a generated module imports; definitions never take one of them.
-MODULE_IMPORTS = frozenset(
-    {"Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "Optional", "Union",
-     "TYPE_CHECKING", "date", "Field", "Tag", "Discriminator", "ApiModel", "OpenEnum",
-     "UnknownState", "UNKNOWN_STATE_TAG", "state_union_discriminator", "UtcDateTime", "Reference",
-     "EntityType", "SyncResource", "AsyncResource", "Resource", "_Document", "_ListDocument",
-     "Paginator", "AsyncPaginator", "FilterArg", "Headers", "Query", "path_id", "StringField",
-     "IntField", "NumberField", "BoolField", "DateTimeField", "DateField", "EnumField",
-     "annotations", "FrozenSet", "require_id", "NotGiven", "NOT_GIVEN"}
-)  # fmt: skip
 _METHOD_NAMES = ("get", "list", "create", "update", "delete")
 
 
@@ -121,6 +115,8 @@ class EntityModule:
     resources: tuple[ResourceClass, ...]
     docstring: str
     runtime_imports: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) it names
+    imports: str = ""  # the absolute import block: only what the module's code names
+    checking_imports: tuple[str, ...] = ()  # the `if TYPE_CHECKING:` imports (children)
 
     @property
     def child_imports(self) -> tuple[Child, ...]:
@@ -139,8 +135,11 @@ class ProductPackage:
     entities: tuple[EntityModule, ...]
     top_level: tuple[Child, ...]
     exports: tuple[tuple[str, str], ...]  # (public name, module)
+    checking_exports: tuple[tuple[str, str], ...] = ()  # exports in isort's order
+    checking_imports: tuple[str, ...] = ()  # _product's `if TYPE_CHECKING:` imports
     uploads: bool = False  # the documents API (CONVENTIONS §12): the product can upload files
     common_runtime: tuple[str, ...] = ()  # runtime types (x-thg-runtime-model) _common names
+    common_import_block: str = ""  # _common's import block: only what its definitions name
     path_tail: str = ""  # the literal part after {owner} ("/v1" in /{owner}/v1/inventory)
     owned: bool = True  # the paths name an owner: False for an owner-less published product
 
@@ -180,9 +179,11 @@ def _payload(document: Any, body_pointer: str) -> _Payload | None:
     kind = resolve(document, props.get("type", {}))
     type_string = str(kind.get("const", "")) if isinstance(kind, dict) else ""
     return _Payload(
-        _target(document, jp.child(at, "properties", "attributes")), is_list, type_string,
+        _target(document, jp.child(at, "properties", "attributes")),
+        is_list,
+        type_string,
         runtime_model(data),
-    )  # fmt: skip
+    )
 
 
 def _target(document: Any, pointer: str) -> str:
@@ -320,12 +321,22 @@ def _ordered(defs: dict[str, TypeDef], names: Iterable[str]) -> tuple[list[TypeD
     return order, rebuild
 
 
-_SCALAR_FIELDS = {"str": "StringField", "Reference": "StringField", "int": "IntField",
-                  "float": "NumberField", "bool": "BoolField", "UtcDateTime": "DateTimeField",
-                  "date": "DateField"}  # fmt: skip
-_META_FIELDS = (("id", "StringField"), ("createdAt", "DateTimeField"),
-                ("updatedAt", "DateTimeField"), ("creator", "StringField"),
-                ("owner", "StringField"))  # fmt: skip
+_SCALAR_FIELDS = {
+    "str": "StringField",
+    "Reference": "StringField",
+    "int": "IntField",
+    "float": "NumberField",
+    "bool": "BoolField",
+    "UtcDateTime": "DateTimeField",
+    "date": "DateField",
+}
+_META_FIELDS = (
+    ("id", "StringField"),
+    ("createdAt", "DateTimeField"),
+    ("updatedAt", "DateTimeField"),
+    ("creator", "StringField"),
+    ("owner", "StringField"),
+)
 
 
 def _filter_fields(typer: SchemaTyper, root: str) -> tuple[FilterField, ...]:
@@ -411,6 +422,8 @@ class _Resources:
         self.b = builder
         self.names = names
         self.classes: dict[tuple[str, ...], tuple[str, str, str, str]] = {}
+        # operation id -> (entity name, on the item (else the collection), Python method name)
+        self.operations: dict[str, tuple[tuple[str, ...], bool, str]] = {}
         for entity in builder.product.entities:
             full = "-".join(entity.name)
             if entity.kind == "status":
@@ -420,9 +433,11 @@ class _Resources:
                 collection = names.claim(naming.pascal(naming.plural(naming.snake(full))))
                 endpoint = names.claim(naming.pascal(full) + "Endpoint")
                 self.classes[entity.name] = (
-                    collection, names.claim("Async" + collection),
-                    endpoint, names.claim("Async" + endpoint),
-                )  # fmt: skip
+                    collection,
+                    names.claim("Async" + collection),
+                    endpoint,
+                    names.claim("Async" + endpoint),
+                )
 
     def child(self, entity: Entity, taken: naming.Namespace) -> Child:
         segment = entity.name[-1]
@@ -441,42 +456,79 @@ class _Resources:
         collection_methods: list[Method] = []
         taken = naming.Namespace(set(_METHOD_NAMES) | set(_CALL_OPTIONS))
         for op in entity.operations:
+            counts = len(item_methods), len(collection_methods)
             doc = docstring(op.summary, op.description)
             resource = f"Resource[{attributes}]"
             rebase = _rebase(self.b.product, entity, op.path)
             if op.role == "list":
                 collection_methods.append(
-                    Method("list", "list", "GET", doc, attributes, result=f"Paginator[{resource}]",
-                           rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "list",
+                        "list",
+                        "GET",
+                        doc,
+                        attributes,
+                        result=f"Paginator[{resource}]",
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "create":
                 client_id = naming.snake(entity.id_param) if entity.id_source == "client" else ""
                 target = item_methods if entity.kind == "status" else collection_methods
                 target.append(
-                    Method("create", "create", "POST", doc, attributes, body=attributes,
-                           body_type=entity.type_string, client_id=client_id, result=resource,
-                           rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "create",
+                        "create",
+                        "POST",
+                        doc,
+                        attributes,
+                        body=attributes,
+                        body_type=entity.type_string,
+                        client_id=client_id,
+                        result=resource,
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "get":
                 item_methods.append(
                     Method("get", "get", "GET", doc, attributes, result=resource, rebase=rebase)
                 )
             elif op.role == "replace":
                 item_methods.append(
-                    Method("update", "update", "PUT", doc, attributes, body=attributes,
-                           body_type=entity.type_string, result=resource, rebase=rebase)
-                )  # fmt: skip
+                    Method(
+                        "update",
+                        "update",
+                        "PUT",
+                        doc,
+                        attributes,
+                        body=attributes,
+                        body_type=entity.type_string,
+                        result=resource,
+                        rebase=rebase,
+                    )
+                )
             elif op.role == "delete":
                 item_methods.append(Method("delete", "delete", "DELETE", doc, rebase=rebase))
             elif op.role == "action":
                 item_methods.append(self._action(entity, op, doc, taken, rebase))
+            if len(item_methods) > counts[0]:
+                self.operations[op.operation_id] = (entity.name, True, item_methods[-1].name)
+            elif len(collection_methods) > counts[1]:
+                self.operations[op.operation_id] = (entity.name, False, collection_methods[-1].name)
         if entity.kind == "status" and entity.values_path:
             summary = _values_summary(self.b.document, entity.values_path)
             item_methods.append(
-                Method("values", taken.claim("values"), "GET", docstring(
-                    summary, "Its possible states, as the platform lists them at run time."),
-                    result="List[str]", rebase=_rebase(self.b.product, entity, entity.values_path))
-            )  # fmt: skip
+                Method(
+                    "values",
+                    taken.claim("values"),
+                    "GET",
+                    docstring(
+                        summary, "Its possible states, as the platform lists them at run time."
+                    ),
+                    result="List[str]",
+                    rebase=_rebase(self.b.product, entity, entity.values_path),
+                )
+            )
         children = tuple(self.child(self.b.product.entity(name), taken) for name in entity.children)
         endpoint_doc = docstring(f"One {label}: its operations and its children.")
         endpoint_class = ResourceClass(
@@ -484,22 +536,34 @@ class _Resources:
         )
         if entity.kind == "status":
             status_doc = docstring(f"The {label} status of its parent: one per parent.")
-            return (ResourceClass("endpoint", endpoint, async_endpoint, status_doc,
-                                  tuple(item_methods), children),)  # fmt: skip
+            return (
+                ResourceClass(
+                    "endpoint", endpoint, async_endpoint, status_doc, tuple(item_methods), children
+                ),
+            )
         collection_doc = docstring(f"The {label} collection. Call it with an id for one {label}.")
         return (
             endpoint_class,
             ResourceClass(
-                "collection", collection, async_collection, collection_doc,
-                tuple(collection_methods), item_class=endpoint, item_async_class=async_endpoint,
+                "collection",
+                collection,
+                async_collection,
+                collection_doc,
+                tuple(collection_methods),
+                item_class=endpoint,
+                item_async_class=async_endpoint,
                 id_param=naming.snake(entity.id_param),
             ),
-        )  # fmt: skip
+        )
 
     def _action(
-        self, entity: Entity, op: Operation, doc: str, taken: naming.Namespace,
+        self,
+        entity: Entity,
+        op: Operation,
+        doc: str,
+        taken: naming.Namespace,
         rebase: tuple[str, ...] = (),
-    ) -> Method:  # fmt: skip
+    ) -> Method:
         request, request_type, response, response_type = self.b.action_types(entity, op)
         # "self" too: a query parameter named self would be a duplicate argument of the method.
         taken_params = naming.Namespace({"self", "attributes", *_CALL_OPTIONS})
@@ -522,11 +586,20 @@ class _Resources:
             document = f"_Document[{response_type}]"
         segment = op.path.rsplit("/", 1)[-1]
         return Method(
-            "action", taken.claim(naming.snake(op.action)), op.method, doc,
-            body=request_type, body_type=request.type_string if request else "",
-            params=params, result=result, document=document, segment=segment, headers=headers,
-            runtime=runtime, rebase=rebase,
-        )  # fmt: skip
+            "action",
+            taken.claim(naming.snake(op.action)),
+            op.method,
+            doc,
+            body=request_type,
+            body_type=request.type_string if request else "",
+            params=params,
+            result=result,
+            document=document,
+            segment=segment,
+            headers=headers,
+            runtime=runtime,
+            rebase=rebase,
+        )
 
 
 def _open_state(typer: SchemaTyper, name: str) -> None:
@@ -538,9 +611,13 @@ def _open_state(typer: SchemaTyper, name: str) -> None:
     if any("state" in (f.wire, f.name) for f in definition.fields):
         return
     state = FieldDef(
-        "state", "state", "Optional[str]", ("default=None",),
-        "The state: one of those values() lists; None when the body carries none.", False,
-    )  # fmt: skip
+        "state",
+        "state",
+        "Optional[str]",
+        ("default=None",),
+        "The state: one of those values() lists; None when the body carries none.",
+        False,
+    )
     typer.defs[name] = replace(definition, fields=(*definition.fields, state))
 
 
@@ -585,6 +662,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
     sync_class = builder.typer.names.claim(naming.pascal(product.name) + "API")
     async_class = builder.typer.names.claim("Async" + sync_class)
     built = {e.name: resources.build(e) for e in product.entities}
+    top_names = naming.Namespace({"get", "owner"})
+    tops = [e for e in product.entities if len(e.name) == 1]
+    main = prefix_of(tops[0]) if tops else Prefix("")
+    top_level = tuple(
+        replace(
+            resources.child(e, top_names), prefix=None if prefix_of(e) == main else prefix_of(e)
+        )
+        for e in tops
+    )
+    calls = _python_calls(product, package, resources.operations, built, tops, top_level)
+    built = {name: _with_calls(classes, calls) for name, classes in built.items()}
     placement = builder.placement()
     defs = builder.typer.defs
     by_module: dict[str, list[str]] = {}
@@ -607,6 +695,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
         filter_fields = _filter_fields(builder.typer, builder.attributes[entity.name])
         used.update(f.kind[10:-1] for f in filter_fields if f.kind.startswith("EnumField["))
         full = "-".join(entity.name)
+        children = sorted(
+            {c.module: c for r in built[entity.name] for c in r.children}.values(),
+            key=lambda c: c.module,
+        )
+        code = _definition_names(own) | _resource_names(built[entity.name])
+        code.add("EntityType")
+        if filter_fields:
+            code |= names_in("ClassVar", *(f.kind for f in filter_fields))
+        if children:
+            code.add("TYPE_CHECKING")
+        common_used = tuple(sorted_members(n for n in used if placement.get(n) == COMMON_MODULE))
         modules.append(
             EntityModule(
                 module=module,
@@ -617,11 +716,17 @@ def build_package(product: Product, package: str) -> ProductPackage:
                 attributes=builder.attributes[entity.name],
                 definitions=tuple(own),
                 rebuild=tuple(rebuild),
-                common_imports=tuple(sorted(n for n in used if placement.get(n) == COMMON_MODULE)),
+                common_imports=common_used,
                 filter_class=names.claim(naming.pascal(full) + "Filter"),
                 filter_fields=filter_fields,
                 resources=built[entity.name],
                 runtime_imports=tuple(sorted(runtime_used)),
+                imports=import_block(code, runtime_used),
+                checking_imports=tuple(
+                    f"from .{c.module} import "
+                    + ", ".join(sorted_members((c.sync_class, c.async_class)))
+                    for c in children
+                ),
                 docstring=docstring(
                     f"The {' '.join(naming.words(full))} entity of {product.name} "
                     f"(`{entity.type_string}`).",
@@ -629,15 +734,6 @@ def build_package(product: Product, package: str) -> ProductPackage:
                 ),
             )
         )
-    top_names = naming.Namespace({"get", "owner"})
-    tops = [e for e in product.entities if len(e.name) == 1]
-    main = prefix_of(tops[0]) if tops else Prefix("")
-    top_level = tuple(
-        replace(
-            resources.child(e, top_names), prefix=None if prefix_of(e) == main else prefix_of(e)
-        )
-        for e in tops
-    )
     exports: list[tuple[str, str]] = [(d.name, COMMON_MODULE) for d in common]
     for m in modules:
         exports.extend((d.name, m.module) for d in m.definitions)
@@ -658,7 +754,110 @@ def build_package(product: Product, package: str) -> ProductPackage:
         common_rebuild=tuple(common_rebuild),
         entities=tuple(modules),
         top_level=top_level,
+        checking_exports=tuple(sorted(exports, key=lambda e: (e[1], member_key(e[0])))),
+        checking_imports=tuple(
+            f"from .{c.module} import " + ", ".join(sorted_members((c.sync_class, c.async_class)))
+            for c in sorted(top_level, key=lambda c: c.module)
+        ),
         exports=tuple(sorted(exports)),
         uploads=any(e.type_string == DOCUMENT_TYPE for e in product.entities),
         common_runtime=tuple(sorted({r for d in common for r in d.runtime})),
+        common_import_block=import_block(
+            _definition_names(common), {r for d in common for r in d.runtime}
+        ),
+    )
+
+
+def _definition_names(defs: Iterable[TypeDef]) -> set[str]:
+    """The names the printed definitions use (templates/_defs.py.j2)."""
+    used: set[str] = set()
+    for d in defs:
+        if d.kind == "model":
+            used.add("ApiModel")
+            if d.constants or d.not_nullable:
+                used |= {"ClassVar", "FrozenSet"}
+            for f in d.fields:
+                used |= names_in(f.annotation, *f.arguments)
+                if f.arguments:
+                    used.add("Field")
+        elif d.kind == "enum":
+            used.add("OpenEnum")
+        else:
+            used |= names_in(d.annotation)
+    return used
+
+
+def _resource_names(resources: Iterable[ResourceClass]) -> set[str]:
+    """The names the printed resource classes use (templates/_resource.py.j2)."""
+    used: set[str] = set()
+    for r in resources:
+        used |= {"SyncResource", "AsyncResource"}
+        if r.kind == "collection":
+            used.add("path_id")
+        for m in r.methods:
+            used |= {"Optional", "Headers", "Query"}  # the per-call options
+            used |= names_in(m.attributes, m.body, m.document)
+            if m.kind == "list":
+                used |= {"FilterArg", "Paginator", "AsyncPaginator"} | names_in(m.result[9:])
+            elif m.kind == "values":
+                used.add("List")
+            else:
+                used |= names_in(m.result)
+            if m.client_id:
+                used.add("require_id")
+            for p in (*m.params, *m.headers):
+                used |= names_in(p.annotation)
+    return used
+
+
+def _python_calls(
+    product: Product,
+    package: str,
+    operations: dict[str, tuple[tuple[str, ...], bool, str]],
+    built: dict[tuple[str, ...], tuple[ResourceClass, ...]],
+    tops: list[Entity],
+    top_level: tuple[Child, ...],
+) -> dict[str, str]:
+    """Operation id -> the Python call a reader writes for it, such as
+    ``client.thg_fulfil.inventory_items(id).approval.get()``."""
+    reach: dict[tuple[str, ...], tuple[str, str]] = {}  # entity -> (collection, item) expressions
+
+    def visit(name: tuple[str, ...], expression: str) -> None:
+        status = product.entity(name).kind == "status"
+        item = expression if status else f"{expression}(id)"
+        reach[name] = (expression, item)
+        for resource in built[name]:
+            if resource.kind == "endpoint":
+                for child in resource.children:
+                    visit((*name, child.segment), f"{item}.{child.attribute}")
+
+    for entity, child in zip(tops, top_level, strict=True):
+        visit(entity.name, f"client.{package}.{child.attribute}")
+    calls = {}
+    for operation_id, (name, on_item, method) in operations.items():
+        if operation_id and name in reach:
+            collection, item = reach[name]
+            calls[operation_id] = f"{item if on_item else collection}.{method}()"
+    return calls
+
+
+_CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def _with_calls(
+    classes: tuple[ResourceClass, ...], calls: dict[str, str]
+) -> tuple[ResourceClass, ...]:
+    """The classes with every `operationId` their docstrings name printed as its Python call: a
+    reader of the client calls methods, never operation ids."""
+
+    def rewrite(text: str) -> str:
+        return _CODE_SPAN.sub(lambda m: f"`{calls.get(m.group(1), m.group(1))}`", text)
+
+    return tuple(
+        replace(
+            r,
+            docstring=rewrite(r.docstring),
+            methods=tuple(replace(m, docstring=rewrite(m.docstring)) for m in r.methods),
+        )
+        for r in classes
     )

@@ -103,13 +103,39 @@ class _Building:
 
 # Names of ``ApiModel``/``BaseModel`` members a field must not shadow.
 _MODEL_MEMBERS = frozenset(
-    {"model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set",
-     "model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema",
-     "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-     "model_validate_json", "model_validate_strings", "copy", "dict", "json", "parse_obj",
-     "parse_raw", "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
-     "update_forward_refs", "fields", "register"}
-)  # fmt: skip
+    {
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "copy",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "fields",
+        "register",
+    }
+)
 # Names the annotations of a model print; a field of that name would shadow the type for pydantic,
 # which resolves annotations in the class namespace (``str: Optional[str]`` fails to build).
 _TYPE_NAMES = frozenset({"str", "int", "float", "bool", "date"})
@@ -198,9 +224,14 @@ class SchemaTyper:
         if constraints and not annotation.startswith("Optional["):
             annotation = f"Annotated[{annotation}, Field({', '.join(constraints)})]"
         return TypeDef(
-            "alias", name, description, pointer, tuple(building.depends), annotation=annotation,
+            "alias",
+            name,
+            description,
+            pointer,
+            tuple(building.depends),
+            annotation=annotation,
             runtime=tuple(building.runtime),
-        )  # fmt: skip
+        )
 
     @staticmethod
     def _is_model(schema: dict[str, Any]) -> bool:

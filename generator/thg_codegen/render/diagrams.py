@@ -30,7 +30,9 @@ def _verbs(entity: Entity) -> str:
     words = (
         ("set", "change", "clear") if entity.kind == "status" else ("create", "change", "delete")
     )
-    verbs = [w for role, w in zip(("create", "replace", "delete"), words) if role in roles]
+    verbs = [
+        w for role, w in zip(("create", "replace", "delete"), words, strict=True) if role in roles
+    ]
     return ", ".join(verbs) if verbs else "read only"
 
 
@@ -75,7 +77,7 @@ def state_diagram(entity: Entity) -> str:
     roles = {op.role for op in entity.operations}
     lines = ["stateDiagram-v2"]
     ids = [f"s{i}" for i in range(len(entity.states))]
-    for id_, state in zip(ids, entity.states):
+    for id_, state in zip(ids, entity.states, strict=True):
         lines.append(f"  {id_}: {' '.join(state.value.split())}")
     for id_ in ids:
         lines.append(f"  [*] --> {id_}: set")

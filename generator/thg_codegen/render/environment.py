@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+
 from thg_spec.entities import Product
 
 from .. import naming

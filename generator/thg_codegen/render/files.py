@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import jinja2
 
-from .. import __version__ as GENERATOR_VERSION
 from thg_spec.entities import Entity
 
+from .. import __version__ as GENERATOR_VERSION
 from ..model.package import ProductPackage
 
 PACKAGE = "thg_connect"

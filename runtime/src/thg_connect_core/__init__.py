@@ -14,6 +14,9 @@ from typing import List as _List
 from ._auth import ClientCredentialsAuth
 from ._client import AsyncAPIClient, SyncAPIClient
 from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOptions, Secret
+
+# --- filters, references, pagination, datetimes ---
+from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -31,21 +34,6 @@ from ._errors import (
     UnprocessableEntityError,
     error_from_response,
 )
-from ._jsonapi import (
-    Document,
-    ErrorObject,
-    ErrorSource,
-    Links,
-    ListDocument,
-    Resource,
-    ResourceMeta,
-    decode,
-    encode_resource,
-)
-from ._response import RawResponse
-
-# --- filters, references, pagination, datetimes ---
-from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
 from ._filter_ast import And, Comparison, FilterExpr, FilterValue, Operator, Or, iter_comparisons
 from ._filter_fields import (
     BoolField,
@@ -60,6 +48,27 @@ from ._filter_fields import (
 )
 from ._filter_parser import FilterSyntaxError, parse_filter
 from ._filter_render import render as render_filter
+from ._jsonapi import (
+    Document,
+    ErrorObject,
+    ErrorSource,
+    Links,
+    ListDocument,
+    Resource,
+    ResourceMeta,
+    decode,
+    encode_resource,
+)
+from ._models import (
+    NOT_GIVEN,
+    UNKNOWN_STATE_TAG,
+    ApiModel,
+    NotGiven,
+    OpenEnum,
+    UnknownState,
+    lenient_enums,
+    state_union_discriminator,
+)
 from ._pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
@@ -70,8 +79,19 @@ from ._pagination import (
     page_params,
 )
 from ._references import InvalidReferenceError, Reference
+from ._resources import (
+    AsyncResource,
+    EntityType,
+    FilterArg,
+    Headers,
+    Query,
+    SyncResource,
+    path_id,
+    require_id,
+)
+from ._response import RawResponse
 
-# --- end filters, references, pagination, datetimes ---
+# --- end filters, references, pagination, datetimes (and generated-code support) ---
 
 __all__: list[str] = [
     # config and auth
@@ -155,27 +175,6 @@ __all__ += [
 # --- end filters, references, pagination, datetimes ---
 
 # --- generated-code support ---
-from ._models import (
-    NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
-    ApiModel,
-    NotGiven,
-    OpenEnum,
-    UnknownState,
-    lenient_enums,
-    state_union_discriminator,
-)
-from ._resources import (
-    AsyncResource,
-    EntityType,
-    FilterArg,
-    Headers,
-    Query,
-    SyncResource,
-    path_id,
-    require_id,
-)
-
 __all__ += [
     "ApiModel",
     "AsyncResource",

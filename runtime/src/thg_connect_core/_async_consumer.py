@@ -83,9 +83,12 @@ class AsyncEventConsumer:
     async def poll(self, max_events: int, wait_time_seconds: int) -> List[Event]:
         """One long poll; records that are not events are logged and skipped."""
         document = await self._api.request(
-            "GET", self._path + "/events", params=poll_params(max_events, wait_time_seconds),
-            cast_to=dict, timeout=self._api.config.timeout + wait_time_seconds,
-        )  # fmt: skip
+            "GET",
+            self._path + "/events",
+            params=poll_params(max_events, wait_time_seconds),
+            cast_to=dict,
+            timeout=self._api.config.timeout + wait_time_seconds,
+        )
         events, odd = events_from_document(document)
         log_odd(odd)
         return events

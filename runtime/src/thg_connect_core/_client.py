@@ -189,9 +189,16 @@ class SyncAPIClient(_BaseClient):
         configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """
         call = self._call(
-            method, path, params, body, cast_to, timeout, extra_headers, extra_query,
+            method,
+            path,
+            params,
+            body,
+            cast_to,
+            timeout,
+            extra_headers,
+            extra_query,
             max_retries=max_retries,
-        )  # fmt: skip
+        )
         return self._run(call)
 
     def _run(self, call: Call) -> Any:
@@ -315,9 +322,16 @@ class AsyncAPIClient(_BaseClient):
         configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """
         call = self._call(
-            method, path, params, body, cast_to, timeout, extra_headers, extra_query,
+            method,
+            path,
+            params,
+            body,
+            cast_to,
+            timeout,
+            extra_headers,
+            extra_query,
             max_retries=max_retries,
-        )  # fmt: skip
+        )
         return await self._run(call)
 
     async def _run(self, call: Call) -> Any:

@@ -28,7 +28,8 @@ _MASK = "**********"
 
 
 class Secret:
-    """A string that never shows itself: ``repr``/``str`` are ``**********``; ``reveal()`` is not."""
+    """A string that never shows itself: ``repr``/``str`` are ``**********``; ``reveal()`` is
+    not."""
 
     __slots__ = ("_value",)
 
@@ -147,10 +148,18 @@ class ClientConfig:
         """
         env = os.environ if environ is None else environ
         overrides: Dict[str, Any] = dict(
-            client_id=client_id, client_secret=client_secret, owner=owner, base_url=base_url,
-            token_url=token_url, audience=audience, timeout=timeout, max_retries=max_retries,
-            backoff_base=backoff_base, backoff_cap=backoff_cap, retry_after_cap=retry_after_cap,
-        )  # fmt: skip
+            client_id=client_id,
+            client_secret=client_secret,
+            owner=owner,
+            base_url=base_url,
+            token_url=token_url,
+            audience=audience,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            retry_after_cap=retry_after_cap,
+        )
 
         def pick(field: str, variable: str, default: Optional[str] = None) -> Any:
             value = overrides.get(field)

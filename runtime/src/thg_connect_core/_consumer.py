@@ -4,7 +4,8 @@ Three kinds of thread share one ``ConsumerState`` under one condition variable, 
 another's I/O: a poller (long polls whenever a slot is free), ``concurrency`` workers (take
 events from a queue, run the handler), and a confirmer (sends a confirm as soon as an event
 finishes and none is out, so a handled event is confirmed within milliseconds whatever the poll
-is doing; one ``DELETE …/confirm`` per event, a few at once). Events reach the workers through a ``queue.SimpleQueue`` (cheap, in C) rather than a
+is doing; one ``DELETE …/confirm`` per event, a few at once). Events reach the workers through a
+``queue.SimpleQueue`` (cheap, in C) rather than a
 thread-pool future per event.
 
 Shutdown (``stop()``, or SIGINT/SIGTERM while ``run`` is in the main thread): no new poll, no new
@@ -92,9 +93,12 @@ class EventConsumer:
 
     def _poll_document(self, max_events: int, wait_time_seconds: int) -> Any:
         return self._api.request(
-            "GET", self._path + "/events", params=poll_params(max_events, wait_time_seconds),
-            cast_to=dict, timeout=self._api.config.timeout + wait_time_seconds,
-        )  # fmt: skip
+            "GET",
+            self._path + "/events",
+            params=poll_params(max_events, wait_time_seconds),
+            cast_to=dict,
+            timeout=self._api.config.timeout + wait_time_seconds,
+        )
 
     def confirm_one(self, handle: str) -> bool:
         """Confirm one event by the receipt handle of one of its deliveries (``event.id``):

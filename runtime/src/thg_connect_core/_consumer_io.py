@@ -82,24 +82,32 @@ def _name(event: Event) -> str:
 
 def log_handler_failure(event: Event, error: BaseException) -> None:
     logger.error(
-        "%s: handler failed: %s: %s", _name(event), type(error).__name__, error,
+        "%s: handler failed: %s: %s",
+        _name(event),
+        type(error).__name__,
+        error,
         exc_info=(type(error), error, error.__traceback__),
-    )  # fmt: skip
+    )
 
 
 def log_overdue(events: Iterable[Event], window: float) -> None:
     for event in events:
         logger.warning(
             "%s: its handler is still running past the %.0f s visibility window; the platform "
-            "may deliver it again", _name(event), window,
-        )  # fmt: skip
+            "may deliver it again",
+            _name(event),
+            window,
+        )
 
 
 def log_parked(parked: ParkedEvent) -> None:
     logger.error(
-        "%s parked after %d deliveries: %s: %s", _name(parked.event),
-        max(parked.event.receive_count, 1), type(parked.error).__name__, parked.error,
-    )  # fmt: skip
+        "%s parked after %d deliveries: %s: %s",
+        _name(parked.event),
+        max(parked.event.receive_count, 1),
+        type(parked.error).__name__,
+        parked.error,
+    )
 
 
 def log_confirm_failure(error: BaseException, dropped: List[Dropped]) -> None:
@@ -107,8 +115,10 @@ def log_confirm_failure(error: BaseException, dropped: List[Dropped]) -> None:
     for drop in dropped:
         logger.warning(
             "%d event(s) not confirmed (%s), delivered again after the window: %s",
-            len(drop.ids), drop.reason, ", ".join(_short(h) for h in drop.ids[:10]),
-        )  # fmt: skip
+            len(drop.ids),
+            drop.reason,
+            ", ".join(_short(h) for h in drop.ids[:10]),
+        )
 
 
 def log_odd(records: List[Any]) -> None:

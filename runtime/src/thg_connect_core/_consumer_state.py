@@ -6,7 +6,8 @@ are confirmed; confirming works whenever it arrives; delivery is at least once.
 
 ``ConsumerState`` holds each received event from its delivery until its handler has finished,
 keyed by ``Event.key`` (the same for every delivery of one change: the platform's receipt handle,
-the event's ``id``, is new on every delivery, so it cannot tell a redelivery), so the in-flight count is the size of that table and cannot drift. It decides how
+the event's ``id``, is new on every delivery, so it cannot tell a redelivery), so the in-flight
+count is the size of that table and cannot drift. It decides how
 many events to ask for (free slots, and no more than the handlers can start within the window
 at their measured pace), which deliveries are new (a redelivery of an event still held or still
 waiting for its confirm is not run again: its confirm, which works whenever it arrives, settles
@@ -210,8 +211,9 @@ class ConsumerState:
         handle = event.id if held is None else held.handle
         if held is not None and held.started >= 0:
             took = now - held.started
-            self._pace = took if self._pace <= 0 else self._pace + _PACE_WEIGHT * (
-                took - self._pace)  # fmt: skip
+            self._pace = (
+                took if self._pace <= 0 else self._pace + _PACE_WEIGHT * (took - self._pace)
+            )
         if error is None:
             self.handled += 1
             self._failures.pop(key, None)
@@ -262,7 +264,8 @@ class ConsumerState:
     def confirm_turn(
         self, now: float, final: bool, final_seconds: float
     ) -> Tuple[List[Tuple[str, str]], float, List[Event], bool]:
-        """One turn of a confirm loop: (the (key, handle) confirms to send now, how long it may sleep otherwise,
+        """One turn of a confirm loop: (the (key, handle) confirms to send now, how long it may
+        sleep otherwise,
         the handlers newly past their window, whether the loop is over). Once ``final`` (the
         consumer is stopping, no handler left), the loop ends when nothing is left to confirm or
         ``final_seconds`` after the first final turn."""

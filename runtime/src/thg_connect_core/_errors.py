@@ -1,4 +1,5 @@
-"""Typed exceptions raised by the runtime (specs/CONVENTIONS.md §13, runtime brief "Platform facts").
+"""Typed exceptions raised by the runtime (specs/CONVENTIONS.md §13, runtime brief "Platform
+facts").
 
 * ``APIStatusError`` and its subclasses: the server answered with an error status.
 * ``APIConnectionError`` / ``APITimeoutError``: nothing was received (the request may or may not
@@ -240,7 +241,8 @@ def parse_retry_after_header(response: httpx.Response) -> Optional[float]:
 
 
 def error_from_response(response: httpx.Response) -> APIStatusError:
-    """The typed error for an error response (JSON:API ``errors`` if present; any body tolerated)."""
+    """The typed error for an error response (JSON:API ``errors`` if present; any body
+    tolerated)."""
     body = _json_body(response)
     errors = _error_objects(body)
     message = _message(response, errors, body)

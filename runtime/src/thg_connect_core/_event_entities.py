@@ -78,7 +78,8 @@ def decode_entity(entity_type: str, attributes: Any) -> Any:
     except (ValidationError, TypeError) as error:
         logger.warning(
             "event entity %s does not fit %s (%d error(s)): kept as a mapping",
-            entity_type, getattr(model, "__name__", model),
+            entity_type,
+            getattr(model, "__name__", model),
             error.error_count() if isinstance(error, ValidationError) else error,
-        )  # fmt: skip
+        )
         return attributes

@@ -7,7 +7,6 @@ fail a poll, and the event's lazy properties decide what a missing value means.
 
 from __future__ import annotations
 
-
 from datetime import datetime, timedelta, timezone
 from typing import Any, List, Mapping, Optional
 

@@ -18,7 +18,6 @@ left to the event's lazy properties, so a handler that never looks at them never
 
 from __future__ import annotations
 
-
 from collections.abc import Mapping as _AbcMapping
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
@@ -87,14 +86,27 @@ def _sandbox(record: Mapping[str, Any], event_id: str) -> Fields:
     parents = {str(k): _str(v) for k, v in _map(parent).items()}
     version, state = a.get("version"), a.get("state")
     return Fields(
-        SANDBOX, event_id, _action(a.get("action")), _str(a.get("entityType")),
-        _str(a.get("product")), _str(a.get("owner")), _str(a.get("actor")),
-        _str(a.get("entityId")), _str(a.get("path")), parents,
+        SANDBOX,
+        event_id,
+        _action(a.get("action")),
+        _str(a.get("entityType")),
+        _str(a.get("product")),
+        _str(a.get("owner")),
+        _str(a.get("actor")),
+        _str(a.get("entityId")),
+        _str(a.get("path")),
+        parents,
         next(reversed(parents.values()), "") if parents else "",
-        None if version is None else _str(version), None if state is None else _str(state),
-        _count(meta.get("receiveCount")), _str(meta.get("subscriptionId")),
-        _str(a.get("reference")), a.get("occurredAt"), meta.get("hiddenUntil"), None, event_id,
-    )  # fmt: skip
+        None if version is None else _str(version),
+        None if state is None else _str(state),
+        _count(meta.get("receiveCount")),
+        _str(meta.get("subscriptionId")),
+        _str(a.get("reference")),
+        a.get("occurredAt"),
+        meta.get("hiddenUntil"),
+        None,
+        event_id,
+    )
 
 
 def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
@@ -113,18 +125,41 @@ def _resource(record: Mapping[str, Any], event_id: str) -> Fields:
     version_text = None if version is None else _str(version)
     # The handle changes per delivery; the change itself is the entity at a version and time.
     key = (
-        "\x1f".join((entity_type, _str(entity_meta.get("owner")), entity_id, version_text or "",
-                     _str(updated), action))
-        if entity_id else event_id
-    )  # fmt: skip
+        "\x1f".join(
+            (
+                entity_type,
+                _str(entity_meta.get("owner")),
+                entity_id,
+                version_text or "",
+                _str(updated),
+                action,
+            )
+        )
+        if entity_id
+        else event_id
+    )
     return Fields(
-        RESOURCE, event_id, action, entity_type, product,
-        _str(entity_meta.get("owner")), _str(meta.get("actor")), entity_id, "", parents,
-        next(reversed(parents.values()), "") if parents else "", version_text,
-        state if isinstance(state, str) or is_map(state) else None, 1,
-        _str(meta.get("subscriptionId")), _str(entity_meta.get("reference")), updated, None,
-        entity, key,
-    )  # fmt: skip
+        RESOURCE,
+        event_id,
+        action,
+        entity_type,
+        product,
+        _str(entity_meta.get("owner")),
+        _str(meta.get("actor")),
+        entity_id,
+        "",
+        parents,
+        next(reversed(parents.values()), "") if parents else "",
+        version_text,
+        state if isinstance(state, str) or is_map(state) else None,
+        1,
+        _str(meta.get("subscriptionId")),
+        _str(entity_meta.get("reference")),
+        updated,
+        None,
+        entity,
+        key,
+    )
 
 
 def _legacy(record: Mapping[str, Any], event_id: str) -> Fields:
@@ -134,14 +169,28 @@ def _legacy(record: Mapping[str, Any], event_id: str) -> Fields:
     action = _action(m.get("method"))
     data = record.get("data")
     return Fields(
-        LEGACY, event_id, action, entity_type, product, _str(m.get("owner")), "",
-        _str(m.get("entityId")), _str(m.get("resourceUrl")), {},
-        _str(m.get("parentEntityId")), None, None, 1, _str(m.get("subscriptionId")),
+        LEGACY,
+        event_id,
+        action,
+        entity_type,
+        product,
+        _str(m.get("owner")),
+        "",
+        _str(m.get("entityId")),
+        _str(m.get("resourceUrl")),
+        {},
+        _str(m.get("parentEntityId")),
+        None,
+        None,
+        1,
+        _str(m.get("subscriptionId")),
         _str(m.get("reference")),
         # createdAt is the entity's creation, so it is the change's time only for a create.
-        m.get("createdAt") if action == "CREATED" else None, None,
-        data if is_map(data) else None, event_id,
-    )  # fmt: skip
+        m.get("createdAt") if action == "CREATED" else None,
+        None,
+        data if is_map(data) else None,
+        event_id,
+    )
 
 
 def _legacy_id(record: Mapping[str, Any]) -> str:

@@ -56,8 +56,13 @@ class Event:
     """
 
     __slots__ = (
-        "_f", "raw", "_reference", "_occurred_at", "_hidden_until", "_state",
-    )  # fmt: skip
+        "_f",
+        "raw",
+        "_reference",
+        "_occurred_at",
+        "_hidden_until",
+        "_state",
+    )
 
     _f: Fields
     _reference: Any
@@ -220,8 +225,9 @@ class Event:
         status of the entity's ``meta.status``)."""
         if self._state is _UNSET:
             raw = self._f.state
-            object.__setattr__(self, "_state", raw if not isinstance(raw, Mapping) else (
-                single_state(raw)))  # fmt: skip
+            object.__setattr__(
+                self, "_state", raw if not isinstance(raw, Mapping) else (single_state(raw))
+            )
         state: Optional[str] = self._state
         return state
 

@@ -226,8 +226,8 @@ def _scan(text: str) -> Reference:
         if not text.startswith("#", scan.pos):
             if text.startswith("@", scan.pos) and product != _DOCUMENT:
                 raise scan.fail(
-                    f"expected '#<owner>' after the entity path (only product 'document' has "
-                    f"the short form thg:document:<owner>@<id>), found '@'"
+                    "expected '#<owner>' after the entity path (only product 'document' has "
+                    "the short form thg:document:<owner>@<id>), found '@'"
                 )
             raise scan.fail(f"expected '.' or '#' after the entity path, found {scan.found()}")
         scan.pos += 1

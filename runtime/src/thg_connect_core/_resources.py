@@ -118,16 +118,27 @@ class _ResourceBase:
         return _Request("GET", path or self._path, Document[attributes], options)
 
     def _page_request(
-        self, document_type: Any, number: int, size: int, filter: FilterArg,
-        path: Optional[str] = None, **options: Any,
-    ) -> _Request:  # fmt: skip
+        self,
+        document_type: Any,
+        number: int,
+        size: int,
+        filter: FilterArg,
+        path: Optional[str] = None,
+        **options: Any,
+    ) -> _Request:
         params = _list_params(number, size, filter)
         return _Request("GET", path or self._path, document_type, options, params=params)
 
     def _write_request(
-        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes,
-        id: Optional[str], path: Optional[str] = None, **options: Any,
-    ) -> _Request:  # fmt: skip
+        self,
+        method: str,
+        type_string: str,
+        attributes_type: Any,
+        attributes: Attributes,
+        id: Optional[str],
+        path: Optional[str] = None,
+        **options: Any,
+    ) -> _Request:
         body = _body(type_string, attributes, id)
         return _Request(method, path or self._path, Document[attributes_type], options, body=body)
 
@@ -135,10 +146,17 @@ class _ResourceBase:
         return _Request("GET", path or self._child("_values"), Document[List[str]], options)
 
     def _action_request(
-        self, method: str, segment: str, result: Any, params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]], default_timeout: float,
-        headers: Optional[Mapping[str, str]] = None, path: Optional[str] = None, **options: Any,
-    ) -> _Request:  # fmt: skip
+        self,
+        method: str,
+        segment: str,
+        result: Any,
+        params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]],
+        default_timeout: float,
+        headers: Optional[Mapping[str, str]] = None,
+        path: Optional[str] = None,
+        **options: Any,
+    ) -> _Request:
         encoded = None if body is None else _body(body[0], body[1], None)
         if headers:
             for name, value in headers.items():
@@ -198,79 +216,162 @@ class SyncResource(_ResourceBase):
             return _data(self._api.request(request.method, request.path, **request.arguments()))
 
     def _get(
-        self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        attributes: Any,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return self._send(
-            self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
+            self._get_request(
+                attributes,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
         )
 
     def _values(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> List[str]:  # fmt: skip
+        self,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
         """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
         request = self._values_request(
-            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+            path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             max_retries=max_retries,
-        )  # fmt: skip
+        )
         return list(self._send(request).attributes)
 
     def _list(
-        self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
-        max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Paginator[Any]:  # fmt: skip
+        self,
+        attributes: Any,
+        *,
+        filter: FilterArg,
+        page_size: int,
+        start_page: int,
+        max_items: Optional[int],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Paginator[Any]:
         document_type = ListDocument[attributes]
 
         def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
-                document_type, number, size, filter, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
-            )  # fmt: skip
+                document_type,
+                number,
+                size,
+                filter,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
             with lenient_enums():
                 document = self._api.request(request.method, request.path, **request.arguments())
             return _page(document, number, size)
 
         return Paginator(
-            fetch, start_page=start_page, page_size=page_size,
+            fetch,
+            start_page=start_page,
+            page_size=page_size,
             max_items=max_items,
-        )  # fmt: skip
+        )
 
     def _write(
-        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
-        id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        method: str,
+        type_string: str,
+        attributes_type: Any,
+        attributes: Attributes,
+        *,
+        id: Optional[str],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return self._send(
             self._write_request(
-                method, type_string, attributes_type, attributes, id, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
+                method,
+                type_string,
+                attributes_type,
+                attributes,
+                id,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
             )
-        )  # fmt: skip
+        )
 
     def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> None:  # fmt: skip
+        self,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
         self._api.request(
-            "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query, max_retries=max_retries,
-        )  # fmt: skip
+            "DELETE",
+            path or self._path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     def _action(
-        self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, headers: Optional[Mapping[str, str]] = None,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        method: str,
+        segment: str,
+        result: Any,
+        *,
+        params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        headers: Optional[Mapping[str, str]] = None,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout, headers, path,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
+                method,
+                segment,
+                result,
+                params,
+                body,
+                self._api.config.timeout,
+                headers,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
             )
-        )  # fmt: skip
+        )
 
 
 class AsyncResource(_ResourceBase):
@@ -290,37 +391,73 @@ class AsyncResource(_ResourceBase):
             )
 
     async def _get(
-        self, attributes: Any, *, timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        attributes: Any,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return await self._send(
-            self._get_request(attributes, path, timeout=timeout, extra_headers=extra_headers,
-                              extra_query=extra_query, max_retries=max_retries)  # fmt: skip
+            self._get_request(
+                attributes,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
         )
 
     async def _values(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> List[str]:  # fmt: skip
+        self,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
         """A published status's possible states: GET …/<status>/_values (CONVENTIONS §16)."""
         request = self._values_request(
-            path, timeout=timeout, extra_headers=extra_headers, extra_query=extra_query,
+            path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             max_retries=max_retries,
-        )  # fmt: skip
+        )
         return list((await self._send(request)).attributes)
 
     def _list(
-        self, attributes: Any, *, filter: FilterArg, page_size: int, start_page: int,
-        max_items: Optional[int], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> AsyncPaginator[Any]:  # fmt: skip
+        self,
+        attributes: Any,
+        *,
+        filter: FilterArg,
+        page_size: int,
+        start_page: int,
+        max_items: Optional[int],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncPaginator[Any]:
         document_type = ListDocument[attributes]
 
         async def fetch(number: int, size: int) -> Page[Resource[Any]]:
             request = self._page_request(
-                document_type, number, size, filter, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
-            )  # fmt: skip
+                document_type,
+                number,
+                size,
+                filter,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
             with lenient_enums():
                 document = await self._api.request(
                     request.method, request.path, **request.arguments()
@@ -328,43 +465,90 @@ class AsyncResource(_ResourceBase):
             return _page(document, number, size)
 
         return AsyncPaginator(
-            fetch, start_page=start_page, page_size=page_size,
+            fetch,
+            start_page=start_page,
+            page_size=page_size,
             max_items=max_items,
-        )  # fmt: skip
+        )
 
     async def _write(
-        self, method: str, type_string: str, attributes_type: Any, attributes: Attributes, *,
-        id: Optional[str], timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        method: str,
+        type_string: str,
+        attributes_type: Any,
+        attributes: Attributes,
+        *,
+        id: Optional[str],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return await self._send(
             self._write_request(
-                method, type_string, attributes_type, attributes, id, path, timeout=timeout,
-                extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
+                method,
+                type_string,
+                attributes_type,
+                attributes,
+                id,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
             )
-        )  # fmt: skip
+        )
 
     async def _delete(
-        self, *, timeout: Optional[float], extra_headers: Headers, extra_query: Query,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> None:  # fmt: skip
+        self,
+        *,
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
         await self._api.request(
-            "DELETE", path or self._path, timeout=timeout, extra_headers=extra_headers,
-            extra_query=extra_query, max_retries=max_retries,
-        )  # fmt: skip
+            "DELETE",
+            path or self._path,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
 
     async def _action(
-        self, method: str, segment: str, result: Any, *, params: Optional[Mapping[str, Any]],
-        body: Optional[Tuple[str, Attributes]], timeout: Optional[float], extra_headers: Headers,
-        extra_query: Query, headers: Optional[Mapping[str, str]] = None,
-        path: Optional[str] = None, max_retries: Optional[int] = None,
-    ) -> Any:  # fmt: skip
+        self,
+        method: str,
+        segment: str,
+        result: Any,
+        *,
+        params: Optional[Mapping[str, Any]],
+        body: Optional[Tuple[str, Attributes]],
+        timeout: Optional[float],
+        extra_headers: Headers,
+        extra_query: Query,
+        headers: Optional[Mapping[str, str]] = None,
+        path: Optional[str] = None,
+        max_retries: Optional[int] = None,
+    ) -> Any:
         return await self._send(
             self._action_request(
-                method, segment, result, params, body, self._api.config.timeout, headers, path,
-                timeout=timeout, extra_headers=extra_headers, extra_query=extra_query, max_retries=max_retries,
+                method,
+                segment,
+                result,
+                params,
+                body,
+                self._api.config.timeout,
+                headers,
+                path,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
             )
-        )  # fmt: skip
+        )
 
 
 def require_id(value: object, name: str) -> str:

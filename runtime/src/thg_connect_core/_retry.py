@@ -54,7 +54,8 @@ def should_retry(
 
 
 def parse_retry_after(value: Optional[str], now_epoch: float) -> Optional[float]:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date; None if absent/invalid."""
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date; None if
+    absent/invalid."""
     if value is None:
         return None
     text = value.strip()

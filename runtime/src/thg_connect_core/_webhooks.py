@@ -116,8 +116,9 @@ Confirm = Callable[[str, List[str]], Awaitable[Any]]
 SyncConfirm = Callable[[str, List[str]], Any]
 
 
-def _accept(body: bytes, signature: Optional[str], secret: Union[str, Secret],
-            now: Optional[float]) -> Union[Notification, int]:  # fmt: skip
+def _accept(
+    body: bytes, signature: Optional[str], secret: Union[str, Secret], now: Optional[float]
+) -> Union[Notification, int]:
     """The notification, or the status that refuses it (401 bad signature, 400 malformed)."""
     try:
         verify_signature(body, signature, secret, now=now)
@@ -134,9 +135,13 @@ def _accept(body: bytes, signature: Optional[str], secret: Union[str, Secret],
 def _failed(event: Event, error: BaseException) -> None:
     reference = f" ({event.reference_text})" if event.reference_text else ""
     logger.error(
-        "event %s%s: webhook handler failed: %s: %s", event.id, reference,
-        type(error).__name__, error, exc_info=(type(error), error, error.__traceback__),
-    )  # fmt: skip
+        "event %s%s: webhook handler failed: %s: %s",
+        event.id,
+        reference,
+        type(error).__name__,
+        error,
+        exc_info=(type(error), error, error.__traceback__),
+    )
 
 
 async def handle_notification(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
+
 from thg_spec import Entity
 
 from ..access import Caller

@@ -68,7 +68,8 @@ class ProductModels:
     def _model(self, ctx: RuleContext, name: Any, version: Any) -> dict[str, Any] | None:
         row = ctx.conn.execute(
             "SELECT attributes FROM resources WHERE entity = ? AND owner = ? "
-            "AND json_extract(attributes, '$.name') = ? AND json_extract(attributes, '$.version') = ? "
+            "AND json_extract(attributes, '$.name') = ? "
+            "AND json_extract(attributes, '$.version') = ? "
             "ORDER BY created_at, id LIMIT 1",
             (MODEL, ctx.owner, str(name), str(version)),
         ).fetchone()

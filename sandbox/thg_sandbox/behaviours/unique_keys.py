@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
+
 from thg_spec import Product
 from thg_spec.conventions import UNIQUE_EXTENSION
 
@@ -36,7 +37,8 @@ def _unique(field: str) -> AttributeRule:
         return [
             field_error(
                 f"/data/attributes/{field}",
-                f"{field} {value!r} is already used by another {ctx.entity.name[-1]} of {ctx.owner}",
+                f"{field} {value!r} is already used by another {ctx.entity.name[-1]} "
+                f"of {ctx.owner}",
             )
         ]
 

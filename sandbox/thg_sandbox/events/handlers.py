@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+
 from thg_spec import Entity, Product
 
 from .. import access, jsonapi
@@ -135,13 +136,14 @@ class EventEndpoints:
                 422,
                 [
                     ErrorObject(
-                        422, "RequestValidationError",
+                        422,
+                        "RequestValidationError",
                         f"The {RECEIPT_HANDLE_HEADER} header is required: the receipt handle "
                         "of a delivery of the event to confirm.",
                         parameter=RECEIPT_HANDLE_HEADER,
                     )
                 ],
-            )  # fmt: skip
+            )
         confirmed = await run_in_threadpool(self.queue.confirm, key, handle)
         if confirmed is None:
             raise not_found("No queued event has this receipt handle (unknown, or confirmed).")

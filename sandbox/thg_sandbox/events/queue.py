@@ -175,7 +175,7 @@ class EventQueue:
                 from_micros(until),
                 handle,
             )
-            for row, handle in zip(rows, handles)
+            for row, handle in zip(rows, handles, strict=True)
         ]
 
     @staticmethod
@@ -186,7 +186,7 @@ class EventQueue:
         conn.executemany(
             "INSERT INTO event_receipts (handle, owner, subscription, event_id) "
             "VALUES (?, ?, ?, ?)",
-            [(h, key.owner, key.id, e) for h, e in zip(handles, event_ids)],
+            [(h, key.owner, key.id, e) for h, e in zip(handles, event_ids, strict=True)],
         )
         return handles
 
@@ -220,8 +220,9 @@ class EventQueue:
             )
         if row is None:
             return None
-        return QueuedEvent(event_id, json.loads(row["event"]), int(row["receive_count"]), None,
-                           handle)  # fmt: skip
+        return QueuedEvent(
+            event_id, json.loads(row["event"]), int(row["receive_count"]), None, handle
+        )
 
     def deliver(self, key: SubscriptionKey, event_ids: Sequence[str]) -> list[QueuedEvent]:
         """The events of `event_ids` still queued, oldest first, each with a new receipt handle
@@ -231,7 +232,7 @@ class EventQueue:
             handles = self._issue_in(conn, key, [e.id for e in events])
         return [
             QueuedEvent(e.id, e.body, e.receive_count, e.hidden_until, h)
-            for e, h in zip(events, handles)
+            for e, h in zip(events, handles, strict=True)
         ]
 
     def seconds_until_visible(self, key: SubscriptionKey) -> float | None:

@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
 from thg_connect_core import InvalidReferenceError, Reference
 
 _BASE = "urn:thg-sandbox:spec"

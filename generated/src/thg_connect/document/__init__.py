@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
     from ._product import AsyncDocumentAPI as AsyncDocumentAPI
+    from ._product import DocumentAPI as DocumentAPI
+    from .document import DOCUMENT as DOCUMENT
     from .document import AsyncDocumentEndpoint as AsyncDocumentEndpoint
     from .document import AsyncDocuments as AsyncDocuments
-    from .document import DOCUMENT as DOCUMENT
     from .document import Document as Document
-    from ._product import DocumentAPI as DocumentAPI
     from .document import DocumentEndpoint as DocumentEndpoint
     from .document import DocumentFilter as DocumentFilter
+    from .document import Documents as Documents
     from .document import DocumentStatus as DocumentStatus
     from .document import DocumentUpload as DocumentUpload
-    from .document import Documents as Documents
 
 _EXPORTS: Dict[str, str] = {
     "AsyncDocumentAPI": "_product",

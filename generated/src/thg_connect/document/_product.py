@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from thg_connect_core import AsyncAPIClient, SyncAPIClient, path_id
-from thg_connect_core import FileSource, Reference, upload_document, upload_document_async
+from thg_connect_core import (
+    AsyncAPIClient,
+    FileSource,
+    Reference,
+    SyncAPIClient,
+    path_id,
+    upload_document,
+    upload_document_async,
+)
 
 if TYPE_CHECKING:
-    from .document import Documents, AsyncDocuments
+    from .document import AsyncDocuments, Documents
 
 
 class DocumentAPI:

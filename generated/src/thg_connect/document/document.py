@@ -6,47 +6,31 @@ A document uploaded to the platform, referenced from other APIs by its reference
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Annotated, ClassVar, Dict, FrozenSet, Literal, Optional, Union
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    NumberField,
+    NotGiven,
+    OpenEnum,
     Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
+    UtcDateTime,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 DOCUMENT = EntityType("document", ("document",))
 """The entity type `document:document`: its type string and its reference strings."""

@@ -7,17 +7,17 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from ._common import WebhookNotification as WebhookNotification
+    from ._common import WebhookNotificationMeta as WebhookNotificationMeta
     from ._product import AsyncEventsAPI as AsyncEventsAPI
-    from .subscription import AsyncSubscriptionEndpoint as AsyncSubscriptionEndpoint
-    from .subscription import AsyncSubscriptions as AsyncSubscriptions
     from ._product import EventsAPI as EventsAPI
     from .subscription import SUBSCRIPTION as SUBSCRIPTION
+    from .subscription import AsyncSubscriptionEndpoint as AsyncSubscriptionEndpoint
+    from .subscription import AsyncSubscriptions as AsyncSubscriptions
     from .subscription import Subscription as Subscription
     from .subscription import SubscriptionEndpoint as SubscriptionEndpoint
     from .subscription import SubscriptionFilter as SubscriptionFilter
     from .subscription import Subscriptions as Subscriptions
-    from ._common import WebhookNotification as WebhookNotification
-    from ._common import WebhookNotificationMeta as WebhookNotificationMeta
 
 _EXPORTS: Dict[str, str] = {
     "AsyncEventsAPI": "_product",

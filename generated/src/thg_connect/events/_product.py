@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from thg_connect_core import AsyncAPIClient, SyncAPIClient, path_id
 
 if TYPE_CHECKING:
-    from .subscription import Subscriptions, AsyncSubscriptions
+    from .subscription import AsyncSubscriptions, Subscriptions
 
 
 class EventsAPI:

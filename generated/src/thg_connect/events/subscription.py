@@ -6,37 +6,21 @@ A subscription to the DataChangedEvents of the owner and of the owner's partners
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Annotated, ClassVar, FrozenSet, List, Optional, Union
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
+    Event,
     FilterArg,
     Headers,
-    IntField,
-    NumberField,
+    NotGiven,
     Paginator,
     Query,
     Resource,
@@ -45,9 +29,6 @@ from thg_connect_core import (
     path_id,
     require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
-from thg_connect_core import Event  # the runtime's own model (x-thg-runtime-model)
 from thg_connect_core import EventDocument as _EventDocument
 from thg_connect_core import EventListDocument as _EventListDocument
 

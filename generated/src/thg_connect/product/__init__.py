@@ -7,35 +7,35 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from ._common import AttributeConstraints as AttributeConstraints
+    from ._product import AsyncProductAPI as AsyncProductAPI
+    from ._product import ProductAPI as ProductAPI
     from .attribute_type import ATTRIBUTE_TYPE as ATTRIBUTE_TYPE
     from .attribute_type import AsyncAttributeTypeEndpoint as AsyncAttributeTypeEndpoint
     from .attribute_type import AsyncAttributeTypes as AsyncAttributeTypes
-    from ._product import AsyncProductAPI as AsyncProductAPI
-    from .product import AsyncProductEndpoint as AsyncProductEndpoint
-    from .product_model import AsyncProductModelEndpoint as AsyncProductModelEndpoint
-    from .product_model import AsyncProductModels as AsyncProductModels
-    from .product import AsyncProducts as AsyncProducts
-    from ._common import AttributeConstraints as AttributeConstraints
     from .attribute_type import AttributeType as AttributeType
     from .attribute_type import AttributeTypeEndpoint as AttributeTypeEndpoint
     from .attribute_type import AttributeTypeFilter as AttributeTypeFilter
-    from .attribute_type import AttributeTypeValueType as AttributeTypeValueType
     from .attribute_type import AttributeTypes as AttributeTypes
-    from .product_model import AvailableAttribute as AvailableAttribute
+    from .attribute_type import AttributeTypeValueType as AttributeTypeValueType
     from .product import PRODUCT as PRODUCT
-    from .product_model import PRODUCT_MODEL as PRODUCT_MODEL
+    from .product import AsyncProductEndpoint as AsyncProductEndpoint
+    from .product import AsyncProducts as AsyncProducts
     from .product import Product as Product
-    from ._product import ProductAPI as ProductAPI
     from .product import ProductEndpoint as ProductEndpoint
     from .product import ProductFilter as ProductFilter
+    from .product import Products as Products
+    from .product import ProductVariant as ProductVariant
+    from .product import Variant as Variant
+    from .product import VInventory as VInventory
+    from .product_model import PRODUCT_MODEL as PRODUCT_MODEL
+    from .product_model import AsyncProductModelEndpoint as AsyncProductModelEndpoint
+    from .product_model import AsyncProductModels as AsyncProductModels
+    from .product_model import AvailableAttribute as AvailableAttribute
     from .product_model import ProductModel as ProductModel
     from .product_model import ProductModelEndpoint as ProductModelEndpoint
     from .product_model import ProductModelFilter as ProductModelFilter
     from .product_model import ProductModels as ProductModels
-    from .product import ProductVariant as ProductVariant
-    from .product import Products as Products
-    from .product import VInventory as VInventory
-    from .product import Variant as Variant
 
 _EXPORTS: Dict[str, str] = {
     "ATTRIBUTE_TYPE": "attribute_type",

@@ -3,22 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
-from thg_connect_core import (
-    NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
-    ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
+from thg_connect_core import NOT_GIVEN, ApiModel, NotGiven
 
 
 class AttributeConstraints(ApiModel):

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from thg_connect_core import AsyncAPIClient, SyncAPIClient, path_id
 
 if TYPE_CHECKING:
-    from .product_model import ProductModels, AsyncProductModels
-    from .product import Products, AsyncProducts
-    from .attribute_type import AttributeTypes, AsyncAttributeTypes
+    from .attribute_type import AsyncAttributeTypes, AttributeTypes
+    from .product import AsyncProducts, Products
+    from .product_model import AsyncProductModels, ProductModels
 
 
 class ProductAPI:

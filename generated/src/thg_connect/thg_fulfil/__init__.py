@@ -7,71 +7,55 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from .asn import ASN as ASN
-    from .asn_receipt import ASN_RECEIPT as ASN_RECEIPT
     from ._common import Address as Address
-    from .inventory_item_approval import Approval as Approval
-    from .inventory_item_approval import ApprovalApproved as ApprovalApproved
-    from .inventory_item_approval import ApprovalNotApproved as ApprovalNotApproved
+    from ._common import CourierService as CourierService
+    from ._common import Money as Money
+    from ._common import StockCondition as StockCondition
+    from ._common import Tracking as Tracking
+    from ._product import AsyncThgFulfilAPI as AsyncThgFulfilAPI
+    from ._product import ThgFulfilAPI as ThgFulfilAPI
+    from .asn import ASN as ASN
     from .asn import Asn as Asn
     from .asn import AsnEndpoint as AsnEndpoint
     from .asn import AsnFilter as AsnFilter
     from .asn import AsnLine as AsnLine
     from .asn import AsnPurpose as AsnPurpose
-    from .asn_receipt import AsnReceiptEndpoint as AsnReceiptEndpoint
-    from .asn_receipt import AsnReceiptFilter as AsnReceiptFilter
     from .asn import Asns as Asns
     from .asn import AsyncAsnEndpoint as AsyncAsnEndpoint
-    from .asn_receipt import AsyncAsnReceiptEndpoint as AsyncAsnReceiptEndpoint
     from .asn import AsyncAsns as AsyncAsns
+    from .asn_receipt import ASN_RECEIPT as ASN_RECEIPT
+    from .asn_receipt import AsnReceiptEndpoint as AsnReceiptEndpoint
+    from .asn_receipt import AsnReceiptFilter as AsnReceiptFilter
+    from .asn_receipt import AsyncAsnReceiptEndpoint as AsyncAsnReceiptEndpoint
+    from .asn_receipt import Receipt as Receipt
+    from .asn_receipt import ReceiptDiscrepancy as ReceiptDiscrepancy
+    from .asn_receipt import ReceiptReceived as ReceiptReceived
+    from .asn_receipt import ReceiptReceivedWithDiscrepancies as ReceiptReceivedWithDiscrepancies
+    from .asn_receipt import ReceiptRejected as ReceiptRejected
+    from .fulfilment_request import FULFILMENT_REQUEST as FULFILMENT_REQUEST
+    from .fulfilment_request import AsyncFulfilmentRequestEndpoint as AsyncFulfilmentRequestEndpoint
+    from .fulfilment_request import AsyncFulfilmentRequests as AsyncFulfilmentRequests
+    from .fulfilment_request import FulfilmentRequest as FulfilmentRequest
+    from .fulfilment_request import FulfilmentRequestEndpoint as FulfilmentRequestEndpoint
+    from .fulfilment_request import FulfilmentRequestFilter as FulfilmentRequestFilter
+    from .fulfilment_request import FulfilmentRequestLine as FulfilmentRequestLine
+    from .fulfilment_request import FulfilmentRequests as FulfilmentRequests
+    from .fulfilment_request import (
+        FulfilmentRequestShippingMethod as FulfilmentRequestShippingMethod,
+    )
+    from .fulfilment_request_dispatched import (
+        FULFILMENT_REQUEST_DISPATCHED as FULFILMENT_REQUEST_DISPATCHED,
+    )
     from .fulfilment_request_dispatched import (
         AsyncFulfilmentRequestDispatched as AsyncFulfilmentRequestDispatched,
-    )
-    from .fulfilment_request_dispatched_delivery import (
-        AsyncFulfilmentRequestDispatchedDeliveryEndpoint as AsyncFulfilmentRequestDispatchedDeliveryEndpoint,
     )
     from .fulfilment_request_dispatched import (
         AsyncFulfilmentRequestDispatchedEndpoint as AsyncFulfilmentRequestDispatchedEndpoint,
     )
-    from .fulfilment_request import AsyncFulfilmentRequestEndpoint as AsyncFulfilmentRequestEndpoint
-    from .fulfilment_request_fulfilment_status import (
-        AsyncFulfilmentRequestFulfilmentStatusEndpoint as AsyncFulfilmentRequestFulfilmentStatusEndpoint,
-    )
-    from .fulfilment_request import AsyncFulfilmentRequests as AsyncFulfilmentRequests
-    from .inventory_item_approval import (
-        AsyncInventoryItemApprovalEndpoint as AsyncInventoryItemApprovalEndpoint,
-    )
-    from .inventory_item import AsyncInventoryItemEndpoint as AsyncInventoryItemEndpoint
-    from .inventory_item import AsyncInventoryItems as AsyncInventoryItems
-    from ._product import AsyncThgFulfilAPI as AsyncThgFulfilAPI
-    from .inventory_item import Barcode as Barcode
-    from .inventory_item import BarcodeType as BarcodeType
-    from ._common import CourierService as CourierService
-    from .fulfilment_request_dispatched_delivery import Delivery as Delivery
-    from .fulfilment_request_dispatched_delivery import DeliveryDelivered as DeliveryDelivered
-    from .fulfilment_request_dispatched_delivery import DeliveryFailed as DeliveryFailed
-    from .fulfilment_request_dispatched_delivery import DeliveryInTransit as DeliveryInTransit
     from .fulfilment_request_dispatched import Dispatched as Dispatched
     from .fulfilment_request_dispatched import DispatchedLine as DispatchedLine
-    from .fulfilment_request import FULFILMENT_REQUEST as FULFILMENT_REQUEST
-    from .fulfilment_request_dispatched import (
-        FULFILMENT_REQUEST_DISPATCHED as FULFILMENT_REQUEST_DISPATCHED,
-    )
-    from .fulfilment_request_dispatched_delivery import (
-        FULFILMENT_REQUEST_DISPATCHED_DELIVERY as FULFILMENT_REQUEST_DISPATCHED_DELIVERY,
-    )
-    from .fulfilment_request_fulfilment_status import (
-        FULFILMENT_REQUEST_FULFILMENT_STATUS as FULFILMENT_REQUEST_FULFILMENT_STATUS,
-    )
-    from .fulfilment_request import FulfilmentRequest as FulfilmentRequest
     from .fulfilment_request_dispatched import (
         FulfilmentRequestDispatched as FulfilmentRequestDispatched,
-    )
-    from .fulfilment_request_dispatched_delivery import (
-        FulfilmentRequestDispatchedDeliveryEndpoint as FulfilmentRequestDispatchedDeliveryEndpoint,
-    )
-    from .fulfilment_request_dispatched_delivery import (
-        FulfilmentRequestDispatchedDeliveryFilter as FulfilmentRequestDispatchedDeliveryFilter,
     )
     from .fulfilment_request_dispatched import (
         FulfilmentRequestDispatchedEndpoint as FulfilmentRequestDispatchedEndpoint,
@@ -79,19 +63,34 @@ if TYPE_CHECKING:
     from .fulfilment_request_dispatched import (
         FulfilmentRequestDispatchedFilter as FulfilmentRequestDispatchedFilter,
     )
-    from .fulfilment_request import FulfilmentRequestEndpoint as FulfilmentRequestEndpoint
-    from .fulfilment_request import FulfilmentRequestFilter as FulfilmentRequestFilter
+    from .fulfilment_request_dispatched_delivery import (
+        FULFILMENT_REQUEST_DISPATCHED_DELIVERY as FULFILMENT_REQUEST_DISPATCHED_DELIVERY,
+    )
+    from .fulfilment_request_dispatched_delivery import (
+        AsyncFulfilmentRequestDispatchedDeliveryEndpoint as AsyncFulfilmentRequestDispatchedDeliveryEndpoint,
+    )
+    from .fulfilment_request_dispatched_delivery import Delivery as Delivery
+    from .fulfilment_request_dispatched_delivery import DeliveryDelivered as DeliveryDelivered
+    from .fulfilment_request_dispatched_delivery import DeliveryFailed as DeliveryFailed
+    from .fulfilment_request_dispatched_delivery import DeliveryInTransit as DeliveryInTransit
+    from .fulfilment_request_dispatched_delivery import (
+        FulfilmentRequestDispatchedDeliveryEndpoint as FulfilmentRequestDispatchedDeliveryEndpoint,
+    )
+    from .fulfilment_request_dispatched_delivery import (
+        FulfilmentRequestDispatchedDeliveryFilter as FulfilmentRequestDispatchedDeliveryFilter,
+    )
+    from .fulfilment_request_fulfilment_status import (
+        FULFILMENT_REQUEST_FULFILMENT_STATUS as FULFILMENT_REQUEST_FULFILMENT_STATUS,
+    )
+    from .fulfilment_request_fulfilment_status import (
+        AsyncFulfilmentRequestFulfilmentStatusEndpoint as AsyncFulfilmentRequestFulfilmentStatusEndpoint,
+    )
     from .fulfilment_request_fulfilment_status import (
         FulfilmentRequestFulfilmentStatusEndpoint as FulfilmentRequestFulfilmentStatusEndpoint,
     )
     from .fulfilment_request_fulfilment_status import (
         FulfilmentRequestFulfilmentStatusFilter as FulfilmentRequestFulfilmentStatusFilter,
     )
-    from .fulfilment_request import FulfilmentRequestLine as FulfilmentRequestLine
-    from .fulfilment_request import (
-        FulfilmentRequestShippingMethod as FulfilmentRequestShippingMethod,
-    )
-    from .fulfilment_request import FulfilmentRequests as FulfilmentRequests
     from .fulfilment_request_fulfilment_status import FulfilmentStatus as FulfilmentStatus
     from .fulfilment_request_fulfilment_status import (
         FulfilmentStatusCancelled as FulfilmentStatusCancelled,
@@ -112,24 +111,25 @@ if TYPE_CHECKING:
         FulfilmentStatusReceived as FulfilmentStatusReceived,
     )
     from .inventory_item import INVENTORY_ITEM as INVENTORY_ITEM
-    from .inventory_item_approval import INVENTORY_ITEM_APPROVAL as INVENTORY_ITEM_APPROVAL
+    from .inventory_item import AsyncInventoryItemEndpoint as AsyncInventoryItemEndpoint
+    from .inventory_item import AsyncInventoryItems as AsyncInventoryItems
+    from .inventory_item import Barcode as Barcode
+    from .inventory_item import BarcodeType as BarcodeType
     from .inventory_item import InventoryItem as InventoryItem
+    from .inventory_item import InventoryItemEndpoint as InventoryItemEndpoint
+    from .inventory_item import InventoryItemFilter as InventoryItemFilter
+    from .inventory_item import InventoryItems as InventoryItems
+    from .inventory_item_approval import INVENTORY_ITEM_APPROVAL as INVENTORY_ITEM_APPROVAL
+    from .inventory_item_approval import Approval as Approval
+    from .inventory_item_approval import ApprovalApproved as ApprovalApproved
+    from .inventory_item_approval import ApprovalNotApproved as ApprovalNotApproved
+    from .inventory_item_approval import (
+        AsyncInventoryItemApprovalEndpoint as AsyncInventoryItemApprovalEndpoint,
+    )
     from .inventory_item_approval import (
         InventoryItemApprovalEndpoint as InventoryItemApprovalEndpoint,
     )
     from .inventory_item_approval import InventoryItemApprovalFilter as InventoryItemApprovalFilter
-    from .inventory_item import InventoryItemEndpoint as InventoryItemEndpoint
-    from .inventory_item import InventoryItemFilter as InventoryItemFilter
-    from .inventory_item import InventoryItems as InventoryItems
-    from ._common import Money as Money
-    from .asn_receipt import Receipt as Receipt
-    from .asn_receipt import ReceiptDiscrepancy as ReceiptDiscrepancy
-    from .asn_receipt import ReceiptReceived as ReceiptReceived
-    from .asn_receipt import ReceiptReceivedWithDiscrepancies as ReceiptReceivedWithDiscrepancies
-    from .asn_receipt import ReceiptRejected as ReceiptRejected
-    from ._common import StockCondition as StockCondition
-    from ._product import ThgFulfilAPI as ThgFulfilAPI
-    from ._common import Tracking as Tracking
 
 _EXPORTS: Dict[str, str] = {
     "ASN": "asn",

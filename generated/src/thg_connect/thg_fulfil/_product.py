@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from thg_connect_core import AsyncAPIClient, SyncAPIClient, path_id
 
 if TYPE_CHECKING:
-    from .inventory_item import InventoryItems, AsyncInventoryItems
-    from .fulfilment_request import FulfilmentRequests, AsyncFulfilmentRequests
     from .asn import Asns, AsyncAsns
+    from .fulfilment_request import AsyncFulfilmentRequests, FulfilmentRequests
+    from .inventory_item import AsyncInventoryItems, InventoryItems
 
 
 class ThgFulfilAPI:

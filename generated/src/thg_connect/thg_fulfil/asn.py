@@ -9,47 +9,31 @@ goods-in. The consumer answers with the ASN's `receipt` status.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, ClassVar, FrozenSet, List, Optional, Union
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
     IntField,
-    NumberField,
+    NotGiven,
+    OpenEnum,
     Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
+    UtcDateTime,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import Address, CourierService, StockCondition, Tracking
 

@@ -8,10 +8,7 @@ reason). The `state` member says which.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -19,36 +16,19 @@ from thg_connect_core import (
     NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
-    AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
-    FilterArg,
     Headers,
-    IntField,
-    NumberField,
-    Paginator,
+    NotGiven,
     Query,
     Resource,
     StringField,
     SyncResource,
-    path_id,
-    require_id,
+    UnknownState,
+    UtcDateTime,
+    state_union_discriminator,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import StockCondition
 
@@ -230,7 +210,7 @@ class AsnReceiptEndpoint(SyncResource):
 
         Sets the ASN's receipt for the first time. The receipt is written by the consumer, in the
         provider's owner path; `meta.creator` names the consumer. A 409 if it is already set:
-        change it with `replaceAsnReceipt`.
+        change it with `client.thg_fulfil.asns(id).receipt.update()`.
         """
         result: Resource[Receipt] = self._write(
             "POST",
@@ -334,7 +314,7 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
 
         Sets the ASN's receipt for the first time. The receipt is written by the consumer, in the
         provider's owner path; `meta.creator` names the consumer. A 409 if it is already set:
-        change it with `replaceAsnReceipt`.
+        change it with `client.thg_fulfil.asns(id).receipt.update()`.
         """
         result: Resource[Receipt] = await self._write(
             "POST",

@@ -7,58 +7,43 @@ how fast, and which SKUs in which quantities.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, List, Optional, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
     DateField,
     DateTimeField,
     EntityType,
     EnumField,
     FilterArg,
     Headers,
-    IntField,
-    NumberField,
+    NotGiven,
+    OpenEnum,
     Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
+    UtcDateTime,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import Address, Money
 
 if TYPE_CHECKING:
-    from .fulfilment_request_fulfilment_status import (
-        FulfilmentRequestFulfilmentStatusEndpoint,
-        AsyncFulfilmentRequestFulfilmentStatusEndpoint,
-    )
     from .fulfilment_request_dispatched import (
-        FulfilmentRequestDispatched,
         AsyncFulfilmentRequestDispatched,
+        FulfilmentRequestDispatched,
+    )
+    from .fulfilment_request_fulfilment_status import (
+        AsyncFulfilmentRequestFulfilmentStatusEndpoint,
+        FulfilmentRequestFulfilmentStatusEndpoint,
     )
 
 FULFILMENT_REQUEST = EntityType("thg-fulfil", ("fulfilment-request",))

@@ -8,54 +8,33 @@ shipped in several parcels has several dispatched entities.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, List, Optional
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
-    NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
     FilterArg,
     Headers,
-    IntField,
-    NumberField,
     Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
+    UtcDateTime,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import CourierService, StockCondition, Tracking
 
 if TYPE_CHECKING:
     from .fulfilment_request_dispatched_delivery import (
-        FulfilmentRequestDispatchedDeliveryEndpoint,
         AsyncFulfilmentRequestDispatchedDeliveryEndpoint,
+        FulfilmentRequestDispatchedDeliveryEndpoint,
     )
 
 FULFILMENT_REQUEST_DISPATCHED = EntityType(

@@ -7,47 +7,28 @@ proof of delivery) or `FAILED` (with the reason). The `state` member says which.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
-    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
+    AsyncResource,
+    DateField,
+    DateTimeField,
+    EntityType,
+    Headers,
+    Query,
     Reference,
+    Resource,
+    StringField,
+    SyncResource,
     UnknownState,
     UtcDateTime,
     state_union_discriminator,
 )
-
-from thg_connect_core import (
-    AsyncPaginator,
-    AsyncResource,
-    BoolField,
-    DateField,
-    DateTimeField,
-    EntityType,
-    EnumField,
-    FilterArg,
-    Headers,
-    IntField,
-    NumberField,
-    Paginator,
-    Query,
-    Resource,
-    StringField,
-    SyncResource,
-    path_id,
-    require_id,
-)
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 FULFILMENT_REQUEST_DISPATCHED_DELIVERY = EntityType(
     "thg-fulfil",
@@ -220,7 +201,7 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
         """Record a parcel's first delivery update
 
         Sets the parcel's delivery status for the first time. Only the provider may set it. A 409
-        if it is already set: change it with `replaceDispatchDelivery`.
+        if it is already set: change it with `client.thg_fulfil.fulfilment_requests(id).dispatched(id).delivery.update()`.
         """
         result: Resource[Delivery] = self._write(
             "POST",
@@ -323,7 +304,7 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         """Record a parcel's first delivery update
 
         Sets the parcel's delivery status for the first time. Only the provider may set it. A 409
-        if it is already set: change it with `replaceDispatchDelivery`.
+        if it is already set: change it with `client.thg_fulfil.fulfilment_requests(id).dispatched(id).delivery.update()`.
         """
         result: Resource[Delivery] = await self._write(
             "POST",

@@ -8,10 +8,8 @@ themselves are the request's `dispatched` entities.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -19,36 +17,21 @@ from thg_connect_core import (
     NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
-    AsyncPaginator,
     AsyncResource,
-    BoolField,
     DateField,
     DateTimeField,
     EntityType,
-    EnumField,
-    FilterArg,
     Headers,
     IntField,
-    NumberField,
-    Paginator,
+    NotGiven,
     Query,
     Resource,
     StringField,
     SyncResource,
-    path_id,
-    require_id,
+    UnknownState,
+    UtcDateTime,
+    state_union_discriminator,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 FULFILMENT_REQUEST_FULFILMENT_STATUS = EntityType(
     "thg-fulfil",
@@ -241,7 +224,7 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
 
         Sets the request's status for the first time, normally to `RECEIVED` or `ON_HOLD`. Only
         the provider may set it. A 409 if the status is already set: move it on with
-        `replaceFulfilmentRequestStatus`.
+        `client.thg_fulfil.fulfilment_requests(id).fulfilment_status.update()`.
         """
         result: Resource[FulfilmentStatus] = self._write(
             "POST",
@@ -347,7 +330,7 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
 
         Sets the request's status for the first time, normally to `RECEIVED` or `ON_HOLD`. Only
         the provider may set it. A 409 if the status is already set: move it on with
-        `replaceFulfilmentRequestStatus`.
+        `client.thg_fulfil.fulfilment_requests(id).fulfilment_status.update()`.
         """
         result: Resource[FulfilmentStatus] = await self._write(
             "POST",

@@ -9,54 +9,38 @@ status.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, ClassVar, FrozenSet, List, Optional, Union
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
     BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
     FilterArg,
     Headers,
-    IntField,
+    NotGiven,
     NumberField,
+    OpenEnum,
     Paginator,
     Query,
+    Reference,
     Resource,
     StringField,
     SyncResource,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 from ._common import Money
 
 if TYPE_CHECKING:
     from .inventory_item_approval import (
-        InventoryItemApprovalEndpoint,
         AsyncInventoryItemApprovalEndpoint,
+        InventoryItemApprovalEndpoint,
     )
 
 INVENTORY_ITEM = EntityType("thg-fulfil", ("inventory-item",))
@@ -245,7 +229,7 @@ class InventoryItemEndpoint(SyncResource):
         """Get an inventory item
 
         Returns one inventory item by id. Its approval is a separate status: read it with
-        `getInventoryItemApproval`.
+        `client.thg_fulfil.inventory_items(id).approval.get()`.
         """
         result: Resource[InventoryItem] = self._get(
             InventoryItem,
@@ -331,7 +315,7 @@ class AsyncInventoryItemEndpoint(AsyncResource):
         """Get an inventory item
 
         Returns one inventory item by id. Its approval is a separate status: read it with
-        `getInventoryItemApproval`.
+        `client.thg_fulfil.inventory_items(id).approval.get()`.
         """
         result: Resource[InventoryItem] = await self._get(
             InventoryItem,

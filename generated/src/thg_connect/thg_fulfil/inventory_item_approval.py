@@ -7,47 +7,24 @@ fulfil it) or `NOT_APPROVED` with the reason. The `state` member says which.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
-    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
-    AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
-    FilterArg,
     Headers,
-    IntField,
-    NumberField,
-    Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
-    path_id,
-    require_id,
+    UnknownState,
+    state_union_discriminator,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 INVENTORY_ITEM_APPROVAL = EntityType(
     "thg-fulfil",
@@ -170,7 +147,7 @@ class InventoryItemApprovalEndpoint(SyncResource):
 
         Sets the item's approval for the first time. Only the provider may set it; the approval
         lives in the consumer's owner path and `meta.creator` names the provider. A 409 if the
-        item already has an approval: change it with `replaceInventoryItemApproval`.
+        item already has an approval: change it with `client.thg_fulfil.inventory_items(id).approval.update()`.
         """
         result: Resource[Approval] = self._write(
             "POST",
@@ -274,7 +251,7 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
 
         Sets the item's approval for the first time. Only the provider may set it; the approval
         lives in the consumer's owner path and `meta.creator` names the provider. A 409 if the
-        item already has an approval: change it with `replaceInventoryItemApproval`.
+        item already has an approval: change it with `client.thg_fulfil.inventory_items(id).approval.update()`.
         """
         result: Resource[Approval] = await self._write(
             "POST",

@@ -12,10 +12,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
-from ._version import __version__
+from ._version import __version__ as __version__  # re-exported
 
 if TYPE_CHECKING:
     # `X as X`: names re-exported for type checkers (the runtime loads them lazily below).
+    from thg_connect_core import NOT_GIVEN as NOT_GIVEN
     from thg_connect_core import APIConnectionError as APIConnectionError
     from thg_connect_core import APIStatusError as APIStatusError
     from thg_connect_core import APITimeoutError as APITimeoutError
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from thg_connect_core import BadRequestError as BadRequestError
     from thg_connect_core import ClientConfig as ClientConfig
     from thg_connect_core import ConflictError as ConflictError
-    from thg_connect_core import NOT_GIVEN as NOT_GIVEN
     from thg_connect_core import InternalServerError as InternalServerError
     from thg_connect_core import NotFoundError as NotFoundError
     from thg_connect_core import NotGiven as NotGiven
@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from thg_connect_core import UnknownState as UnknownState
     from thg_connect_core import UnprocessableEntityError as UnprocessableEntityError
 
+    from . import mini as mini
     from ._client import AsyncClient as AsyncClient
     from ._client import Client as Client
-    from . import mini as mini
 
 _RUNTIME = "thg_connect_core"
 _LAZY: Dict[str, str] = {

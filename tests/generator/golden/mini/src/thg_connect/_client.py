@@ -12,11 +12,11 @@ from thg_connect_core import (
     AsyncAPIClient,
     AsyncResource,
     ClientConfig,
-    Secret,
     Headers,
     Query,
     Reference,
     Resource,
+    Secret,
     SyncAPIClient,
     SyncResource,
 )
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         ParkedEvent,
         WebhookApp,
     )
+
     from .mini._product import AsyncMiniAPI, MiniAPI
 
 

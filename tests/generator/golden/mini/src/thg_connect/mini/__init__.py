@@ -8,21 +8,21 @@ from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
     from ._product import AsyncMiniAPI as AsyncMiniAPI
-    from .widget_check import AsyncWidgetCheckEndpoint as AsyncWidgetCheckEndpoint
-    from .widget import AsyncWidgetEndpoint as AsyncWidgetEndpoint
-    from .widget import AsyncWidgets as AsyncWidgets
-    from .widget_check import Check as Check
-    from .widget_check import CheckFailed as CheckFailed
-    from .widget_check import CheckPassed as CheckPassed
     from ._product import MiniAPI as MiniAPI
     from .widget import WIDGET as WIDGET
-    from .widget_check import WIDGET_CHECK as WIDGET_CHECK
+    from .widget import AsyncWidgetEndpoint as AsyncWidgetEndpoint
+    from .widget import AsyncWidgets as AsyncWidgets
     from .widget import Widget as Widget
-    from .widget_check import WidgetCheckEndpoint as WidgetCheckEndpoint
-    from .widget_check import WidgetCheckFilter as WidgetCheckFilter
     from .widget import WidgetEndpoint as WidgetEndpoint
     from .widget import WidgetFilter as WidgetFilter
     from .widget import Widgets as Widgets
+    from .widget_check import WIDGET_CHECK as WIDGET_CHECK
+    from .widget_check import AsyncWidgetCheckEndpoint as AsyncWidgetCheckEndpoint
+    from .widget_check import Check as Check
+    from .widget_check import CheckFailed as CheckFailed
+    from .widget_check import CheckPassed as CheckPassed
+    from .widget_check import WidgetCheckEndpoint as WidgetCheckEndpoint
+    from .widget_check import WidgetCheckFilter as WidgetCheckFilter
 
 _EXPORTS: Dict[str, str] = {
     "AsyncMiniAPI": "_product",

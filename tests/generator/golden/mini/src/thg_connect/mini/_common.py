@@ -2,20 +2,3 @@
 """Models shared by several mini entities."""
 
 from __future__ import annotations
-
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
-
-from thg_connect_core import (
-    NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
-    ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)

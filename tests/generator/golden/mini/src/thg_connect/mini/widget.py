@@ -3,50 +3,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, Optional, Union
 
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
-
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from thg_connect_core import (
     NOT_GIVEN,
-    UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
     AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
     FilterArg,
     Headers,
-    IntField,
-    NumberField,
+    NotGiven,
     Paginator,
     Query,
+    Reference,
     Resource,
     StringField,
     SyncResource,
     path_id,
-    require_id,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
+from thg_connect_core import Document as _Document
 
 if TYPE_CHECKING:
-    from .widget_check import WidgetCheckEndpoint, AsyncWidgetCheckEndpoint
+    from .widget_check import AsyncWidgetCheckEndpoint, WidgetCheckEndpoint
 
 WIDGET = EntityType("mini", ("widget",))
 """The entity type `mini:widget`: its type string and its reference strings."""

@@ -3,47 +3,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from datetime import date
-from typing import Annotated, Any, ClassVar, Dict, FrozenSet, List, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
 from thg_connect_core import (
-    NOT_GIVEN,
     UNKNOWN_STATE_TAG,
     ApiModel,
-    NotGiven,
-    OpenEnum,
-    Reference,
-    UnknownState,
-    UtcDateTime,
-    state_union_discriminator,
-)
-
-from thg_connect_core import (
-    AsyncPaginator,
     AsyncResource,
-    BoolField,
-    DateField,
     DateTimeField,
     EntityType,
-    EnumField,
-    FilterArg,
     Headers,
-    IntField,
-    NumberField,
-    Paginator,
     Query,
     Resource,
     StringField,
     SyncResource,
-    path_id,
-    require_id,
+    UnknownState,
+    state_union_discriminator,
 )
-from thg_connect_core import Document as _Document  # private: a spec may name a model Document
-from thg_connect_core import ListDocument as _ListDocument
 
 WIDGET_CHECK = EntityType(
     "mini",
