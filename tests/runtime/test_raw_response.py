@@ -102,3 +102,19 @@ def test_with_options_keeps_the_shared_http_client_open(h: Harness) -> None:
         asyncio.run(derived.close())
     h.server.default = ok({"data": resource(1)})
     assert h.request("GET", PATH, cast_to=Document[Attrs]).data.id == "id1"
+
+
+def test_a_low_level_request_reads_the_response_leniently(h: Harness) -> None:
+    """`api.request(...)` called directly decodes a server's answer as leniently as a resource
+    method does: a member the model does not declare, and a null where it is not nullable, are
+    kept or read as not given instead of failing (they once raised: strictness is for what user
+    code builds)."""
+    from thg_connect_core import NOT_GIVEN
+
+    from .test_not_given import Thing
+
+    body = {"id": "t1", "type": "p:thing", "attributes": {"name": "n", "massG": None, "new": 1}}
+    h.server.default = ok({"data": body})
+    doc = h.request("GET", f"{PATH}/t1", cast_to=Document[Thing])
+    assert doc.data.attributes.mass_g is NOT_GIVEN
+    assert doc.data.attributes.model_extra == {"new": 1}

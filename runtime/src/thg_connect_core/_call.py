@@ -29,6 +29,7 @@ from ._errors import (
     error_from_response,
 )
 from ._jsonapi import decode
+from ._models import lenient_enums
 from ._response import RawResponse, attach_raw_response
 from ._retry import IDEMPOTENT_METHODS, next_delay, parse_retry_after, provably_unsent
 
@@ -233,7 +234,11 @@ class Call:
             return raw
         if response.status_code == 204 or self._cast_to is None:
             return None
-        return attach_raw_response(decode(response.content, self._cast_to), raw)
+        # A server's answer is read leniently (unknown members and enum values kept), whoever
+        # asked: a resource method, client.get, or api.request called directly.
+        with lenient_enums():
+            document = decode(response.content, self._cast_to)
+        return attach_raw_response(document, raw)
 
     def _log(self, request: httpx.Request, outcome: str) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

@@ -93,9 +93,13 @@ class NotGiven:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        # A plain ``model_dump()`` (not a request body, which leaves the field out) shows None.
-        return core_schema.no_info_plain_validator_function(
-            _not_given,
+        # An instance check in pydantic-core, not a Python function: a union tries this member
+        # for every value of its field whose type is not an exact match (an int for a float),
+        # and a Python call that raises there doubled the cost of decoding a page. A None from
+        # user code gets its own message in ApiModel._check_members. A plain ``model_dump()``
+        # (not a request body, which leaves the field out) shows None.
+        return core_schema.is_instance_schema(
+            NotGiven,
             serialization=core_schema.plain_serializer_function_ser_schema(_dump_not_given),
         )
 
@@ -108,16 +112,6 @@ def _dump_not_given(value: Any) -> Any:
     # A union's serializer may try this member with a value of another member (a list of
     # ``model_construct`` models it cannot match strictly): hand such a value on unchanged.
     return None if isinstance(value, NotGiven) else value
-
-
-def _not_given(value: Any) -> NotGiven:
-    if isinstance(value, NotGiven):
-        return value
-    if value is None:
-        raise PydanticCustomError(
-            "not_nullable", "this field is not nullable: leave it out (NOT_GIVEN) instead of None"
-        )
-    raise PydanticCustomError("not_given", "Input should be NOT_GIVEN (left out)")
 
 
 _ACCEPTED: Dict[Type[BaseModel], FrozenSet[str]] = {}
@@ -158,11 +152,21 @@ class ApiModel(BaseModel):
         if not isinstance(data, dict):
             return data
         if decoding_response():
-            if cls._not_nullable and any(data.get(k, 0) is None for k in cls._not_nullable):
-                data = {
-                    k: v for k, v in data.items() if v is not None or k not in cls._not_nullable
-                }
+            # A stray null where the field takes none reads as not given. `None in values()`
+            # runs in C: most responses have no null at all, and this runs for every model.
+            not_nullable = cls._not_nullable
+            if not_nullable and None in data.values():
+                data = {k: v for k, v in data.items() if v is not None or k not in not_nullable}
             return data
+        not_nullable = cls._not_nullable
+        if not_nullable and None in data.values():
+            nulls = [k for k, v in data.items() if v is None and k in not_nullable]
+            if nulls:
+                raise PydanticCustomError(
+                    "not_nullable",
+                    "{model}.{field} is not nullable: leave it out (NOT_GIVEN) instead of None",
+                    {"model": cls.__name__, "field": str(nulls[0])},
+                )
         if not cls._open:
             accepted = _accepted_keys(cls)
             unknown = [k for k in data if k not in accepted]
@@ -183,6 +187,8 @@ class ApiModel(BaseModel):
         # given ``NOT_GIVEN`` explicitly is not set, so it is never sent.
         if self._constant_fields:
             self.__pydantic_fields_set__.update(self._constant_fields)
+        if not self._not_nullable or decoding_response():
+            return  # NOT_GIVEN cannot be given explicitly here: no such field, or JSON read
         given = self.__pydantic_fields_set__
         for name in [n for n in given if getattr(self, n, None) is NOT_GIVEN]:
             given.discard(name)
