@@ -69,6 +69,11 @@ def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -
         assert resolved.attributes == resource.attributes and resolved.id == resource.id
     with pytest.raises(ValueError):
         brand.get("thg:nope:thing#brandco@x")
+    assert item.reference is not None
+    typed = brand.get(item.reference, InventoryItem)  # Resource[InventoryItem] for mypy
+    assert typed.attributes.sku == item.attributes.sku
+    with pytest.raises(TypeError):
+        brand.get(item.reference, Subscription)
 
 
 def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) -> None:
@@ -139,6 +144,8 @@ async def test_the_async_client_mirrors_the_sync_one(
         assert seen == [item.id]
         resolved = await brand.get(str(item.reference))
         assert resolved.id == item.id
+        typed = await brand.get(str(item.reference), InventoryItem)
+        assert typed.attributes.name == "Async"
         await items(item.id).delete()
 
 

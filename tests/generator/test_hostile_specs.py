@@ -143,7 +143,9 @@ def _run_child(work: Path, out: Path, mutation: Mutation) -> subprocess.Complete
     (work / "modules.json").write_text(json.dumps(modules), encoding="utf-8")
     (work / "child.py").write_text(CHILD, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(out / "src")
+    # the generated package, on this tree's runtime (not whichever one is installed)
+    runtime = Path(__file__).resolve().parents[2] / "runtime" / "src"
+    env["PYTHONPATH"] = os.pathsep.join((str(out / "src"), str(runtime)))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run(
         [sys.executable, str(work / "child.py"), str(work / "expected.json")]

@@ -111,6 +111,9 @@ def _twins() -> List[Tuple[str, str]]:
 TWINS = _twins()
 # Sync-only protocol methods and their async equivalents.
 PROTOCOL_TWINS = {"__iter__": "__aiter__", "__enter__": "__aenter__", "__exit__": "__aexit__"}
+# Methods one flavour has by design, per class: the blocking client handles one webhook body in
+# any framework, the asyncio client gives an ASGI app (issue 17 kept the generated surface).
+ONE_FLAVOUR_ONLY = {"BaseClient": {"handle_webhook"}, "AsyncBaseClient": {"webhook_app"}}
 
 
 def test_every_sync_class_has_a_twin() -> None:
@@ -153,6 +156,7 @@ def _strip_async(text: str) -> str:
     for sync, asyn in [
         ("AsyncAPIClient", "SyncAPIClient"),
         ("AsyncPaginator", "Paginator"),
+        ("AsyncEventConsumer", "EventConsumer"),
         ("httpx.AsyncClient", "httpx.Client"),
         ("AsyncIterator", "Iterator"),
         ("Awaitable[None]", "None"),
@@ -170,6 +174,9 @@ def test_twins_have_same_methods_and_signatures(sync_name: str, async_name: str)
     async_cls = getattr(thg_connect_core, async_name)
     sync_methods = _public_methods(sync_cls)
     async_methods = _public_methods(async_cls)
+    for name, methods in ((sync_name, sync_methods), (async_name, async_methods)):
+        for only in ONE_FLAVOUR_ONLY.get(name, set()):
+            del methods[only]
     expected = {PROTOCOL_TWINS.get(name, name) for name in sync_methods}
     assert set(async_methods) == expected
     for name, value in sync_methods.items():

@@ -78,6 +78,7 @@ from ._pagination import (
     links_next_hint,
     page_params,
 )
+from ._product_client import AsyncBaseClient, BaseClient
 from ._references import InvalidReferenceError, Reference
 from ._resources import (
     AsyncResource,
@@ -104,6 +105,8 @@ __all__: list[str] = [
     # clients
     "AsyncAPIClient",
     "SyncAPIClient",
+    "AsyncBaseClient",
+    "BaseClient",
     # errors
     "APIConnectionError",
     "APIStatusError",

@@ -1,0 +1,386 @@
+"""``BaseClient`` and ``AsyncBaseClient``: the behaviour of the generated ``Client`` and
+``AsyncClient`` (issue 17), so that a fix to it ships as a runtime release.
+
+The generated classes add only what depends on the specs: one typed property per product and
+the registry hook, two static methods mapping an entity type to its attributes type
+(``_attributes_type``) and a reference to the path ``get`` reads (``_reference_path``).
+Everything else (construction, ``from_env``, ``for_owner``, ``with_options``, ``get``, event
+consumers, webhooks, context managers) is here, written once per flavour.
+
+``get(reference)`` answers ``Resource[Any]``: a reference string's entity type is a value, not a
+type. ``get(reference, Attributes)`` answers ``Resource[Attributes]`` (the generated attributes
+class of the reference's entity type, e.g. ``InventoryItem``) and checks at run time that the
+reference names that entity type, so the static type cannot lie.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    List,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    overload,
+)
+
+import httpx
+
+from ._client import AsyncAPIClient, SyncAPIClient
+from ._config import ClientConfig, Secret
+from ._jsonapi import Resource
+from ._references import Reference
+from ._resources import AsyncResource, Headers, Query, SyncResource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from ._async_consumer import AsyncEventConsumer
+    from ._config import ConfigOptions
+    from ._consumer import EventConsumer
+    from ._consumer_state import ConsumerSettings, ParkedEvent
+    from ._events import Event
+    from ._webhooks import WebhookApp
+
+__all__ = ["AsyncBaseClient", "BaseClient"]
+
+A = TypeVar("A")
+
+
+class _Registry:
+    """The registry hook the generated client fills: both raise ``ValueError`` for an entity
+    type the client was not generated for."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _attributes_type(entity_type: str) -> Any:
+        """The attributes type of ``entity_type``'s resources."""
+        raise ValueError(f"unknown entity type {entity_type!r}: this client knows no products")
+
+    @staticmethod
+    def _reference_path(reference: Reference) -> str:
+        """The URL path ``get(reference)`` reads."""
+        return reference.path
+
+    def _target(self, reference: Union[str, Reference], attributes: Any) -> Tuple[str, Any]:
+        """The path and attributes type ``get`` reads ``reference`` with, checking that a given
+        ``attributes`` is the one of the reference's entity type."""
+        ref = reference if isinstance(reference, Reference) else Reference.parse(reference)
+        path = self._reference_path(ref)
+        known = self._attributes_type(ref.entity_type)
+        if attributes is not None and attributes is not known:
+            name = getattr(attributes, "__name__", repr(attributes))
+            known_name = getattr(known, "__name__", repr(known))
+            raise TypeError(
+                f"{ref} names a {ref.entity_type}, whose attributes type is {known_name}, "
+                f"not {name}"
+            )
+        return path, known
+
+
+def _describe(cls: type, owner: str) -> str:
+    return f"{cls.__name__}(owner={owner!r})"
+
+
+class BaseClient(_Registry):
+    """The blocking client of every product, for one owner organisation: the base of the
+    generated ``Client``, which adds one property per product."""
+
+    __slots__ = ("_api",)
+
+    def __init__(self, config: ClientConfig, *, http_client: Optional[httpx.Client] = None) -> None:
+        self._api = SyncAPIClient(config, http_client=http_client)
+
+    @classmethod
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> Self:
+        """A client configured from the ``THG_*`` environment variables; keyword arguments
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
+
+    @classmethod
+    def _wrap(cls, api: SyncAPIClient) -> Self:
+        client = cls.__new__(cls)
+        client._api = api
+        return client
+
+    @property
+    def owner(self) -> str:
+        """The organisation whose paths this client acts on."""
+        return self._api.owner
+
+    @property
+    def api(self) -> SyncAPIClient:
+        """The runtime client underneath, for requests the generated methods do not cover."""
+        return self._api
+
+    def for_owner(self, owner: str) -> Self:
+        """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
+        return type(self)._wrap(self._api.with_owner(owner))
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Self:
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
+
+    @overload
+    def get(
+        self,
+        reference: Union[str, Reference],
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]: ...
+
+    @overload
+    def get(
+        self,
+        reference: Union[str, Reference],
+        attributes: Type[A],
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[A]: ...
+
+    def get(
+        self,
+        reference: Union[str, Reference],
+        attributes: Optional[Type[Any]] = None,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]:
+        """The entity a reference names, as its typed resource (any product, any owner).
+
+        ``client.get(ref, InventoryItem)`` is typed ``Resource[InventoryItem]`` and raises
+        ``TypeError`` when ``ref`` names another entity type. Raises ``ValueError`` for a
+        malformed reference or an entity type this client does not know, and
+        ``NotFoundError`` when the entity does not exist.
+        """
+        path, known = self._target(reference, attributes)
+        result: Resource[Any] = SyncResource(self._api, path)._get(
+            known,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+        return result
+
+    def consumer(
+        self,
+        subscription_id: str,
+        handler: Callable[[Event], Any],
+        *,
+        settings: Optional[ConsumerSettings] = None,
+        on_parked: Optional[Callable[[ParkedEvent], Any]] = None,
+    ) -> EventConsumer:
+        """A consumer of one of this owner's event subscriptions: ``consumer.run()``.
+
+        ``handler`` is called for each event on a pool of threads; an event is confirmed once
+        it returns and delivered again if it raises. ``client.get(event.reference)`` reads the
+        changed entity as its typed resource.
+        """
+        from ._consumer import EventConsumer
+
+        return EventConsumer(
+            self._api, subscription_id, handler, settings=settings, on_parked=on_parked
+        )
+
+    def handle_webhook(
+        self,
+        body: bytes,
+        signature: Optional[str],
+        secret: Union[str, Secret],
+        handler: Callable[[Event], Any],
+    ) -> int:
+        """Handle one webhook notification in any framework: verify ``signature`` (the
+        ``THG-Signature`` header), call ``handler`` per event, confirm the handled ones; returns
+        the HTTP status to answer (204, or 401/400 for a bad signature or body)."""
+        from ._consumer import EventConsumer
+        from ._webhooks import handle_notification_sync
+
+        def confirm(subscription_id: str, ids: List[str]) -> None:
+            EventConsumer(self._api, subscription_id, handler).confirm(ids)
+
+        return handle_notification_sync(body, signature, secret, handler, confirm)
+
+    def close(self) -> None:
+        """Close the connection pool (if the client created it)."""
+        self._api.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return _describe(type(self), self.owner)
+
+
+class AsyncBaseClient(_Registry):
+    """The asyncio client of every product, for one owner organisation: the base of the
+    generated ``AsyncClient``, which adds one property per product."""
+
+    __slots__ = ("_api",)
+
+    def __init__(
+        self, config: ClientConfig, *, http_client: Optional[httpx.AsyncClient] = None
+    ) -> None:
+        self._api = AsyncAPIClient(config, http_client=http_client)
+
+    @classmethod
+    def from_env(cls, **options: Unpack[ConfigOptions]) -> Self:
+        """A client configured from the ``THG_*`` environment variables; keyword arguments
+        (``ClientConfig`` field names: a misspelt one is a type error) take precedence."""
+        return cls(ClientConfig.from_env(**options))
+
+    @classmethod
+    def _wrap(cls, api: AsyncAPIClient) -> Self:
+        client = cls.__new__(cls)
+        client._api = api
+        return client
+
+    @property
+    def owner(self) -> str:
+        """The organisation whose paths this client acts on."""
+        return self._api.owner
+
+    @property
+    def api(self) -> AsyncAPIClient:
+        """The runtime client underneath, for requests the generated methods do not cover."""
+        return self._api
+
+    def for_owner(self, owner: str) -> Self:
+        """A client acting on ``owner``'s paths (a partner's), sharing connections and token."""
+        return type(self)._wrap(self._api.with_owner(owner))
+
+    def with_options(
+        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Self:
+        """The same client (connections, token, owner) with another default ``timeout``
+        (seconds, the whole call, retries included) or ``max_retries``; None keeps this one's.
+        ``client.with_options(max_retries=0).thg_fulfil…`` sets them for one request."""
+        return type(self)._wrap(self._api.with_options(timeout=timeout, max_retries=max_retries))
+
+    @overload
+    async def get(
+        self,
+        reference: Union[str, Reference],
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]: ...
+
+    @overload
+    async def get(
+        self,
+        reference: Union[str, Reference],
+        attributes: Type[A],
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[A]: ...
+
+    async def get(
+        self,
+        reference: Union[str, Reference],
+        attributes: Optional[Type[Any]] = None,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]:
+        """The entity a reference names, as its typed resource (any product, any owner).
+
+        ``await client.get(ref, InventoryItem)`` is typed ``Resource[InventoryItem]`` and raises
+        ``TypeError`` when ``ref`` names another entity type. Raises ``ValueError`` for a
+        malformed reference or an entity type this client does not know, and
+        ``NotFoundError`` when the entity does not exist.
+        """
+        path, known = self._target(reference, attributes)
+        result: Resource[Any] = await AsyncResource(self._api, path)._get(
+            known,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+        return result
+
+    def consumer(
+        self,
+        subscription_id: str,
+        handler: Callable[[Event], Awaitable[Any]],
+        *,
+        settings: Optional[ConsumerSettings] = None,
+        on_parked: Optional[Callable[[ParkedEvent], Any]] = None,
+    ) -> AsyncEventConsumer:
+        """A consumer of one of this owner's event subscriptions: ``await consumer.run()``.
+
+        ``handler`` is awaited for each event; an event is confirmed once it returns and
+        delivered again if it raises. ``await client.get(event.reference)`` reads the changed
+        entity as its typed resource.
+        """
+        from ._async_consumer import AsyncEventConsumer
+
+        return AsyncEventConsumer(
+            self._api, subscription_id, handler, settings=settings, on_parked=on_parked
+        )
+
+    def webhook_app(
+        self, secret: Union[str, Secret], handler: Callable[[Event], Awaitable[Any]]
+    ) -> WebhookApp:
+        """An ASGI app receiving a subscription's webhook notifications: it checks the
+        signature, awaits ``handler`` for each event and confirms the handled ones."""
+        from ._async_consumer import AsyncEventConsumer
+        from ._webhooks import WebhookApp
+
+        async def confirm(subscription_id: str, ids: List[str]) -> None:
+            await AsyncEventConsumer(self._api, subscription_id, handler).confirm(ids)
+
+        return WebhookApp(secret, handler, confirm)
+
+    async def close(self) -> None:
+        """Close the connection pool (if the client created it)."""
+        await self._api.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return _describe(type(self), self.owner)
