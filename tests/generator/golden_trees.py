@@ -20,12 +20,16 @@ CASES = {"mini": [HERE / "specs" / "valid" / "mini.yaml"]}
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` except the manifest (its hashes change with any generator
-    edit; the files themselves are what the golden test pins)."""
+    edit; the files themselves are what the golden test pins) and tools' caches beside them
+    (`__pycache__`, a `.ruff_cache` or `.mypy_cache` a local lint run leaves: never generated)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != MANIFEST and "__pycache__" not in p.parts
+        if p.is_file() and p.name != MANIFEST and not _CACHES.intersection(p.parts)
     }
+
+
+_CACHES = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 
 
 def update() -> None:
