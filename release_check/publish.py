@@ -248,6 +248,7 @@ def check_published(
     started = time.monotonic()
     result = Published()
     cache = root / ".release-check"
+    work.mkdir(parents=True, exist_ok=True)
     try:
         interpreter = interpreter or find_interpreter(PUBLISH_PYTHON)
         if interpreter is None:
