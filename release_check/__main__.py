@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .commands import ReleaseCheckError
 from .matrix import format_table, run_release_check
+from .publish import check_installed, check_published
 from .venvs import SUPPORTED
 
 
@@ -16,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="release-check",
         description="Build runtime/ and generated/ (wheel + sdist), twine check them, install "
-        "them into a fresh venv per Python and run the import probe and the sandbox smoke test.",
+        "them into a fresh venv per Python and run the import probe and the sandbox smoke test; "
+        "then publish all four distributions to a local package index and install thg-connect "
+        "and thg-sandbox by name from it into a fresh venv for the smoke and a fixture test.",
     )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository")
     parser.add_argument(
@@ -28,10 +31,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fresh", action="store_true", help="rebuild cached venvs")
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
+    parser.add_argument(
+        "--no-publish",
+        action="store_true",
+        help="skip the publish step (upload to a local package index, install thg-connect and "
+        "thg-sandbox by name from it into a fresh venv, smoke test and a fixture-based test)",
+    )
+    parser.add_argument(
+        "--published",
+        type=Path,
+        metavar="PYTHON",
+        help="build nothing: run the publish step's checks with the thg-connect and thg-sandbox "
+        "already installed for this Python (e.g. from the real index after a release)",
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
         work = args.keep.resolve() if args.keep else Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        if args.published:
+            try:
+                installed = check_installed(args.published.absolute(), work)
+            except ReleaseCheckError as exc:
+                print(f"release check failed: {exc}", file=sys.stderr)
+                return 1
+            print(installed.line(f"installed for {args.published}"))
+            return 0 if installed.ok else 1
         try:
             dists, rows = run_release_check(
                 root, work, minors=args.python or SUPPORTED, fresh=args.fresh
@@ -39,9 +64,16 @@ def main(argv: list[str] | None = None) -> int:
         except ReleaseCheckError as exc:
             print(f"release check failed: {exc}", file=sys.stderr)
             return 1
+        published = None
+        if not args.no_publish:
+            print("==> publish: twine upload to a local index, install by name", file=sys.stderr)
+            published = check_published(root, work, dists)
     print(format_table(dists, rows))
+    if published is not None:
+        print(published.line())
     checked = [row for row in rows if row.version != "not found"]
-    return 0 if checked and all(row.ok for row in rows) else 1
+    ok = checked and all(row.ok for row in rows) and (published is None or published.ok)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

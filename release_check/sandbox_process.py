@@ -41,9 +41,22 @@ def _answers(port: int) -> bool:
 class SandboxProcess:
     """``with SandboxProcess(root) as sandbox: sandbox.base_url``; the log stays in ``log``."""
 
-    def __init__(self, root: Path, log: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        log: Path,
+        *,
+        executable: Path | None = None,
+        specs: Path | None = None,
+        default_specs: bool = False,
+    ) -> None:
+        """``executable``: the ``thg-sandbox`` to run (default: this interpreter's); ``specs``:
+        what it serves (default: ``root/specs``), or with ``default_specs`` no ``--specs`` at all
+        (the installed client's specs); ``root`` is the working directory."""
         self.root = root
         self.log = log
+        self.executable = executable or Path(sys.executable).parent / "thg-sandbox"
+        self.specs = None if default_specs else (specs or root / "specs")
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -54,8 +67,9 @@ class SandboxProcess:
     def start(self) -> None:
         """Launch the sandbox without waiting for it (it loads the specs meanwhile)."""
         self.port = free_port()
-        command = [str(Path(sys.executable).parent / "thg-sandbox"), "serve", "--memory"]
-        command += ["--port", str(self.port), "--specs", str(self.root / "specs")]
+        command = [str(self.executable), "serve", "--memory", "--port", str(self.port)]
+        if self.specs is not None:
+            command += ["--specs", str(self.specs)]
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
                 command,
