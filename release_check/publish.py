@@ -32,13 +32,12 @@ from .build import INSTALL_TIMEOUT, Built, build, build_requirements, ensure_bui
 from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, clean_env, run, tail
 from .matrix import Distributions, _probe, smoke_env
-from .sandbox_process import HOST, SandboxProcess, free_port
+from .sandbox_process import HOST, SandboxProcess, free_port, stop_process
 from .venvs import Interpreter, find_interpreter
 
 PUBLISH_PYTHON = "3.11"  # the sandbox's floor (sandbox/pyproject.toml) and CI's Python
 TEST_RUNNER = "pytest"  # what the user's test environment adds besides our two names
 READY_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
 UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
 # The README's fixture-based test ("Install and use"), as a user's project would have it.
@@ -137,14 +136,7 @@ class LocalIndex:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(STOP_TIMEOUT)
+        stop_process(process)
 
     def __enter__(self) -> LocalIndex:
         self.start()

@@ -38,6 +38,18 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
+def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """End a server this check started (by its own handle): politely, then for certain."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(STOP_TIMEOUT)
+
+
 class SandboxProcess:
     """``with SandboxProcess(root) as sandbox: sandbox.base_url``; the log stays in ``log``."""
 
@@ -98,15 +110,7 @@ class SandboxProcess:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(STOP_TIMEOUT)
+        stop_process(process)
 
     def __enter__(self) -> SandboxProcess:
         self.start()
