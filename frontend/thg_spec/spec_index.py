@@ -14,6 +14,7 @@ from . import conventions as cv
 from . import pointer as jp
 from .diagnostics import Diagnostic
 from .loader import LoadedSpec
+from .path_tree import VALUES_SEGMENT
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,17 @@ def classify_path(path: str, path_item: Any) -> PathShape:
     if owner != "{owner}":
         return PathShape(path, "malformed", product, problem="the owner segment must be {owner}")
     prefix = f"/api/{product}/v1/{{owner}}"
+    if rest[-1] == VALUES_SEGMENT and len(rest) > 1:
+        # A status's possible states: implied by CONVENTIONS §3 (THG029 refuses a declaration),
+        # classified here so that the rule can say so instead of a shape error.
+        status = classify_path(path[: -len(VALUES_SEGMENT) - 1], None)
+        if status.kind != "collection" or len(status.entity_path) < 2:
+            return PathShape(
+                path, "malformed", product, problem="/_values belongs after a status segment"
+            )
+        return PathShape(
+            path, "values", product, status.entity_path, status.id_params, prefix=prefix
+        )
     segments = rest[0::2]
     params = rest[1::2]
     for seg in segments:
@@ -214,6 +226,10 @@ def build_index(spec: LoadedSpec) -> SpecIndex:
             entity.lookup_path = path
         elif shape.kind == "action":
             entity.actions.append(shape.action_segment)
+    for entity in index.entities.values():
+        if entity.kind == "status":
+            # Every status lists its states at …/<status>/_values, by convention (§3, THG029).
+            entity.values_path = f"{entity.collection_path}/{VALUES_SEGMENT}"
     return index
 
 

@@ -156,6 +156,27 @@ CASES: tuple[Case, ...] = (
     Case("action-name", "THG025", (("x-thg-action: archive", "x-thg-action: Archive-Now"),)),
     Case("lookup-missing", "THG026", ((_LOOKUP_BLOCK, ""),)),
     Case(
+        "values-declared",
+        "THG029",
+        (
+            (
+                "  /api/mini/v1/{owner}/widget/{widgetId}/archive:\n",
+                "  /api/mini/v1/{owner}/widget/{widgetId}/check/_values:\n"
+                "    parameters:\n"
+                "      - $ref: '#/components/parameters/Owner'\n"
+                "      - {name: widgetId, in: path, required: true, schema: {type: string}}\n"
+                "    get:\n"
+                "      operationId: listWidgetCheckValues\n"
+                "      summary: The check's states\n"
+                "      description: Implied by the convention, so refused when declared.\n"
+                "      responses:\n"
+                "        '200': {$ref: '#/components/responses/CheckOne'}\n"
+                "        '404': {$ref: '#/components/responses/Error'}\n"
+                "  /api/mini/v1/{owner}/widget/{widgetId}/archive:\n",
+            ),
+        ),
+    ),
+    Case(
         "success-not-jsonapi",
         "THG030",
         (

@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     rules_schemas.check_written_schemas,
     rules_paths.check_actions,
     rules_paths.check_lookups,
+    rules_paths.check_values_paths,
     rules_unique.check_unique_keys,
     rules_schemas.check_responses,
     rules_paths.check_list_parameters,

@@ -1,6 +1,6 @@
 """Path and entity rules: shapes (THG010), parameters (THG011), entity declarations
-(THG020, THG021), allowed operations (THG022), actions (THG025), lookups (THG026) and list
-parameters (THG040)."""
+(THG020, THG021), allowed operations (THG022), actions (THG025), lookups (THG026), implied
+`_values` paths (THG029) and list parameters (THG040)."""
 
 from __future__ import annotations
 
@@ -356,6 +356,34 @@ def check_actions(ctx: RuleContext) -> list[Diagnostic]:
                         ),
                     )
                 )
+    return problems
+
+
+def check_values_paths(ctx: RuleContext) -> list[Diagnostic]:
+    """THG029: in the annotated dialect every status's `GET …/<status>/_values` is implied by its
+    states (the `oneOf` mapping THG023 checks), so a declared one is refused: a second list of
+    the states could only drift from the first. Published documents declare theirs (§16)."""
+    if ctx.index.dialect == "published":
+        return []
+    problems = []
+    for path, shape in ctx.index.shapes.items():
+        if shape.kind != "values":
+            continue
+        entity = ctx.index.entities.get(shape.entity_path)
+        dotted = ".".join(shape.entity_path)
+        if entity is None or entity.kind != "status":
+            message = f"/_values follows {dotted!r}, which is not a declared status"
+        else:
+            message = f"the possible states of status {dotted!r} are implied, not declared"
+        problems.append(
+            ctx.spec.diagnostic(
+                jp.join("paths", path),
+                "THG029",
+                message,
+                "Remove this path item: every status answers GET …/<status>/_values with the "
+                "states of its oneOf mapping (CONVENTIONS §3)",
+            )
+        )
     return problems
 
 

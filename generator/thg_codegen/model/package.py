@@ -516,7 +516,9 @@ class _Resources:
             elif len(collection_methods) > counts[1]:
                 self.operations[op.operation_id] = (entity.name, False, collection_methods[-1].name)
         if entity.kind == "status" and entity.values_path:
+            # Declared in a published document; implied in the annotated dialect (§3, THG029).
             summary = _values_summary(self.b.document, entity.values_path)
+            summary = summary or f"List the possible states of this {label}."
             item_methods.append(
                 Method(
                     "values",

@@ -272,6 +272,25 @@ class AsnReceiptEndpoint(SyncResource):
             max_retries=max_retries,
         )
 
+    def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this receipt.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
 
 class AsyncAsnReceiptEndpoint(AsyncResource):
     """The receipt status of its parent: one per parent."""
@@ -370,6 +389,25 @@ class AsyncAsnReceiptEndpoint(AsyncResource):
         Removes a receipt recorded in error. Only the consumer may do so.
         """
         await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
+    async def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this receipt.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return await self._values(
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -8,7 +8,7 @@ proof of delivery) or `FAILED` (with the reason). The `state` member says which.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -263,6 +263,25 @@ class FulfilmentRequestDispatchedDeliveryEndpoint(SyncResource):
             max_retries=max_retries,
         )
 
+    def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this delivery.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
 
 class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
     """The delivery status of its parent: one per parent."""
@@ -360,6 +379,25 @@ class AsyncFulfilmentRequestDispatchedDeliveryEndpoint(AsyncResource):
         Removes the delivery status recorded in error. Only the provider may do so.
         """
         await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
+    async def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this delivery.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return await self._values(
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,

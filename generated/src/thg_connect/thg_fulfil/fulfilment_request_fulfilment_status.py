@@ -9,7 +9,7 @@ themselves are the request's `dispatched` entities.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -288,6 +288,25 @@ class FulfilmentRequestFulfilmentStatusEndpoint(SyncResource):
             max_retries=max_retries,
         )
 
+    def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this fulfilment status.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
 
 class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
     """The fulfilment status status of its parent: one per parent."""
@@ -388,6 +407,25 @@ class AsyncFulfilmentRequestFulfilmentStatusEndpoint(AsyncResource):
         so.
         """
         await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
+    async def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this fulfilment status.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return await self._values(
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -7,7 +7,7 @@ fulfil it) or `NOT_APPROVED` with the reason. The `state` member says which.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -210,6 +210,25 @@ class InventoryItemApprovalEndpoint(SyncResource):
             max_retries=max_retries,
         )
 
+    def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this approval.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
 
 class AsyncInventoryItemApprovalEndpoint(AsyncResource):
     """The approval status of its parent: one per parent."""
@@ -308,6 +327,25 @@ class AsyncInventoryItemApprovalEndpoint(AsyncResource):
         do so.
         """
         await self._delete(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
+    async def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this approval.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return await self._values(
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, FrozenSet, Literal, Optional, Union
+from typing import Annotated, ClassVar, FrozenSet, List, Literal, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -133,6 +133,25 @@ class WidgetCheckEndpoint(SyncResource):
         )
         return result
 
+    def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this check.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
+
 
 class AsyncWidgetCheckEndpoint(AsyncResource):
     """The check status of its parent: one per parent."""
@@ -185,3 +204,22 @@ class AsyncWidgetCheckEndpoint(AsyncResource):
             max_retries=max_retries,
         )
         return result
+
+    async def values(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> List[str]:
+        """List the possible states of this check.
+
+        Its possible states, as the platform lists them at run time.
+        """
+        return await self._values(
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            max_retries=max_retries,
+        )
