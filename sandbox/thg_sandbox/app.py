@@ -31,6 +31,7 @@ from .errors import ApiError, ErrorObject, errors_document
 from .faults import FaultLayer, FaultPlans
 from .faults_admin import fault_plan_routes
 from .service import Service
+from .spec_documents import spec_routes
 from .store import Database
 
 log = logging.getLogger("thg_sandbox")
@@ -58,6 +59,9 @@ class Sandbox:
         audiences = frozenset(p.base_url.rstrip("/") for p in self.products if p.base_url)
         self.api = Api(self.service, self.issuer, audiences)
         self.faults = FaultPlans(self.products, self.clock)  # inert until a request names a plan
+        # Where it is served ("http://127.0.0.1:8123"), set by whoever serves it: the root of
+        # the links in events, which no request carries ("" until then: events carry none).
+        self.public_url = ""
 
     def close(self) -> None:
         self.db.close()
@@ -139,6 +143,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(sandbox: Sandbox, extensions: Sequence[Extension] = ()) -> Starlette:
     routes: list[BaseRoute] = [Route("/oauth/token", sandbox.issuer.endpoint, methods=["POST"])]
     routes.extend(fault_plan_routes(sandbox.faults))
+    routes.extend(spec_routes(sandbox.products))
     for extension in extensions:
         routes.extend(extension(sandbox))
     for product in sandbox.products:

@@ -84,6 +84,7 @@ def serve(
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
     _banner(sandbox.config, port, "memory" if memory else str(db_path), sandbox.products)
+    sandbox.public_url = f"http://{HOST}:{port}"
     try:
         uvicorn.Server(uvicorn_config(app, port)).run()
     finally:

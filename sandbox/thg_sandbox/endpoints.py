@@ -21,7 +21,9 @@ from .access import Caller
 from .auth import TokenIssuer, read_limited
 from .config import SLUG
 from .errors import ApiError, bad_request, not_found
+from .links import LinkBuilder
 from .service import ID_PATTERN, Service, Target, declared_values
+from .store import Resource
 from .validation import read_request_document
 
 MAX_BODY = 1024 * 1024
@@ -58,11 +60,30 @@ class Api:
         item_id = _id(params.get(entity.id_param)) if item else None
         return Target(product, entity, owner, tuple(ancestors), item_id)
 
+    def document(
+        self, request: Request, product: Product, entity: Entity, res: Resource
+    ) -> dict[str, Any]:
+        """The JSON:API document of one resource of `entity`, with its links."""
+        return jsonapi.single(res, links_for(request).resource(product, entity, res))
+
     async def body(self, request: Request, entity: Entity) -> dict[str, Any]:
         raw = await read_limited(request, MAX_BODY)
         if raw is None:
             raise ApiError.one(413, "RequestTooLarge", f"The body is larger than {MAX_BODY} bytes.")
         return read_request_document(raw, entity.type_string)
+
+
+def links_for(request: Request) -> LinkBuilder:
+    """Links on the sandbox's own URL as this request reached it."""
+    return LinkBuilder(str(request.base_url).rstrip("/"))
+
+
+def create_status(entity: Entity) -> int:
+    """The success status the spec declares for `entity`'s create: the platform's creates
+    answer 200 (S2, S3), the annotated specs' have said 201; both are honoured, and a client
+    accepts either (CONVENTIONS §6, §16)."""
+    op = entity.operation("create")
+    return op.success_status if op is not None and op.success_status in (200, 201) else 201
 
 
 def _id(value: Any) -> str:
@@ -100,12 +121,21 @@ def _list(api: Api, product: Product, entity: Entity) -> Endpoint:
         rows, more = await run_in_threadpool(
             api.service.list_page, caller, target, number=number, size=size, filter_text=text
         )
-        next_link = (
-            str(request.url.include_query_params(**{"page[number]": number + 1})) if more else None
-        )
-        doc = jsonapi.listing(
-            rows, self_link=str(request.url), next_link=next_link, number=number, size=size
-        )
+        links = links_for(request)
+
+        def page(at: int) -> str:
+            return str(request.url.include_query_params(**{"page[number]": at}))
+
+        page_links = {
+            "self": str(request.url),
+            "related": links.parent(product, entity, target.owner, target.ancestors),
+            "next": page(number + 1) if more else None,
+            "prev": page(number - 1) if number > 1 else None,
+            "first": page(1),
+            "describedBy": links.described_by(product, entity),
+        }
+        item_links = [links.resource(product, entity, row) for row in rows]
+        doc = jsonapi.listing(rows, item_links, page_links, number=number, size=size)
         return json_response(doc)
 
     return endpoint
@@ -125,7 +155,7 @@ def _read(api: Api, product: Product, entity: Entity, *, item: bool, lookup: boo
         else:
             target = api.target(request, product, entity, item=item)
             found = await run_in_threadpool(api.service.get, caller, target)
-        return json_response(jsonapi.single(found))
+        return json_response(api.document(request, product, entity, found))
 
     return endpoint
 
@@ -136,12 +166,9 @@ def _create(api: Api, product: Product, entity: Entity) -> Endpoint:
         target = api.target(request, product, entity, item=False)
         data = await api.body(request, entity)
         created = await run_in_threadpool(api.service.create, caller, target, data)
-        return json_response(jsonapi.single(created), status)
+        return json_response(api.document(request, product, entity, created), status)
 
-    # The operation's own success status: 201 in the annotated dialect, 200 where a published
-    # document says so (the platform answers its creates either way, CONVENTIONS §16).
-    op = entity.operation("create")
-    status = op.success_status if op is not None and op.success_status in (200, 201) else 201
+    status = create_status(entity)
     return endpoint
 
 
@@ -152,8 +179,20 @@ def _values(api: Api, product: Product, entity: Entity) -> Endpoint:
         caller = api.caller(request)
         target = api.target(request, product, entity, item=False)
         await run_in_threadpool(api.service.check_read, caller, target)
-        data = {"id": entity.type_string, "type": entity.type_string, "attributes": states}
-        return json_response({"data": data, "links": {"self": str(request.url)}})
+        builder = links_for(request)
+        links = {
+            "self": str(request.url),
+            "related": builder.item(product, entity, target.owner, target.ancestors),
+            "describedBy": builder.described_by(product, entity),
+        }
+        data = {
+            "id": entity.type_string,
+            "type": entity.type_string,
+            "attributes": states,
+            "links": links,
+        }
+        # The platform's shape (S1 F2): {meta: {}, data: {id, type, attributes: [...]}, links}.
+        return json_response({"meta": {}, "data": data, "links": dict(links)})
 
     return endpoint
 
@@ -164,7 +203,7 @@ def _replace(api: Api, product: Product, entity: Entity, *, item: bool) -> Endpo
         target = api.target(request, product, entity, item=item)
         data = await api.body(request, entity)
         updated = await run_in_threadpool(api.service.replace, caller, target, data)
-        return json_response(jsonapi.single(updated))
+        return json_response(api.document(request, product, entity, updated))
 
     return endpoint
 

@@ -19,8 +19,9 @@ def reference_of(res: Resource) -> str:
     return str(Reference(res.product, entity_path_of(res.entity), res.owner, res.id))
 
 
-def resource_object(res: Resource) -> dict[str, Any]:
-    return {
+def resource_object(res: Resource, links: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The resource as a GET returns it; `links` (links.py) when the caller knows its URL."""
+    found: dict[str, Any] = {
         "id": res.id,
         "type": res.entity,
         "attributes": res.attributes,
@@ -35,20 +36,39 @@ def resource_object(res: Resource) -> dict[str, Any]:
         },
         "version": str(res.version),
     }
+    if res.statuses is not None:
+        # {"<status name>": {"value": "<STATE>"}} for each status set (S7b, recovered/gap.md §3).
+        found["meta"]["status"] = {
+            name: {"value": state} for name, state in sorted(res.statuses.items())
+        }
+    if links is not None:
+        found["links"] = links
+    return found
 
 
-def single(res: Resource) -> dict[str, Any]:
-    return {"data": resource_object(res)}
+def single(res: Resource, links: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A document of one resource; its links are the resource's (S1 F1, F5)."""
+    document: dict[str, Any] = {"data": resource_object(res, links), "meta": {}}
+    if links is not None:
+        document["links"] = dict(links)
+    return document
 
 
 def listing(
-    resources: list[Resource], *, self_link: str, next_link: str | None, number: int, size: int
+    resources: list[Resource],
+    item_links: list[dict[str, Any]],
+    links: dict[str, Any],
+    *,
+    number: int,
+    size: int,
 ) -> dict[str, Any]:
-    links: dict[str, Any] = {"self": self_link}
-    if next_link is not None:
-        links["next"] = next_link
+    """A page: each resource with its links, and the page's own links (self, related, next,
+    prev, first, describedBy: S1 F3; a missing one is null)."""
     return {
-        "data": [resource_object(r) for r in resources],
+        "data": [
+            resource_object(r, links_of_r)
+            for r, links_of_r in zip(resources, item_links, strict=True)
+        ],
         "links": links,
         "meta": {"page": {"number": number, "size": size}},
     }

@@ -99,6 +99,7 @@ def running_sandbox(
     )
     try:
         with serving(app) as base:
+            sandbox.public_url = base
             yield RunningSandbox(sandbox, base, base + "/oauth/token", sandbox.config.credentials())
     finally:
         sandbox.close()
@@ -184,6 +185,7 @@ class SandboxServer:
     def running(self) -> RunningSandbox:
         """The current sandbox, as `running_sandbox` yields it."""
         base = self.base_url
+        self._current.public_url = base
         return RunningSandbox(self._current, base, base + "/oauth/token", self.config.credentials())
 
     def reset(self) -> RunningSandbox:

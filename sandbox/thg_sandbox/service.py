@@ -39,9 +39,12 @@ MAX_ID_LENGTH = 200
 
 
 def declared_values(product: Product, entity: Entity) -> list[str]:
-    """What a published status's GET …/_values answers: the states its response schema
-    declares (an `enum` on the attributes' items, else its first example), [] when none."""
-    if entity.values_path is None:
+    """What a status's GET …/_values answers: an annotated status's states (the `oneOf` mapping,
+    CONVENTIONS §3); a published status's, those its response schema declares (an `enum` on
+    the attributes' items, else its first example), [] when none (§16)."""
+    if entity.states:
+        return [state.value for state in entity.states]
+    if entity.values_path is None or entity.values_path not in product.document["paths"]:
         return []
     op = product.document["paths"][entity.values_path].get("get", {})
     schema: Any = op.get("responses", {}).get("200", {})
@@ -148,14 +151,16 @@ class Service:
                 limit=size + 1,
                 offset=(number - 1) * size,
             )
-        return rows[:size], len(rows) > size
+            page = self.with_statuses(conn, target.product, target.entity, rows[:size])
+        return page, len(rows) > size
 
     def get(self, caller: Caller, target: Target) -> Resource:
         access.check(
             self.config, caller, target.product.name, target.owner, target.entity, write=False
         )
         with self.db.reading() as conn:
-            return self._existing(conn, target)
+            found = self._existing(conn, target)
+            return self.with_statuses(conn, target.product, target.entity, [found])[0]
 
     def check_read(self, caller: Caller, target: Target) -> None:
         """That `caller` may read `target`'s path (403/404 otherwise), its parents existing."""
@@ -172,9 +177,9 @@ class Service:
         )
         with self.db.reading() as conn:
             found = self.store.get(conn, target.entity.type_string, target.owner, target.id or "")
-        if found is None:
-            raise not_found()
-        return found
+            if found is None:
+                raise not_found()
+            return self.with_statuses(conn, target.product, target.entity, [found])[0]
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -212,6 +217,7 @@ class Service:
             self.store.insert(conn, created)
             pending.events.append((entity, "CREATED", created))
             self._in_transaction(conn, pending, caller)
+            created = self.with_statuses(conn, target.product, entity, [created])[0]
         self._announce(pending, caller)
         return created
 
@@ -236,6 +242,7 @@ class Service:
             self.store.update(conn, updated)
             pending.events.append((entity, "UPDATED", updated))
             self._in_transaction(conn, pending, caller)
+            updated = self.with_statuses(conn, target.product, entity, [updated])[0]
         self._announce(pending, caller)
         return updated
 
@@ -256,6 +263,35 @@ class Service:
         self._announce(pending, caller)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def with_statuses(
+        self, conn: sqlite3.Connection, product: Product, entity: Entity, resources: list[Resource]
+    ) -> list[Resource]:
+        """`resources` (of `entity`, one owner's) with each status child's current state, read
+        now, so `meta.status` is never stale (CONVENTIONS §6, S7b): one query per call."""
+        statuses = [
+            product.entity(name)
+            for name in entity.children
+            if product.entity(name).kind == "status"
+        ]
+        if not statuses:
+            return resources
+        if not resources:
+            return resources
+        found = self.store.states_of(
+            conn, resources[0].owner, [s.type_string for s in statuses], [r.id for r in resources]
+        )
+        return [
+            replace(
+                res,
+                statuses={
+                    s.name[-1]: found[(res.id, s.type_string)]
+                    for s in statuses
+                    if (res.id, s.type_string) in found
+                },
+            )
+            for res in resources
+        ]
 
     def _parents(self, target: Target) -> dict[str, str]:
         name = target.entity.name

@@ -118,14 +118,33 @@ class ResourceMeta(_Model):
     parent: Optional[Dict[str, str]] = None
     product: Optional[str] = None
     reference: Optional[str] = None
+    # Each status child's state, as sent: {"approval": {"value": "APPROVED"}} (S7b); ``states``
+    # reads it. Kept raw so that an odd entry never fails the resource that carries it.
+    status: Optional[Dict[str, Any]] = None
+
+    @property
+    def states(self) -> Dict[str, str]:
+        """Each status child's current state by status name (``meta.status``): ``{"approval":
+        "APPROVED"}``; an entry without a string ``value`` is left out, {} when none is set."""
+        found = self.status if isinstance(self.status, dict) else {}
+        return {
+            name: entry["value"]
+            for name, entry in found.items()
+            if isinstance(entry, dict) and isinstance(entry.get("value"), str)
+        }
 
 
 class Links(_Model):
-    """Document ``links``; ``self`` is spelt ``self_`` in Python."""
+    """The ``links`` of a document (a page: self, related, next, prev, first, describedBy) or of
+    a resource object (self, related, describedBy), all informative (S1): ``self`` is spelt
+    ``self_`` in Python, ``describedBy`` ``described_by``."""
 
     self_: Optional[str] = Field(default=None, alias="self")
+    related: Optional[str] = None
     next: Optional[str] = None
     prev: Optional[str] = None
+    first: Optional[str] = None
+    described_by: Optional[str] = Field(default=None, alias="describedBy")
 
 
 class Resource(_Answer, Generic[A]):
@@ -137,6 +156,7 @@ class Resource(_Answer, Generic[A]):
     attributes: A
     meta: Optional[ResourceMeta] = None
     version: Optional[str] = None
+    links: Optional[Links] = None
 
     @property
     def reference(self) -> Optional[Reference]:

@@ -28,10 +28,9 @@ from starlette.routing import BaseRoute, Route
 
 from thg_spec import Entity, Product
 
-from .. import jsonapi
 from ..access import Caller
 from ..config import SLUG
-from ..endpoints import json_response
+from ..endpoints import create_status, json_response
 from ..errors import ApiError, not_found
 from ..hooks import RuleContext
 from ..service import ID_PATTERN, Target
@@ -113,7 +112,7 @@ class Documents:
         target = api.target(request, self.product, self.entity, item=False)
         data = await api.body(request, self.entity)
         created = await run_in_threadpool(self.sandbox.service.create, caller, target, data)
-        document = jsonapi.single(created)
+        document = api.document(request, self.product, self.entity, created)
         grant = self.signer.grant(created.owner, created.id, self.sandbox.clock.now())
         path = UPLOAD_PATH.format(owner=created.owner, document_id=created.id)
         document["data"]["attributes"]["upload"] = {
@@ -123,7 +122,7 @@ class Documents:
             "expiresAt": grant.expires_at,
         }
         document["meta"] = {}
-        return json_response(document, 201)
+        return json_response(document, create_status(self.entity))
 
     # -- upload -----------------------------------------------------------------------------
 

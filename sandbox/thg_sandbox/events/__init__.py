@@ -10,13 +10,19 @@ confirmed, and announced to webhooks.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
+from thg_spec import Entity
+
 from ..errors import field_error
 from ..hooks import RuleContext
+from ..jsonapi import resource_object
+from ..links import LinkBuilder
+from ..store import Resource
 from ..validation import AttributesCheck, SchemaSet, check_attributes
 from .emit import SUBSCRIPTION, EventEmitter
 from .handlers import EventEndpoints
@@ -26,6 +32,8 @@ from .webhooks import SIGNATURE_HEADER, WebhookSender, WebhookSettings, signatur
 
 if TYPE_CHECKING:
     from ..app import Sandbox
+
+JsonObject = dict[str, Any]
 
 
 class SubscriptionCheck:
@@ -48,6 +56,20 @@ class SubscriptionCheck:
         return AttributesCheck(attributes, errors, result.references)
 
 
+def _renderer(sandbox: Sandbox) -> Callable[[sqlite3.Connection, Entity, Resource], JsonObject]:
+    """An event's entity as a GET of it returns it at the write: its `meta.status` read in the
+    write's transaction, its links on the sandbox's URL (none before it is served)."""
+
+    def render(conn: sqlite3.Connection, entity: Entity, resource: Resource) -> JsonObject:
+        product = sandbox.service.products[resource.product]
+        current = sandbox.service.with_statuses(conn, product, entity, [resource])[0]
+        root = sandbox.public_url
+        links = LinkBuilder(root).resource(product, entity, current) if root else None
+        return resource_object(current, links)
+
+    return render
+
+
 def events_extension(
     webhooks: WebhookSettings = WebhookSettings(),
 ) -> Callable[[Sandbox], Sequence[BaseRoute]]:
@@ -63,7 +85,13 @@ def events_extension(
         sender = WebhookSender(queue, sandbox.clock, webhooks)
         notifier = Notifier(sender.schedule)
         emitter = EventEmitter(
-            sandbox.db, queue, service.products, sandbox.config, sandbox.clock, notifier.announce
+            sandbox.db,
+            queue,
+            service.products,
+            sandbox.config,
+            sandbox.clock,
+            notifier.announce,
+            _renderer(sandbox),
         )
         service.transaction_hooks.append(emitter.in_transaction)  # the events commit with it
         service.hooks.append(emitter)  # then long polls wake and webhooks go out

@@ -27,7 +27,6 @@ from thg_spec import Entity, Product
 
 from ..clock import Clock
 from ..config import SandboxConfig
-from ..jsonapi import resource_object
 from ..store import Database, Resource
 from .queue import EventQueue, SubscriptionKey
 from .render import event_body
@@ -66,7 +65,9 @@ class EventEmitter:
         config: SandboxConfig,
         clock: Clock,
         announce: Callable[[list[Recipient]], None],
+        render: Callable[[sqlite3.Connection, Entity, Resource], dict[str, Any]],
     ) -> None:
+        self.render = render  # the entity's resource object, as a GET of it returns it now
         self.db = db
         self.queue = queue
         self.products = products
@@ -118,7 +119,7 @@ class EventEmitter:
         # Reading the subscriptions and queueing on them in the write's transaction: a
         # subscription deleted concurrently is either fully served or not at all.
         # The entity as a GET of it returns it now (for a delete: as it was last).
-        event = event_body(action, resource_object(resource))
+        event = event_body(action, self.render(conn, entity, resource))
         body = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         rows = conn.execute(
             f"SELECT owner, id, attributes FROM resources WHERE entity = ? AND owner IN ({marks}) "

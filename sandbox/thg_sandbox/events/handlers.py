@@ -14,10 +14,10 @@ from starlette.routing import BaseRoute, Route
 
 from thg_spec import Entity, Product
 
-from .. import access, jsonapi
+from .. import access
 from ..access import Caller
 from ..config import SLUG
-from ..endpoints import Api, json_response
+from ..endpoints import Api, create_status, json_response
 from ..errors import ApiError, ErrorObject, bad_request, not_found
 from ..service import ID_PATTERN, Target
 from .notifier import Notifier
@@ -76,10 +76,10 @@ class EventEndpoints:
         secret = await run_in_threadpool(
             self.queue.secret, SubscriptionKey(created.owner, created.id)
         )
-        document = jsonapi.single(created)
+        document = self.api.document(request, self.product, self.entity, created)
         document["data"]["attributes"]["webhookSecret"] = secret
         document["meta"] = {}
-        return json_response(document, 201)
+        return json_response(document, create_status(self.entity))
 
     # -- poll and confirm ------------------------------------------------------------------
 

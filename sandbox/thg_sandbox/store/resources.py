@@ -31,6 +31,9 @@ class Resource:
     version: int
     created_at: str
     updated_at: str
+    # Each status child's state by status name (`meta.status`), read with the resource when its
+    # entity has statuses; None when it has none (then `meta.status` is left out).
+    statuses: dict[str, str] | None = None
 
 
 def _row(row: sqlite3.Row) -> Resource:
@@ -70,6 +73,31 @@ class ResourceStore:
             (entity, owner, parent_id),
         ).fetchone()
         return None if row is None else _row(row)
+
+    def states_of(
+        self,
+        conn: sqlite3.Connection,
+        owner: str,
+        status_types: Sequence[str],
+        parent_ids: Sequence[str],
+    ) -> dict[tuple[str, str], str]:
+        """(parent id, status type) -> the state of every status of these types set under these
+        parents: one indexed query for a whole page (`resources_listing` leads with entity,
+        owner, parent_id). A status whose `state` is not a string is left out."""
+        if not status_types or not parent_ids:
+            return {}
+        types = ", ".join("?" for _ in status_types)
+        parents = ", ".join("?" for _ in parent_ids)
+        rows = conn.execute(
+            "SELECT parent_id, entity, json_extract(attributes, '$.state') AS state "
+            f"FROM resources WHERE entity IN ({types}) AND owner = ? AND parent_id IN ({parents})",
+            (*status_types, owner, *parent_ids),
+        ).fetchall()
+        return {
+            (row["parent_id"], row["entity"]): row["state"]
+            for row in rows
+            if isinstance(row["state"], str)
+        }
 
     def insert(self, conn: sqlite3.Connection, res: Resource) -> None:
         conn.execute(
