@@ -28,6 +28,7 @@ from .errors import ApiError, ErrorObject, conflict, field_error, not_found, unp
 from .filters import compile_filter
 from .hooks import AttributeRule, AttributesValidator, RuleContext, TransactionHook, WriteHook
 from .store import Database, Resource, ResourceStore
+from .store.resources import with_statuses
 from .validation import SchemaSet, check_attributes
 from .validation.documents import pointer_of
 from .validation.shape import ReferenceField
@@ -281,14 +282,11 @@ class Service:
         found = self.store.states_of(
             conn, resources[0].owner, [s.type_string for s in statuses], [r.id for r in resources]
         )
+        names = [(s.name[-1], s.type_string) for s in statuses]
         return [
-            replace(
+            with_statuses(
                 res,
-                statuses={
-                    s.name[-1]: found[(res.id, s.type_string)]
-                    for s in statuses
-                    if (res.id, s.type_string) in found
-                },
+                {name: found[(res.id, kind)] for name, kind in names if (res.id, kind) in found},
             )
             for res in resources
         ]

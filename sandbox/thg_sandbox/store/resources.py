@@ -36,6 +36,24 @@ class Resource:
     statuses: dict[str, str] | None = None
 
 
+def with_statuses(res: Resource, statuses: dict[str, str]) -> Resource:
+    """`res` with its `statuses` (spelt out: `dataclasses.replace` costs 9 µs a resource)."""
+    return Resource(
+        res.product,
+        res.entity,
+        res.owner,
+        res.id,
+        res.parent_id,
+        res.parents,
+        res.attributes,
+        res.creator,
+        res.version,
+        res.created_at,
+        res.updated_at,
+        statuses,
+    )
+
+
 def _row(row: sqlite3.Row) -> Resource:
     return Resource(
         product=row["product"],
