@@ -70,3 +70,34 @@ def test_no_suggestion_when_converting_changes_nothing() -> None:
     assert cv.as_kebab("9lives") == "9lives"
     assert cv.suggestion("9lives", cv.as_kebab("9lives"), cv.KEBAB) is None
     assert cv.suggestion("1ST", cv.as_upper_snake("1ST"), cv.STATE_VALUE) is None
+
+
+@given(st.lists(_segments, min_size=1, max_size=4), st.booleans())
+def test_values_follows_exactly_a_child_collection(segments: list[str], on_item: bool) -> None:
+    """`…/<child>/_values` is the values path of that child (THG029 then refuses it in the
+    annotated dialect); after a top-level collection or an id it is no shape at all."""
+    parts = []
+    for i, segment in enumerate(segments):
+        parts.append(segment)
+        if i < len(segments) - 1 or on_item:
+            parts.append("{" + cv.id_parameter_name(segment) + "}")
+    path = "/api/p/v1/{owner}/" + "/".join(parts)
+    under = classify_path(path, {})
+    shape = classify_path(path + "/_values", {})
+    if under.kind == "collection" and len(segments) >= 2:
+        assert (shape.kind, shape.entity_path, shape.id_params) == (
+            "values",
+            under.entity_path,
+            under.id_params,
+        )
+    else:
+        assert shape.kind == "malformed" and "_values" in shape.problem
+
+
+def test_values_shape_example() -> None:
+    shape = classify_path("/api/mini/v1/{owner}/widget/{widgetId}/check/_values", {})
+    assert (shape.kind, shape.entity_path, shape.id_params) == (
+        "values",
+        ("widget", "check"),
+        ("widgetId",),
+    )
