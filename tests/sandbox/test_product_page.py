@@ -101,17 +101,18 @@ def test_the_pages_summer_dress_is_accepted_verbatim(brandco: Org) -> None:
     assert stored["variants"][0]["variants"][0] == PAGE_VINVENTORY
 
 
-def test_a_sku_is_unique_across_products(brandco: Org) -> None:
-    first = brandco.post(f"{BASE}/product", json=page_product("UNIQ-1"))
+@pytest.mark.parametrize("sku", ["UNIQ-1", 'Ünï "q\\1/€'], ids=["ascii", "escaped-unicode"])
+def test_a_sku_is_unique_across_products(brandco: Org, sku: str) -> None:
+    first = brandco.post(f"{BASE}/product", json=page_product(sku))
     assert first.status_code == 201, first.text
-    again = brandco.post(f"{BASE}/product", json=page_product("UNIQ-1"))
+    again = brandco.post(f"{BASE}/product", json=page_product(sku))
     assert again.status_code == 422, again.text
     assert pointers(again) == {f"{LEAF_POINTER}/sku"}
     assert "already used by another product of brandco" in errors(again)[0]["detail"]
     # Replacing the product that holds it keeps it; another sku is free.
     path = f"{BASE}/product/{first.json()['data']['id']}"
-    assert brandco.put(path, json=page_product("UNIQ-1")).status_code == 200
-    assert brandco.post(f"{BASE}/product", json=page_product("UNIQ-2")).status_code == 201
+    assert brandco.put(path, json=page_product(sku)).status_code == 200
+    assert brandco.post(f"{BASE}/product", json=page_product(sku + "-2")).status_code == 201
 
 
 def test_a_sku_twice_in_one_product_is_refused(brandco: Org) -> None:

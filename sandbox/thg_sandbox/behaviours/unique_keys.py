@@ -90,10 +90,14 @@ def _unique(schemas: SchemaSet, pointer: str) -> AttributeRule:
 
     def taken(ctx: RuleContext, key: KeyValue) -> bool:
         """Whether another entity of this type and owner holds `key`'s value at a key place."""
+        # The stored text holds the value exactly as this encodes it (the store's own settings),
+        # so `instr` skips, without parsing them, the rows that cannot hold it.
+        text = json.dumps(key.value, separators=(",", ":"), ensure_ascii=False)
         rows = ctx.conn.execute(
             "SELECT DISTINCT r.attributes FROM resources AS r, json_tree(r.attributes) AS t "
-            "WHERE r.entity = ? AND r.owner = ? AND r.id != ? AND t.key = ? AND t.atom = ?",
-            (ctx.entity.type_string, ctx.owner, ctx.resource_id or "", key.field, key.value),
+            "WHERE r.entity = ? AND r.owner = ? AND r.id != ? AND instr(r.attributes, ?) > 0 "
+            "AND t.key = ? AND t.atom = ?",
+            (ctx.entity.type_string, ctx.owner, ctx.resource_id or "", text, key.field, key.value),
         ).fetchall()
         for row in rows:
             stored = json.loads(row["attributes"])
