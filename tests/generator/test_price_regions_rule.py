@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,12 @@ def test_the_product_spec_publishes_a_valid_table() -> None:
     spec = yaml.safe_load(SPEC_TABLE.read_text(encoding="utf-8"))
     prices = spec["components"]["schemas"]["VInventory"]["properties"]["prices"]
     assert table_problems(prices) == [] and prices[EXTENSION]["DE"] == ["EUR"]
+    # The client's docstring is the description: it lists the table, so the two must agree.
+    listed = re.search(r"\(`x-thg-price-regions`\):\s*(.*?)\.\s", prices["description"], re.S)
+    assert listed is not None
+    described: dict[str, list[str]] = {}
+    for group in listed.group(1).split(";"):
+        regions, currencies = group.split(":")
+        for region in regions.split(","):
+            described[region.strip()] = currencies.split()
+    assert described == prices[EXTENSION]
