@@ -364,7 +364,7 @@ class Service:
         if state is not None:
             result = replace(result, attributes={**result.attributes, "state": state})
         if not errors:
-            errors.extend(self._missing_references(conn, result.references))
+            errors.extend(self._missing_references(conn, caller, target, result.references))
         if not errors:
             ctx = replace(ctx, attributes=result.attributes)
             for rule in self.rules.get(target.entity.type_string, []):
@@ -374,8 +374,15 @@ class Service:
         return result.attributes
 
     def _missing_references(
-        self, conn: sqlite3.Connection, references: list[ReferenceField]
+        self,
+        conn: sqlite3.Connection,
+        caller: Caller,
+        target: Target,
+        references: list[ReferenceField],
     ) -> list[ErrorObject]:
+        """A 422 for each reference to nothing, or to an entity of an organisation that is
+        neither the caller nor its partner in this product: one answer for both, so a reference
+        cannot probe another organisation's ids (the look-up runs either way)."""
         errors: list[ErrorObject] = []
         for ref in references:
             where = pointer_of(ref.path)
@@ -386,9 +393,18 @@ class Service:
             if parsed.entity_type not in ref.targets:
                 wanted = " or ".join(ref.targets)
                 errors.append(field_error(where, f"{ref.path[-1]} must reference a {wanted}"))
-            elif self.store.get(conn, parsed.entity_type, parsed.owner, parsed.id) is None:
+                continue
+            found = self.store.get(conn, parsed.entity_type, parsed.owner, parsed.id)
+            shared = access.may_reference(
+                self.config, caller.organisation, target.product.name, parsed.owner
+            )
+            if found is None or not shared:
                 errors.append(
-                    field_error(where, f"{ref.path[-1]} names {ref.value}, which does not exist")
+                    field_error(
+                        where,
+                        f"{ref.path[-1]} names {ref.value}, which does not exist or is not "
+                        f"{caller.organisation}'s or a partner's in {target.product.name}",
+                    )
                 )
         return errors
 

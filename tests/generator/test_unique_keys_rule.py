@@ -61,3 +61,33 @@ def test_a_misplaced_or_malformed_key_is_thg028(
     found = _thg028(tmp_path, edit)
     assert len(found) == 1 and says in found[0], found
     assert found[0].split(":")[0].endswith("/x-thg-unique")
+
+
+RELATED = (
+    "        related: {type: string, format: thg-reference, x-thg-reference-to: 'mini:widget'}"
+)
+PARTS = (
+    "        parts:\n"
+    "          type: array\n"
+    "          items: {$ref: '#/components/schemas/Part'}\n"
+    "    Part:\n"
+    "      type: object\n"
+    "      properties:\n"
+    "        code: {type: string, x-thg-unique: true}\n"
+    "        parts:\n"
+    "          type: array\n"
+    "          items: {$ref: '#/components/schemas/Part'}\n"
+)
+
+
+def test_a_key_nested_in_an_entitys_attributes_is_valid(tmp_path: Path) -> None:
+    """A vInventory-like leaf reached through an array and a recursive `$ref` (a product's
+    variant tree) may hold a key: unique across every place it occurs in the owner's entities."""
+    assert _thg028(tmp_path, (RELATED, RELATED + "\n" + PARTS)) == []
+
+
+def test_a_nested_key_must_still_be_a_scalar(tmp_path: Path) -> None:
+    nested = PARTS.replace("code: {type: string, x-thg-unique: true}", "code: {x-thg-unique: true}")
+    found = _thg028(tmp_path, (RELATED, RELATED + "\n" + nested))
+    assert len(found) == 1 and "must be a written scalar" in found[0], found
+    assert found[0].startswith("/components/schemas/Part/properties/code/x-thg-unique")

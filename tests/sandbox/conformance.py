@@ -90,22 +90,7 @@ def request_examples(product: Product, op: Operation) -> list[Any]:
     media = (body or {}).get("content", {}).get("application/json", {})
     found = [media["example"]] if "example" in media else []
     found += [e["value"] for e in media.get("examples", {}).values() if "value" in e]
-    if op.method.upper() == "POST" and op.path == PRODUCT_MODELS and found:
-        found.append(_coloured_dress(found[0]))
     return found
-
-
-PRODUCT_MODELS = "/api/product/v1/{owner}/product-model"
-
-
-def _coloured_dress(dress: Any) -> Any:
-    """The model product.yaml's product examples name for their variants, which no example defines.
-
-    Derived from the spec's `dress` model: same attributes, variants by size.
-    """
-    model = copy.deepcopy(dress)
-    model["data"]["attributes"].update(name="coloured_dress", variantTypes=["size"])
-    return model
 
 
 class Tokens:

@@ -222,6 +222,7 @@ def test_unique_keys_come_from_the_specs(products: list[Product]) -> None:
     assert found == {
         "thg-fulfil:inventory-item": ["sku"],
         "thg-fulfil:fulfilment-request": ["orderId"],
+        "product:product": ["sku"],  # each vInventory leaf's, nested in the variant tree
     }
 
 

@@ -8,7 +8,14 @@ from collections.abc import Set as AbstractSet
 from ..diagnostics import Diagnostic
 from ..loader import LoadedSpec
 from ..spec_index import build_index
-from . import rules_document, rules_examples, rules_paths, rules_schemas, rules_unique
+from . import (
+    rules_document,
+    rules_examples,
+    rules_paths,
+    rules_price_regions,
+    rules_schemas,
+    rules_unique,
+)
 from .context import RuleContext
 from .openapi_schema import check_openapi
 from .refs import check_refs, scan
@@ -31,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     rules_paths.check_lookups,
     rules_paths.check_values_paths,
     rules_unique.check_unique_keys,
+    rules_price_regions.check_price_regions,
     rules_schemas.check_responses,
     rules_paths.check_list_parameters,
     rules_document.check_security,

@@ -10,7 +10,8 @@ against the static vInventory schema.
 
 Errors follow the documented shape: model and leaf field errors point at the bare field name
 (`"pointer": "mass_g"`), with the variant's place in the detail; structural errors keep the usual
-`/data/attributes/...` pointer.
+`/data/attributes/...` pointer, and so do a leaf's price regions and currencies (checked against
+the spec's `x-thg-price-regions` table), which a bare `prices` could not locate.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ LEAF_SCHEMA = "/components/schemas/VInventory"
 MAX_DEPTH = 8  # products nest a few levels (product > colour > size); a deeper tree is an error
 MAX_NODES = 2000
 BUILTIN_KINDS = ("string", "number", "integer", "boolean", "enum")
+PRICE_REGIONS = "x-thg-price-regions"  # on VInventory.prices: region -> required currencies
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ProductModels:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.schemas: SchemaSet = sandbox.service.schemas["product"]
+        self.regions = price_regions(self.schemas.at(LEAF_SCHEMA))
 
     # -- look-ups (inside the write's transaction) -----------------------------------------
 
@@ -166,6 +169,7 @@ class ProductModels:
             field = inner.split("/")[0] or "sku"
             errors.append(field_error(field, f"{_place(path)}: {error.detail}"))
         self._variant_type(node, path, parent_types, errors)
+        errors.extend(price_region_errors(self.regions, node.get("prices"), (*path, "prices")))
         return result.attributes
 
     def _variant_type(
@@ -252,6 +256,52 @@ def _check_value(value: Any, value_type: str, c: dict[str, Any]) -> str | None:
         if "maximum" in c and value > c["maximum"]:
             return f"must be at most {c['maximum']}"
     return None
+
+
+def price_regions(leaf_schema: Any) -> dict[str, tuple[str, ...]] | None:
+    """The spec's `x-thg-price-regions` on the leaf's `prices`: region -> the currencies a
+    price there must include; None when the spec publishes no table (any region goes)."""
+    props = leaf_schema.get("properties") if isinstance(leaf_schema, dict) else None
+    prices = props.get("prices") if isinstance(props, dict) else None
+    table = prices.get(PRICE_REGIONS) if isinstance(prices, dict) else None
+    if not isinstance(table, dict):
+        return None
+    return {
+        str(region): tuple(str(c) for c in currencies)
+        for region, currencies in table.items()
+        if isinstance(currencies, list)
+    }
+
+
+def price_region_errors(
+    regions: dict[str, tuple[str, ...]] | None, prices: Any, path: tuple[str | int, ...]
+) -> list[ErrorObject]:
+    """A 422 on each price region the table does not list, and on each currency a listed region
+    requires but the prices leave out; each on the exact member's JSON pointer."""
+    if regions is None or not isinstance(prices, dict):
+        return []
+    errors: list[ErrorObject] = []
+    for region, by_currency in prices.items():
+        where = (*path, region)
+        if region not in regions:
+            listed = ", ".join(sorted(regions))
+            errors.append(
+                field_error(
+                    pointer_of(where),
+                    f"{_place(where)}: {region!r} is not a region THG sells in ({listed})",
+                )
+            )
+            continue
+        given = by_currency if isinstance(by_currency, dict) else {}
+        for currency in regions[region]:
+            if currency not in given:
+                errors.append(
+                    field_error(
+                        pointer_of((*where, currency)),
+                        f"{_place(where)}: a price in {region} must include {currency}",
+                    )
+                )
+    return errors
 
 
 def install_product_models(sandbox: Sandbox) -> Sequence[BaseRoute]:
