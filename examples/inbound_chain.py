@@ -25,6 +25,9 @@ from thg_connect.thg_fulfil import (
     AsnProgressFinished,
     DeliveryVehicle,
     DeliveryVehicleType,
+    Grn,
+    GrnIssue,
+    GrnLine,
     InventoryItem,
     LogisticsUnit,
     LogisticsUnitItem,
@@ -34,9 +37,6 @@ from thg_connect.thg_fulfil import (
     PreAdviceApprovalApproved,
     PreAdviceApprovalPending,
     PreAdviceProduct,
-    Receipt,
-    ReceiptIssue,
-    ReceiptLine,
     StockCondition,
 )
 
@@ -76,10 +76,13 @@ def main() -> None:
         decision.create(PreAdviceApprovalPending())
         decision.update(PreAdviceApprovalApproved(message="slot at 09:00"))
 
-        # 3. The consumer reads the booking: its reference goes on the ASN and the pallets.
+        # 3. The approval returns the booking's reference: it goes on the ASN and the pallets.
+        approval = fulfil.pre_advices(pre_advice.id).approval.get().attributes
+        if not isinstance(approval, PreAdviceApprovalApproved) or not approval.delivery_reference:
+            raise SystemExit(f"pre-advice not approved: {approval}")
+        delivery_reference = approval.delivery_reference
         booking = next(iter(fulfil.pre_advices(pre_advice.id).delivery_bookings.list()))
-        delivery_reference = booking.attributes.delivery_reference
-        print("booked", delivery_reference)
+        print("booked", delivery_reference, "for", booking.attributes.delivery_date)
 
         # 4. The consumer announces the delivery: one pallet holding one carton.
         carton = LogisticsUnit(
@@ -124,25 +127,23 @@ def main() -> None:
         inbound.approval.create(AsnApprovalApproved())
         inbound.progress.create(AsnProgressArrived())
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        line = ReceiptLine(
-            inventory_item=item_reference, quantity=22, condition=StockCondition.GOOD
-        )
-        partial = inbound.receipts.create(
-            Receipt(
+        line = GrnLine(inventory_item=item_reference, quantity=22, condition=StockCondition.GOOD)
+        partial = inbound.grns.create(
+            Grn(
                 receipt_reference=f"GRN-{tag}-1",
                 final_receipt=False,
                 received_at=now,
                 lines=[line],
             )
         )
-        inbound.receipts.create(
-            Receipt(
+        inbound.grns.create(
+            Grn(
                 receipt_reference=f"GRN-{tag}-F",
                 final_receipt=True,
                 received_at=now,
                 lines=[],
                 issues=[
-                    ReceiptIssue(
+                    GrnIssue(
                         description="2 units arrived damaged",
                         inventory_item=item_reference,
                         quantity=2,
@@ -156,7 +157,7 @@ def main() -> None:
         # 6. The consumer reads what arrived.
         mine = fulfil.asns(asn.id)
         print("progress", mine.progress.get().attributes.state)
-        for receipt in mine.receipts.list():
+        for receipt in mine.grns.list():
             kind = "final" if receipt.attributes.final_receipt else "partial"
             received = sum(line.quantity for line in receipt.attributes.lines)
             print(kind, "receipt", receipt.attributes.receipt_reference, "received", received)

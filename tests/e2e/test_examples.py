@@ -73,7 +73,7 @@ def test_inbound_chain(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # new references per run
         out = run(sandbox, "inbound_chain.py")
         assert "pre-advised thg:thg-fulfil:pre-advice#brandco@" in out
-        assert re.search(r"^booked BOOK-[0-9]{8}$", out, re.MULTILINE), out
+        assert re.search(r"^booked BOOK-[0-9]{8} for \d{4}-\d\d-\d\d$", out, re.MULTILINE), out
         assert "announced thg:thg-fulfil:asn#brandco@" in out and "progress FINISHED" in out
         assert re.search(r"partial receipt GRN-\w+-1 received 22\nfinal receipt", out), out
         assert "  issue: 2 units arrived damaged" in out

@@ -24,12 +24,15 @@ from thg_connect.thg_fulfil import (
     Asn,
     AsnApprovalApproved,
     AsnApprovalRejected,
+    AsnGrnFilter,
     AsnProgressArrived,
     AsnProgressFinished,
-    AsnReceiptFilter,
     DeliveryBooking,
     DeliveryVehicle,
     DeliveryVehicleType,
+    Grn,
+    GrnIssue,
+    GrnLine,
     InventoryItem,
     LogisticsUnit,
     LogisticsUnitItem,
@@ -40,9 +43,6 @@ from thg_connect.thg_fulfil import (
     PreAdviceApprovalPending,
     PreAdviceApprovalRejected,
     PreAdviceProduct,
-    Receipt,
-    ReceiptIssue,
-    ReceiptLine,
     StockCondition,
 )
 
@@ -120,6 +120,10 @@ def test_the_whole_inbound_chain(client: Callable[[str], Client]) -> None:
     item = an_item(brand)
     booking = booked(brand, thg, item)
     assert BOOKING.fullmatch(booking.attributes.delivery_reference)
+    pre_advice_id = (booking.meta.parent if booking.meta else {})["thg-fulfil:pre-advice"]
+    approval = brand.thg_fulfil.pre_advices(pre_advice_id).approval.get().attributes
+    assert isinstance(approval, PreAdviceApprovalApproved)  # returned with the approval (S10)
+    assert approval.delivery_reference == booking.attributes.delivery_reference
     assert booking.attributes.delivery_date == date(2026, 3, 2)
     assert booking.meta is not None and booking.meta.creator == "thg"  # the approving provider
     assert booking.reference is not None and str(booking.reference).startswith(
@@ -139,21 +143,21 @@ def test_the_whole_inbound_chain(client: Callable[[str], Client]) -> None:
     inbound.approval.create(AsnApprovalApproved(warehouse_reference="GIA-1"))
     inbound.progress.create(AsnProgressArrived())
     now = datetime(2026, 3, 2, 10, 15, tzinfo=timezone.utc)
-    partial = inbound.receipts.create(
-        Receipt(
+    partial = inbound.grns.create(
+        Grn(
             receipt_reference=f"GRN-{tag()}",
             final_receipt=False,
             received_at=now,
-            lines=[ReceiptLine(inventory_item=item, quantity=22, condition=StockCondition.GOOD)],
+            lines=[GrnLine(inventory_item=item, quantity=22, condition=StockCondition.GOOD)],
         )
     )
-    final = inbound.receipts.create(
-        Receipt(
+    final = inbound.grns.create(
+        Grn(
             receipt_reference=f"GRN-{tag()}",
             final_receipt=True,
             received_at=now,
             lines=[],
-            issues=[ReceiptIssue(description="2 crushed", inventory_item=item, quantity=2)],
+            issues=[GrnIssue(description="2 crushed", inventory_item=item, quantity=2)],
             partial_receipts=[partial.attributes.receipt_reference],
         )
     )
@@ -162,7 +166,7 @@ def test_the_whole_inbound_chain(client: Callable[[str], Client]) -> None:
     mine = brand.thg_fulfil.asns(asn.id)
     assert isinstance(mine.approval.get().attributes, AsnApprovalApproved)
     assert isinstance(mine.progress.get().attributes, AsnProgressFinished)
-    finals = list(mine.receipts.list(filter=AsnReceiptFilter.final_receipt == True))  # noqa: E712
+    finals = list(mine.grns.list(filter=AsnGrnFilter.final_receipt == True))  # noqa: E712
     assert [r.id for r in finals] == [final.id]
     assert finals[0].attributes.partial_receipts == [partial.attributes.receipt_reference]
     assert brand.get(str(final.reference)).id == final.id  # the lookup path resolves it

@@ -263,8 +263,8 @@ def seed_inbound(products: Iterable[Product], http: httpx.Client, tokens: Tokens
     ids["asnId"] = asn["id"]
     progress = {"data": {"type": "thg-fulfil:asn.progress", "attributes": {"state": "PENDING"}}}
     ids["progressId"] = create(f"/asn/{asn['id']}/progress", provider, progress)["id"]
-    receipt = _rebound(example("/asn/{asnId}/receipt"), item)
-    ids["receiptId"] = create(f"/asn/{asn['id']}/receipt", provider, receipt)["id"]
+    receipt = _rebound(example("/asn/{asnId}/grn"), item)
+    ids["grnId"] = create(f"/asn/{asn['id']}/grn", provider, receipt)["id"]
     return ids
 
 

@@ -85,7 +85,7 @@ def asn(delivery_reference: str, item_reference: str) -> dict[str, Any]:
 def receipt(reference: str, item_reference: str, *, final: bool, **extra: Any) -> dict[str, Any]:
     line = {"inventoryItem": item_reference, "quantity": 5, "condition": "GOOD"}
     return doc(
-        "thg-fulfil:asn.receipt",
+        "thg-fulfil:asn.grn",
         {"receiptReference": reference, "finalReceipt": final, "lines": [line], **extra},
     )
 
@@ -115,6 +115,41 @@ def test_approving_a_pre_advice_books_its_delivery(brandco: Org, thg: Org) -> No
     assert booking["meta"]["parent"] == {"thg-fulfil:pre-advice": pre_advice_id}
     lookup = brandco.get(f"{FULFIL}/brandco/pre-advice.delivery-booking/{booking['id']}")
     assert lookup.json()["data"]["id"] == booking["id"]
+
+
+def test_the_approval_returns_the_delivery_reference(brandco: Org, thg: Org) -> None:
+    _, pre_advice_id, booking = approved_booking(brandco, thg)
+    got = brandco.get(f"{PRE_ADVICES}/{pre_advice_id}/approval").json()["data"]
+    assert got["attributes"] == {
+        "state": "APPROVED",
+        "deliveryReference": booking["attributes"]["deliveryReference"],
+    }
+    assert got["version"] == "3"  # PENDING, APPROVED, then the reference written back
+
+
+def test_a_provider_may_name_the_booking(brandco: Org, thg: Org) -> None:
+    wanted = f"BOOK-{uuid.uuid4().int % 10**8:08d}"
+    first = brandco.post(PRE_ADVICES, json=pre_advice(an_item(brandco))).json()["data"]
+    named = approval("APPROVED", deliveryReference=wanted)
+    assert thg.post(f"{PRE_ADVICES}/{first['id']}/approval", json=named).status_code == 200
+    (booking,) = brandco.get(f"{PRE_ADVICES}/{first['id']}/delivery-booking").json()["data"]
+    assert booking["attributes"]["deliveryReference"] == wanted
+    second = brandco.post(PRE_ADVICES, json=pre_advice(an_item(brandco))).json()["data"]
+    taken = thg.post(f"{PRE_ADVICES}/{second['id']}/approval", json=named)
+    assert pointers(taken) == {"/data/attributes/deliveryReference"}
+    assert "another pre-advice's delivery booking" in errors(taken)[0]["detail"]
+
+
+def test_a_resubmission_keeps_its_warehouse(brandco: Org) -> None:
+    body = pre_advice(an_item(brandco))
+    created = brandco.post(PRE_ADVICES, json=body).json()["data"]
+    path = f"{PRE_ADVICES}/{created['id']}"
+    body["data"]["attributes"]["deliveryDate"] = "2026-03-09"
+    assert brandco.put(path, json=body).status_code == 200
+    body["data"]["attributes"]["warehouse"] = "LDS-01"
+    moved = brandco.put(path, json=body)
+    assert pointers(moved) == {"/data/attributes/warehouse"}
+    assert "fixed once submitted ('MAN-02')" in errors(moved)[0]["detail"]
 
 
 def test_approving_again_books_nothing_more(brandco: Org, thg: Org) -> None:
@@ -236,7 +271,7 @@ def test_the_provider_writes_the_asn_statuses(brandco: Org, thg: Org) -> None:
 
 def test_partial_receipts_then_one_final(brandco: Org, thg: Org) -> None:
     reference, path = an_asn(brandco, thg)
-    receipts = f"{path}/receipt"
+    receipts = f"{path}/grn"
     first, second = f"GRN-{tag()}", f"GRN-{tag()}"
     assert brandco.post(receipts, json=receipt(first, reference, final=False)).status_code == 403
     for number in (first, second):
@@ -263,7 +298,7 @@ def test_a_partial_receipt_is_one_line_without_issues(brandco: Org, thg: Org) ->
     reference, path = an_asn(brandco, thg)
     body = receipt(f"GRN-{tag()}", reference, final=False, issues=[{"description": "x"}])
     body["data"]["attributes"]["lines"] *= 2
-    assert pointers(thg.post(f"{path}/receipt", json=body)) == {
+    assert pointers(thg.post(f"{path}/grn", json=body)) == {
         "/data/attributes/lines",
         "/data/attributes/issues",
     }
@@ -273,12 +308,10 @@ def test_a_final_receipt_names_partials_of_its_own_asn(brandco: Org, thg: Org) -
     reference, path = an_asn(brandco, thg)
     _, other = an_asn(brandco, thg)
     elsewhere = f"GRN-{tag()}"
-    made = thg.post(f"{other}/receipt", json=receipt(elsewhere, reference, final=False))
+    made = thg.post(f"{other}/grn", json=receipt(elsewhere, reference, final=False))
     assert made.status_code == 200
     final = receipt(f"GRN-{tag()}", reference, final=True, partialReceipts=[elsewhere])
-    assert pointers(thg.post(f"{path}/receipt", json=final)) == {
-        "/data/attributes/partialReceipts/0"
-    }
+    assert pointers(thg.post(f"{path}/grn", json=final)) == {"/data/attributes/partialReceipts/0"}
 
 
 def test_deleting_a_pre_advice_takes_its_booking(brandco: Org, thg: Org) -> None:

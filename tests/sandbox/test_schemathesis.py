@@ -130,12 +130,12 @@ def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
     assert "hazmatDocumentation names thg:document:brandco@" in failures
     assert "/pre-advice: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
     assert "/asn: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
-    assert "/asn/{asnId}/receipt: a parent was not created" in failures
+    assert "/asn/{asnId}/grn: a parent was not created" in failures
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
         *("inventoryItemId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
         *("dispatchedId", "deliveryId", "preAdviceId", "deliveryBookingId", "asnId"),
-        *("progressId", "receiptId"),
+        *("progressId", "grnId"),
     }
 
 

@@ -224,7 +224,7 @@ def test_unique_keys_come_from_the_specs(products: list[Product]) -> None:
         "thg-fulfil:fulfilment-request": ["orderId"],
         "thg-fulfil:pre-advice": ["consumerReference"],
         "thg-fulfil:pre-advice.delivery-booking": ["deliveryReference"],
-        "thg-fulfil:asn.receipt": ["receiptReference"],
+        "thg-fulfil:asn.grn": ["receiptReference"],
     }
 
 
