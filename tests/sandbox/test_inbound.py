@@ -5,17 +5,47 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from starlette.routing import BaseRoute
 
+from thg_sandbox.app import Sandbox
+from thg_sandbox.behaviours import BUILTIN
 from thg_sandbox.behaviours.inbound import new_delivery_reference
+from thg_sandbox.clock import ManualClock
+from thg_sandbox.server import RunningSandbox, running_sandbox
+from thg_sandbox.store import Resource
+from thg_spec import Entity, Product
 
-from .conftest import FULFIL, Org, doc, errors, item, pointers
+from .conftest import FULFIL, SPECS, Org, doc, errors, item, pointers
 
 PRE_ADVICES = f"{FULFIL}/brandco/pre-advice"
 ASNS = f"{FULFIL}/brandco/asn"
 BOOKING_REFERENCE = re.compile(r"BOOK-[0-9]{8}")
+Seen = list[tuple[str, str, str, str]]  # (entity type, action, id, acting organisation)
+
+
+@pytest.fixture(scope="module")
+def seen() -> Seen:
+    return []
+
+
+@pytest.fixture(scope="module")
+def sandbox(clock: ManualClock, products: list[Product], seen: Seen) -> Iterator[RunningSandbox]:
+    """The default sandbox, every write recorded as it happens: the recorder comes before the
+    behaviours, whose own writes (the booking) would otherwise be seen before their cause."""
+
+    def record(sandbox: Sandbox) -> Sequence[BaseRoute]:
+        def hook(entity: Entity, action: str, resource: Resource, actor: str) -> None:
+            seen.append((entity.type_string, action, resource.id, actor))
+
+        sandbox.service.hooks.append(hook)
+        return ()
+
+    with running_sandbox(SPECS, clock=clock, products=products, extensions=(record, *BUILTIN)) as s:
+        yield s
 
 
 def tag() -> str:
@@ -150,6 +180,22 @@ def test_a_resubmission_keeps_its_warehouse(brandco: Org) -> None:
     moved = brandco.put(path, json=body)
     assert pointers(moved) == {"/data/attributes/warehouse"}
     assert "fixed once submitted ('MAN-02')" in errors(moved)[0]["detail"]
+
+
+def test_the_booking_is_an_ordinary_write_of_the_provider(
+    brandco: Org, thg: Org, seen: Seen
+) -> None:
+    del seen[:]
+    _, pre_advice_id, booking = approved_booking(brandco, thg)
+    approval_id = brandco.get(f"{PRE_ADVICES}/{pre_advice_id}/approval").json()["data"]["id"]
+    writes = [(t, a, i, o) for t, a, i, o in seen if t != "thg-fulfil:inventory-item"]
+    assert writes == [
+        ("thg-fulfil:pre-advice", "CREATED", pre_advice_id, "brandco"),
+        ("thg-fulfil:pre-advice.approval", "CREATED", approval_id, "thg"),  # PENDING
+        ("thg-fulfil:pre-advice.approval", "UPDATED", approval_id, "thg"),  # APPROVED
+        ("thg-fulfil:pre-advice.delivery-booking", "CREATED", booking["id"], "thg"),
+        ("thg-fulfil:pre-advice.approval", "UPDATED", approval_id, "thg"),  # + its reference
+    ]
 
 
 def test_approving_again_books_nothing_more(brandco: Org, thg: Org) -> None:
