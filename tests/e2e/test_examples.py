@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -68,11 +69,14 @@ def test_fulfilment_dispatch(sandbox: RunningSandbox) -> None:
         assert "status DISPATCHED" in out and "delivered, signed by A. Lovelace" in out
 
 
-def test_asn_receipt(sandbox: RunningSandbox) -> None:
-    for _ in range(2):  # a new asnNumber per run
-        out = run(sandbox, "asn_receipt.py")
-        assert "announced thg:thg-fulfil:asn#thg@" in out and "arriving ASN-" in out
-        assert "received with discrepancies: line 2 5" in out
+def test_inbound_chain(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # new references per run
+        out = run(sandbox, "inbound_chain.py")
+        assert "pre-advised thg:thg-fulfil:pre-advice#brandco@" in out
+        assert re.search(r"^booked BOOK-[0-9]{8} for \d{4}-\d\d-\d\d$", out, re.MULTILINE), out
+        assert "announced thg:thg-fulfil:asn#brandco@" in out and "progress FINISHED" in out
+        assert re.search(r"partial receipt GRN-\w+-1 received 22\nfinal receipt", out), out
+        assert "  issue: 2 units arrived damaged" in out
 
 
 def test_events_polling(sandbox: RunningSandbox) -> None:

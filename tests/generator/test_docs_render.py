@@ -118,7 +118,7 @@ def test_the_product_page_explains_its_concepts_with_diagrams() -> None:
     assert page.count("```mermaid") >= 5  # the hierarchy and one per status
     for concept in ("Owner and direction", "Partnership roles", "Statuses", "References"):
         assert f"**{concept}.**" in page
-    assert "`thg-fulfil:asn` lives in the provider's path." in page
+    assert "`thg-fulfil:asn` lives in the consumer's path." in page
 
 
 def test_the_readme_shows_the_generated_thg_fulfil_diagrams() -> None:

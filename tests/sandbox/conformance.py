@@ -178,7 +178,7 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
             response = http.post(
                 _fill(call.path, params), json=body, headers=tokens.header(call.caller)
             )
-            if response.status_code == 201:
+            if response.status_code in (200, 201):  # the create status the spec declares
                 seeded.ids.setdefault(call.entity.id_param, str(response.json()["data"]["id"]))
             else:
                 reasons[id(example)] = f"{response.status_code} {_first_error(response)}"
@@ -188,6 +188,69 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
         pending = still
     seeded.failures = [f"{call.label}: {reasons[id(example)]}" for call, example in pending]
     return seeded
+
+
+FULFIL_PATH = "/api/thg-fulfil/v1/{owner}"
+ITEM_REFERENCE = "thg:thg-fulfil:inventory-item#"
+
+
+def _rebound(example: Any, item: str, delivery_reference: str | None = None) -> Any:
+    """The example with every inventory item reference (and delivery reference) replaced."""
+    if isinstance(example, dict):
+        return {
+            key: (
+                delivery_reference
+                if key == "deliveryReference" and delivery_reference is not None
+                else _rebound(value, item, delivery_reference)
+            )
+            for key, value in example.items()
+        }
+    if isinstance(example, list):
+        return [_rebound(value, item, delivery_reference) for value in example]
+    if isinstance(example, str) and example.startswith(ITEM_REFERENCE):
+        return item
+    return example
+
+
+def seed_inbound(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> dict[str, str]:
+    """THG Fulfil's inbound chain, which its examples cannot seed alone: they name an inventory
+    item and a delivery booking of the docs. Replays the spec's own create examples with this
+    sandbox's item and the booking its approval makes; returns the ids by path parameter."""
+    fulfil = next(p for p in products if p.name == "thg-fulfil")
+    by_path = {call.path: call for call in calls(fulfil) if call.operation.role == "create"}
+    base = FULFIL_PATH.replace("{owner}", CONSUMER)
+    consumer, provider = tokens.header(CONSUMER), tokens.header(PROVIDER)
+
+    def create(path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
+        response = http.post(base + path, json=body, headers=headers)
+        assert response.status_code in (200, 201), response.text
+        data: dict[str, Any] = response.json()["data"]
+        return data
+
+    def example(path: str) -> Any:
+        return request_examples(fulfil, by_path[FULFIL_PATH + path].operation)[0]
+
+    item_body = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "SEED-IN"}}}
+    item = create("/inventory-item", consumer, item_body)["meta"]["reference"]
+    ids = {
+        "preAdviceId": create("/pre-advice", consumer, _rebound(example("/pre-advice"), item))["id"]
+    }
+    pre_advice = f"/pre-advice/{ids['preAdviceId']}"
+    approve = {
+        "data": {"type": "thg-fulfil:pre-advice.approval", "attributes": {"state": "APPROVED"}}
+    }
+    create(f"{pre_advice}/approval", provider, approve)
+    listing = http.get(f"{base}{pre_advice}/delivery-booking", headers=consumer)
+    booking = listing.json()["data"][0]
+    ids["deliveryBookingId"] = booking["id"]
+    reference = booking["attributes"]["deliveryReference"]
+    asn = create("/asn", consumer, _rebound(example("/asn"), item, reference))
+    ids["asnId"] = asn["id"]
+    progress = {"data": {"type": "thg-fulfil:asn.progress", "attributes": {"state": "PENDING"}}}
+    ids["progressId"] = create(f"/asn/{asn['id']}/progress", provider, progress)["id"]
+    receipt = _rebound(example("/asn/{asnId}/grn"), item)
+    ids["grnId"] = create(f"/asn/{asn['id']}/grn", provider, receipt)["id"]
+    return ids
 
 
 def by_label(products: Iterable[Product]) -> Iterator[tuple[str, Call]]:

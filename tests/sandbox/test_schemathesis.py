@@ -42,6 +42,7 @@ from .conformance import (
     by_label,
     keep_webhooks_local,
     seed,
+    seed_inbound,
 )
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -96,7 +97,10 @@ def tokens(sandbox: RunningSandbox) -> Iterator[Tokens]:
 @pytest.fixture(scope="module")
 def seeded(sandbox: RunningSandbox, tokens: Tokens) -> Seeded:
     with httpx.Client(base_url=sandbox.base_url, timeout=10.0) as http:
-        return seed(_PRODUCTS, http, tokens)
+        seeded = seed(_PRODUCTS, http, tokens)
+        for name, value in seed_inbound(_PRODUCTS, http, tokens).items():
+            seeded.ids.setdefault(name, value)
+        return seeded
 
 
 @pytest.fixture(scope="module")
@@ -118,13 +122,20 @@ def test_every_spec_operation_is_covered() -> None:
 
 
 def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
-    # The hazmat item's example names a document id of the docs; ids here are the sandbox's own.
-    assert len(seeded.failures) == 1, seeded.failures
-    assert "hazmatDocumentation names thg:document:brandco@" in seeded.failures[0]
+    # The hazmat item's example names a document id of the docs, the inbound chain's an inventory
+    # item and a delivery booking of the docs; ids here are the sandbox's own (seed_inbound
+    # replays the inbound examples with this sandbox's item and booking).
+    failures = "\n".join(seeded.failures)
+    assert len(seeded.failures) == 4, failures
+    assert "hazmatDocumentation names thg:document:brandco@" in failures
+    assert "/pre-advice: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
+    assert "/asn: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
+    assert "/asn/{asnId}/grn: a parent was not created" in failures
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
         *("inventoryItemId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
-        *("dispatchedId", "deliveryId", "asnId", "receiptId"),
+        *("dispatchedId", "deliveryId", "preAdviceId", "deliveryBookingId", "asnId"),
+        *("progressId", "grnId"),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..documents import install_documents
 from ..events import install_events
 from .auto_approve import install_auto_approve
+from .inbound import install_inbound
 from .product_models import install_product_models
 from .unique_keys import install_unique_keys
 
@@ -14,7 +15,14 @@ BUILTIN = (
     install_product_models,
     install_events,
     install_auto_approve,
+    install_inbound,
     install_documents,
 )
 
-__all__ = ["BUILTIN", "install_product_models", "install_auto_approve", "install_unique_keys"]
+__all__ = [
+    "BUILTIN",
+    "install_auto_approve",
+    "install_inbound",
+    "install_product_models",
+    "install_unique_keys",
+]
