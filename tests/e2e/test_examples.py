@@ -64,8 +64,8 @@ def test_fulfilment_dispatch(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # a new orderId and tracking number per run
         out = run(sandbox, "fulfilment_dispatch.py")
         assert "requested thg:thg-fulfil:fulfilment-request#brandco@" in out
-        assert "dispatched thg:thg-fulfil:fulfilment-request.dispatched#brandco@" in out
-        assert "status DISPATCHED" in out and "delivered, signed by A. Lovelace" in out
+        assert "dispatched thg:thg-fulfil:fulfilment-request.dispatched#thg@" in out
+        assert "approved as PRV-" in out and "sent 20" in out
 
 
 def test_asn_receipt(sandbox: RunningSandbox) -> None:

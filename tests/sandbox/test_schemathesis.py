@@ -123,8 +123,8 @@ def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
     assert "hazmatDocumentation names thg:document:brandco@" in seeded.failures[0]
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
-        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
-        *("dispatchedId", "deliveryId", "asnId", "receiptId"),
+        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "cancellationId"),
+        *("dispatchedId", "asnId", "receiptId"),
     }
 
 
