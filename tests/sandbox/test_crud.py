@@ -95,6 +95,18 @@ def test_child_paths_check_their_parents(brandco: Org, thg: Org, sandbox: Runnin
     assert brandco.post(f"{on_thg}/{first}/dispatched", json=dispatched()).status_code == 403
     own = brandco.post(f"{REQUESTS}/{first}/dispatched", json=dispatched())
     assert own.status_code == 404, own.text
+    # The provider corrects and deletes its parcel where it lives; the consumer may not.
+    item_path = f"{on_thg}/{first}/dispatched/{parcel}"
+    relabelled = dispatched(tracking={"number": "HZ2"})
+    relabelled["data"]["id"] = parcel
+    assert brandco.put(item_path, json=relabelled).status_code == 403
+    replaced = thg.put(item_path, json=relabelled)
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["data"]["attributes"]["tracking"] == {"number": "HZ2"}
+    assert brandco.get(f"{FULFIL}/thg/fulfilment-request.dispatched/{parcel}").status_code == 200
+    assert brandco.delete(item_path).status_code == 403
+    assert thg.delete(item_path).status_code == 204
+    assert brandco.get(item_path).status_code == 404
 
 
 def test_statuses(brandco: Org, thg: Org) -> None:

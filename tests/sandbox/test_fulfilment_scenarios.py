@@ -26,6 +26,7 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product
 
 from .conftest import FULFIL, SPECS, Org, doc
+from .events_helpers import poll, subscribe
 from .helpers import fulfilment_request
 
 NOW = datetime(2026, 2, 11, 13, 9, 43, 710356, tzinfo=timezone.utc)
@@ -197,3 +198,21 @@ def test_nothing_happens_where_sandbox_is_not_a_provider(
         assert (
             consumer.post(f"{REQUESTS}/{request_id}/cancellation", json=cancel).status_code == 200
         )
+
+
+def test_the_consumer_hears_of_the_approval_and_the_parcel(brandco: Org) -> None:
+    """The parcel lives on sandbox's path, yet its event reaches the consumer, a partner."""
+    sub_id = subscribe(brandco)
+    body = fulfilment_request("SC-EVENTS")
+    body["data"]["attributes"]["deliveryAddress"]["name"] = PARTIAL_DISPATCH
+    request_id = brandco.post(REQUESTS, json=body).json()["data"]["id"]
+    events = poll(brandco, sub_id)
+    heard = [(e["attributes"]["type"], e["attributes"]["meta"]["owner"]) for e in events]
+    assert heard == [
+        ("thg-fulfil:fulfilment-request", "brandco"),
+        ("thg-fulfil:fulfilment-request.approval", "brandco"),
+        ("thg-fulfil:fulfilment-request.dispatched", "sandbox"),
+    ]
+    assert events[2]["attributes"]["meta"]["parent"] == {
+        "thg-fulfil:fulfilment-request": request_id
+    }
