@@ -3,8 +3,8 @@
 It acts as both sides of the partnership, so it needs two sets of credentials: the consumer's
 (THG_CLIENT_ID, THG_CLIENT_SECRET, THG_OWNER: brandco in the sandbox) and its provider's
 (THG_PROVIDER_CLIENT_ID, THG_PROVIDER_CLIENT_SECRET, THG_PROVIDER_OWNER: thg). The request lives
-in the consumer's path; the provider writes its status, its dispatched parcels and their
-delivery status there.
+in the consumer's path and the provider writes its approval there; the provider's dispatched
+parcels live in the provider's own path, under the request's id, where the consumer reads them.
 """
 
 from __future__ import annotations
@@ -17,15 +17,11 @@ from thg_connect import Client
 from thg_connect.thg_fulfil import (
     Address,
     CourierService,
-    DeliveryDelivered,
-    DeliveryInTransit,
     Dispatched,
     DispatchedLine,
     FulfilmentRequest,
+    FulfilmentRequestApproved,
     FulfilmentRequestLine,
-    FulfilmentStatusDispatched,
-    FulfilmentStatusPicking,
-    FulfilmentStatusReceived,
     StockCondition,
     Tracking,
 )
@@ -45,7 +41,7 @@ def main() -> None:
         order = consumer.thg_fulfil.fulfilment_requests.create(
             FulfilmentRequest(
                 order_id=f"ORD-{uuid.uuid4().hex[:8]}",
-                ship_to=Address(
+                delivery_address=Address(
                     name="Ada Lovelace",
                     address_line1="1 Analytical Row",
                     city="London",
@@ -57,12 +53,14 @@ def main() -> None:
         )
         print("requested", order.reference)
 
-        # The provider works on it, in the consumer's path.
+        # The provider approves it in the consumer's path...
         request = provider.for_owner(consumer.owner).thg_fulfil.fulfilment_requests(order.id)
-        request.fulfilment_status.create(FulfilmentStatusReceived(warehouse="MAN1"))
-        request.fulfilment_status.update(FulfilmentStatusPicking())
+        request.approval.create(
+            FulfilmentRequestApproved(provider_reference=f"PRV-{uuid.uuid4().hex[:6].upper()}")
+        )
+        # ...and reports the parcel in its own path, under the request's id.
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        parcel = request.dispatched.create(
+        parcel = provider.thg_fulfil.fulfilment_requests(order.id).dispatched.create(
             Dispatched(
                 courier_service=CourierService(name="Evri", service="Next day"),
                 dispatched_date=now,
@@ -77,24 +75,17 @@ def main() -> None:
                 tracking=Tracking(number=f"HZ{uuid.uuid4().hex[:10].upper()}"),
             )
         )
-        request.fulfilment_status.update(FulfilmentStatusDispatched(dispatched_at=now))
-        delivery = request.dispatched(parcel.id).delivery
-        delivery.create(DeliveryInTransit(last_known_location="Manchester hub"))
-        delivery.update(DeliveryDelivered(delivered_at=now, signed_by="A. Lovelace"))
         print("dispatched", parcel.reference)
 
-        # The consumer reads it back: the request's status, each parcel and its delivery.
-        mine = consumer.thg_fulfil.fulfilment_requests(order.id)
-        status = mine.fulfilment_status.get().attributes
-        if isinstance(status, FulfilmentStatusDispatched):
-            print("status DISPATCHED at", status.dispatched_at)
-        for found in mine.dispatched.list():
-            tracking = found.attributes.tracking.number
-            state = mine.dispatched(found.id).delivery.get().attributes
-            if isinstance(state, DeliveryDelivered):
-                print("parcel", tracking, "delivered, signed by", state.signed_by)
-            else:
-                print("parcel", tracking, "not delivered yet:", state.state)
+        # The consumer reads it back: the approval in its path, the parcels in the provider's.
+        approval = consumer.thg_fulfil.fulfilment_requests(order.id).approval.get().attributes
+        if isinstance(approval, FulfilmentRequestApproved):
+            print("approved as", approval.provider_reference)
+        at_provider = consumer.for_owner(provider.owner).thg_fulfil.fulfilment_requests(order.id)
+        for found in at_provider.dispatched.list():
+            print(
+                "parcel", found.attributes.tracking.number, "sent", found.attributes.dispatched_date
+            )
 
 
 if __name__ == "__main__":

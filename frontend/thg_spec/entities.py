@@ -220,8 +220,10 @@ def _states(data: Any, schema_pointer: str) -> tuple[State, ...]:
 
 
 def _role_of(index: SpecIndex, name: tuple[str, ...], member: str) -> str:
-    top = index.entities[name[:1]]
-    owner = top.owner or "self"
+    # A child inherits its nearest ancestor's owner unless it names the other side of the
+    # partnership itself (a provider's dispatch under a consumer's request, CONVENTIONS §3).
+    lineage = (index.entities.get(name[:i]) for i in range(len(name), 0, -1))
+    owner = next((d.owner for d in lineage if d is not None and d.owner), None) or "self"
     if member == "owner":
         return owner
     writer = index.entities[name].writer

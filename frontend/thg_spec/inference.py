@@ -500,13 +500,22 @@ def _check_hint(index: SpecIndex, name: tuple[str, ...], where: str, hint: dict[
                     "inference decide",
                 )
             )
-    if len(name) > 1 and "owner" in hint:
+    top = index.entities.get(name[:1])
+    sides = ("consumer", "provider")
+    if (
+        len(name) > 1
+        and "owner" in hint
+        and (hint["owner"] not in sides or top is None or top.owner not in sides)
+    ):
+        # Only the other side of a partnership may own a child, on its own path (CONVENTIONS §3).
         index.notes.append(
             index.spec.diagnostic(
                 jp.child(where, "owner"),
                 "THG020",
-                "a child entity inherits its owner",
-                "Remove 'owner' here; say it on the top-level entity",
+                "a child entity inherits its owner, and may only name the other side of a "
+                "partnership (consumer or provider) under a top-level entity one side owns",
+                "Remove 'owner' here, or say 'owner: consumer' (or provider) on the top-level "
+                "entity too",
             )
         )
     schema = hint.get("schema")

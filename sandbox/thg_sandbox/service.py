@@ -254,7 +254,11 @@ class Service:
         pending = _Pending()
         with self.db.transaction() as conn:
             current = self._existing(conn, target)
-            doomed = [*self.store.descendants(conn, current), current]
+            doomed = [
+                *self._elsewhere_below(conn, target, current),
+                *self.store.descendants(conn, current),
+                current,
+            ]
             self.store.delete(conn, doomed)
             for res in doomed:
                 found = self.entity_by_type(res.entity)
@@ -298,13 +302,47 @@ class Service:
             for i, ancestor in enumerate(target.ancestors)
         }
 
+    def _partners_as(self, product: str, role: str, toward: str) -> list[str]:
+        """The organisations that play `role` towards `toward` in `product`."""
+        return [
+            o for o in self.config.organisations if role in self.config.roles(product, o, toward)
+        ]
+
+    def _parent_on_paths(
+        self, conn: sqlite3.Connection, target: Target, parent: Entity
+    ) -> Resource | None:
+        """The parent a path names. A child owned by the other side of its parent's partnership
+        (CONVENTIONS §3: a provider's dispatch of its consumer's request) lives on its own
+        owner's path under the id of a parent on a partner's path."""
+        parent_id = target.ancestors[-1]
+        if parent.owner_role == target.entity.owner_role:
+            return self.store.get(conn, parent.type_string, target.owner, parent_id)
+        for partner in self._partners_as(target.product.name, parent.owner_role, target.owner):
+            found = self.store.get(conn, parent.type_string, partner, parent_id)
+            if found is not None:
+                return found
+        return None
+
+    def _elsewhere_below(
+        self, conn: sqlite3.Connection, target: Target, doomed: Resource
+    ) -> list[Resource]:
+        """What lives on partners' paths below a resource being deleted (deepest first)."""
+        found: list[Resource] = []
+        for child in target.product.entities:
+            if child.parent != target.entity.name or child.owner_role == target.entity.owner_role:
+                continue
+            for partner in self._partners_as(target.product.name, child.owner_role, doomed.owner):
+                for res in self.store.children_on(conn, child.type_string, partner, doomed):
+                    found.extend([*self.store.descendants(conn, res), res])
+        return found
+
     def _parent_id(self, conn: sqlite3.Connection, target: Target) -> str:
         """The immediate parent's id after checking the whole chain exists (404 otherwise)."""
         if not target.ancestors:
             return ""
         parent_name = target.entity.name[:-1]
         parent = target.product.entity(parent_name)
-        found = self.store.get(conn, parent.type_string, target.owner, target.ancestors[-1])
+        found = self._parent_on_paths(conn, target, parent)
         expected = replace(target, entity=parent, ancestors=target.ancestors[:-1])
         if found is None or found.parents != self._parents(expected):
             raise not_found()

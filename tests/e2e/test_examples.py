@@ -65,8 +65,23 @@ def test_fulfilment_dispatch(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # a new orderId and tracking number per run
         out = run(sandbox, "fulfilment_dispatch.py")
         assert "requested thg:thg-fulfil:fulfilment-request#brandco@" in out
-        assert "dispatched thg:thg-fulfil:fulfilment-request.dispatched#brandco@" in out
-        assert "status DISPATCHED" in out and "delivered, signed by A. Lovelace" in out
+        assert "dispatched thg:thg-fulfil:fulfilment-request.dispatched#thg@" in out
+        assert "approved as PRV-" in out and "sent 20" in out
+
+
+def test_fulfilment_sandbox(sandbox: RunningSandbox) -> None:
+    for _ in range(2):  # a new orderId per request and run
+        out = run(sandbox, "fulfilment_sandbox.py")
+        assert "sandbox accept: approved as PROVIDER12345; dispatched lines []" in out
+        assert "sandbox reject: rejected: rejected fulfilment request via sandbox;" in out
+        assert (
+            "sandbox dispatch: approved as PROVIDER12345; dispatched lines [('1', 1), ('2', 2)]"
+            in out
+        )
+        assert (
+            "sandbox partial-dispatch: approved as PROVIDER12345; dispatched lines [('1', 1)]"
+            in out
+        )
 
 
 def test_inbound_chain(sandbox: RunningSandbox) -> None:

@@ -45,13 +45,14 @@ def test_test_sku_is_approved_by_the_sandbox_organisation(client: Callable[[str]
 def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
     client: Callable[[str], Client],
 ) -> None:
-    """Workflow 3."""
+    """Workflow 3: the parcel lives on the provider's own path under the request's id (S17);
+    the consumer resolves it through its reference and reads it there as the partner."""
     brand = client("brandco")
-    thg = client("thg").for_owner("brandco")
+    thg = client("thg")
     order = brand.thg_fulfil.fulfilment_requests.create(
         FulfilmentRequest(
             order_id=f"ORD-{uuid.uuid4().hex[:8]}",
-            ship_to=Address(
+            delivery_address=Address(
                 name="Ada Lovelace",
                 address_line1="1 Analytical Row",
                 city="London",
@@ -80,17 +81,19 @@ def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
     )
     assert dispatch.reference is not None
     assert dispatch.reference.entity_type == "thg-fulfil:fulfilment-request.dispatched"
-    assert dispatch.reference.owner == "brandco" and dispatch.reference.id == dispatch.id
+    assert dispatch.reference.owner == "thg" and dispatch.reference.id == dispatch.id
     resolved = brand.get(str(dispatch.reference))
     assert isinstance(resolved.attributes, Dispatched)
     assert resolved.attributes == dispatch.attributes
     assert resolved.attributes.dispatched_date == dispatched_at
     assert resolved.attributes.lines[0].condition is StockCondition.GOOD
-    nested = brand.thg_fulfil.fulfilment_requests(order.id).dispatched(dispatch.id).get()
+    at_thg = brand.for_owner("thg").thg_fulfil.fulfilment_requests(order.id)
+    nested = at_thg.dispatched(dispatch.id).get()
     assert nested.attributes == resolved.attributes
     assert resolved.meta is not None and resolved.meta.parent == {
         "thg-fulfil:fulfilment-request": order.id
     }
+    assert resolved.meta.owner == resolved.meta.creator == "thg"
 
 
 def _leaf(sku: str, size: str, **changes: object) -> VInventory:

@@ -121,6 +121,16 @@ CASES: tuple[Case, ...] = (
     ),
     Case("owner-role", "THG020", (("owner: consumer", "owner: customer"),)),
     Case(
+        "child-owner-self",  # a child may name only the other side of a partnership
+        "THG020",
+        (
+            (
+                "{name: widget.check, kind: status,",
+                "{name: widget.check, kind: status, owner: self,",
+            ),
+        ),
+    ),
+    Case(
         "entity-undeclared",
         "THG021",
         (

@@ -57,3 +57,32 @@ def test_repository_specs_build() -> None:
             assert entity.operations, entity.type_string
             if len(entity.name) > 1:
                 assert entity.lookup_path, entity.type_string
+
+
+def test_a_child_may_live_on_the_other_side_s_path(tmp_path: Path) -> None:
+    """`owner: provider` on a consumer-owned entity's child (CONVENTIONS §3: a provider's
+    dispatched parcels of a consumer's request): the child and its own children are the
+    provider's, its writer defaults to its owner; its parent stays the consumer's."""
+    spec = tmp_path / "mini.yaml"
+    spec.write_text(
+        VALID.read_text().replace(
+            "{name: widget.check, kind: status, writer: provider,",
+            "{name: widget.check, kind: status, owner: provider,",
+        )
+    )
+    (product,) = load_products([spec])
+    check = product.entity(("widget", "check"))
+    assert (check.owner_role, check.writer_role) == ("provider", "provider")
+    assert product.entity(("widget",)).owner_role == "consumer"
+
+
+def test_the_repository_s_dispatched_parcels_are_the_provider_s() -> None:
+    fulfil = next(p for p in load_products(REPO / "specs") if p.name == "thg-fulfil")
+    parcel = fulfil.entity(("fulfilment-request", "dispatched"))
+    assert (parcel.owner_role, parcel.writer_role) == ("provider", "provider")
+    request = fulfil.entity(("fulfilment-request",))
+    assert request.owner_role == "consumer"
+    approval = fulfil.entity(("fulfilment-request", "approval"))
+    cancellation = fulfil.entity(("fulfilment-request", "cancellation"))
+    assert (approval.owner_role, approval.writer_role) == ("consumer", "provider")
+    assert (cancellation.owner_role, cancellation.writer_role) == ("consumer", "consumer")

@@ -268,6 +268,38 @@ def test_hints_in_the_document_win_over_inference(tmp_path: Path) -> None:
     assert "/paths/~1{owner}~1v1~1inventory~1{inventory_item}~1approval" not in pointers
 
 
+def test_a_child_hint_may_move_it_to_the_other_side_s_path(tmp_path: Path) -> None:
+    """The published fulfilment request's `dispatched` as the reference-string page shows it
+    (S17): on the provider's own path, under a consumer's request."""
+
+    def hint(data: dict[str, Any]) -> None:
+        paths = data["paths"]
+        paths["/api/thg-fulfil/v1/{owner}/fulfilment-request"]["x-thg-entity"] = {
+            "owner": "consumer"
+        }
+        parcels = "/api/thg-fulfil/v1/{owner}/fulfilment-request/{fulfilment_request}/dispatched"
+        paths[parcels]["x-thg-entity"] = {"owner": "provider"}
+
+    path = _edited(tmp_path, CORPUS / "thg-fulfil-api-prefix.json", hint)
+    product = build_product(load_spec(path)[0])
+    parcel = product.entity(("fulfilment-request", "dispatched"))
+    assert (parcel.owner_role, parcel.writer_role) == ("provider", "provider")
+    assert product.entity(("fulfilment-request",)).owner_role == "consumer"
+    errors = [p for p in _validate(path) if p.severity is Severity.ERROR]
+    assert errors == []
+
+
+def test_a_child_hint_under_a_self_owned_entity_is_an_error(tmp_path: Path) -> None:
+    def hint(data: dict[str, Any]) -> None:
+        parcels = "/api/thg-fulfil/v1/{owner}/fulfilment-request/{fulfilment_request}/dispatched"
+        data["paths"][parcels]["x-thg-entity"] = {"owner": "provider"}
+
+    problems = _validate(_edited(tmp_path, CORPUS / "thg-fulfil-api-prefix.json", hint))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    assert [p.rule for p in errors] == ["THG020"]
+    assert errors[0].pointer.endswith("~1dispatched/x-thg-entity/owner")
+
+
 def test_a_hint_with_an_unknown_value_is_an_error(tmp_path: Path) -> None:
     def hint(data: dict[str, Any]) -> None:
         data["paths"]["/{owner}/v1/inventory"]["x-thg-entity"] = {"owner": "brand"}

@@ -163,10 +163,11 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
         for example in request_examples(product, call.operation)
     ]
     reasons: dict[int, str] = {}
+    statuses_set: set[str] = set()  # by type: two statuses may share an id name (approvalId)
     for _ in range(SEED_ROUNDS):
         still = []
         for call, example in pending:
-            if call.entity.kind == "status" and call.entity.id_param in seeded.ids:
+            if call.entity.kind == "status" and call.entity.type_string in statuses_set:
                 continue
             params = seeded.path_parameters(call)
             if params is None:
@@ -180,6 +181,7 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
             )
             if response.status_code in (200, 201):  # the create status the spec declares
                 seeded.ids.setdefault(call.entity.id_param, str(response.json()["data"]["id"]))
+                statuses_set.add(call.entity.type_string)
             else:
                 reasons[id(example)] = f"{response.status_code} {_first_error(response)}"
                 still.append((call, example))

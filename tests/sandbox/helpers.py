@@ -12,7 +12,7 @@ def fulfilment_request(order_id: str, **extra: Any) -> dict[str, Any]:
         "thg-fulfil:fulfilment-request",
         {
             "orderId": order_id,
-            "shipTo": {
+            "deliveryAddress": {
                 "name": "Amelia Hart",
                 "addressLine1": "14 Albion St",
                 "city": "Leeds",
@@ -37,7 +37,3 @@ def dispatched(**extra: Any) -> dict[str, Any]:
             **extra,
         },
     )
-
-
-def delivery(state: str = "IN_TRANSIT", **extra: Any) -> dict[str, Any]:
-    return doc("thg-fulfil:fulfilment-request.dispatched.delivery", {"state": state, **extra})

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 
 from thg_connect_core import Reference
+from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, Org, doc, errors, item
-from .helpers import delivery, dispatched, fulfilment_request
+from .helpers import dispatched, fulfilment_request
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
@@ -49,40 +50,65 @@ def test_put_replaces_everything_and_bumps_the_version(brandco: Org) -> None:
 
 
 def test_delete_takes_children_along(brandco: Org, thg: Org) -> None:
+    """The request's statuses on its own path, and its parcels on the provider's path."""
     request_id = brandco.post(REQUESTS, json=fulfilment_request("ORD-DEL")).json()["data"]["id"]
-    parcels = f"{REQUESTS}/{request_id}/dispatched"
+    parcels = f"{FULFIL}/thg/fulfilment-request/{request_id}/dispatched"
     parcel = thg.post(parcels, json=dispatched())
-    assert parcel.status_code == 201, parcel.text
+    assert parcel.status_code == 200, parcel.text
     parcel_id = parcel.json()["data"]["id"]
-    assert parcel.json()["data"]["meta"]["parent"] == {"thg-fulfil:fulfilment-request": request_id}
-    status = thg.post(f"{parcels}/{parcel_id}/delivery", json=delivery())
-    assert status.status_code == 201, status.text
+    meta = parcel.json()["data"]["meta"]
+    assert meta["parent"] == {"thg-fulfil:fulfilment-request": request_id}
+    assert meta["owner"] == meta["creator"] == "thg"
+    assert meta["reference"] == f"thg:thg-fulfil:fulfilment-request.dispatched#thg@{parcel_id}"
+    cancel = doc(
+        "thg-fulfil:fulfilment-request.cancellation", {"state": "REQUESTED", "reason": "x"}
+    )
+    status = brandco.post(f"{REQUESTS}/{request_id}/cancellation", json=cancel)
+    assert status.status_code == 200, status.text
     status_id = status.json()["data"]["id"]
-    assert status.json()["data"]["meta"]["parent"] == {
-        "thg-fulfil:fulfilment-request": request_id,
-        "thg-fulfil:fulfilment-request.dispatched": parcel_id,
-    }
     assert brandco.delete(f"{REQUESTS}/{request_id}").status_code == 204
     assert brandco.get(f"{REQUESTS}/{request_id}").status_code == 404
-    assert (
-        brandco.get(f"{FULFIL}/brandco/fulfilment-request.dispatched/{parcel_id}").status_code
-        == 404
-    )
-    lookup = f"{FULFIL}/brandco/fulfilment-request.dispatched.delivery/{status_id}"
+    assert thg.get(f"{FULFIL}/thg/fulfilment-request.dispatched/{parcel_id}").status_code == 404
+    lookup = f"{FULFIL}/brandco/fulfilment-request.cancellation/{status_id}"
     assert brandco.get(lookup).status_code == 404
     assert brandco.delete(f"{REQUESTS}/{request_id}").status_code == 404
 
 
-def test_child_paths_check_their_parents(brandco: Org, thg: Org) -> None:
+def test_child_paths_check_their_parents(brandco: Org, thg: Org, sandbox: RunningSandbox) -> None:
+    """A parcel lives on its provider's path under the id of a request of that provider's
+    consumer: another request's id, an unknown id, or the consumer's own path is a 404."""
     first = brandco.post(REQUESTS, json=fulfilment_request("ORD-P1")).json()["data"]["id"]
     second = brandco.post(REQUESTS, json=fulfilment_request("ORD-P2")).json()["data"]["id"]
-    parcel = thg.post(f"{REQUESTS}/{first}/dispatched", json=dispatched()).json()["data"]["id"]
-    assert brandco.get(f"{REQUESTS}/{first}/dispatched/{parcel}").status_code == 200
-    assert brandco.get(f"{REQUESTS}/{second}/dispatched/{parcel}").status_code == 404
-    assert thg.post(f"{REQUESTS}/missing/dispatched", json=dispatched()).status_code == 404
-    listed = brandco.get(f"{REQUESTS}/{first}/dispatched").json()["data"]
+    on_thg = f"{FULFIL}/thg/fulfilment-request"
+    parcel = thg.post(f"{on_thg}/{first}/dispatched", json=dispatched()).json()["data"]["id"]
+    assert brandco.get(f"{on_thg}/{first}/dispatched/{parcel}").status_code == 200
+    assert brandco.get(f"{on_thg}/{second}/dispatched/{parcel}").status_code == 404
+    assert thg.post(f"{on_thg}/missing/dispatched", json=dispatched()).status_code == 404
+    listed = brandco.get(f"{on_thg}/{first}/dispatched").json()["data"]
     assert [p["id"] for p in listed] == [parcel]
-    assert brandco.get(f"{REQUESTS}/{second}/dispatched").json()["data"] == []
+    assert brandco.get(f"{on_thg}/{second}/dispatched").json()["data"] == []
+    # Another provider's path holds none of thg's parcels.
+    with Org(sandbox, "sandbox") as sandbox_org:
+        on_sandbox = f"{FULFIL}/sandbox/fulfilment-request/{first}/dispatched"
+        assert sandbox_org.get(on_sandbox).json()["data"] == []
+    # The consumer writes no parcel, on the provider's path nor its own.
+    assert brandco.post(f"{on_thg}/{first}/dispatched", json=dispatched()).status_code == 403
+    # On its own path the direction rule answers first: a pure consumer's path holds no parcels.
+    own = brandco.post(f"{REQUESTS}/{first}/dispatched", json=dispatched())
+    assert own.status_code == 403, own.text
+    assert "written by the provider" in own.json()["errors"][0]["detail"]
+    # The provider corrects and deletes its parcel where it lives; the consumer may not.
+    item_path = f"{on_thg}/{first}/dispatched/{parcel}"
+    relabelled = dispatched(tracking={"number": "HZ2"})
+    relabelled["data"]["id"] = parcel
+    assert brandco.put(item_path, json=relabelled).status_code == 403
+    replaced = thg.put(item_path, json=relabelled)
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["data"]["attributes"]["tracking"] == {"number": "HZ2"}
+    assert brandco.get(f"{FULFIL}/thg/fulfilment-request.dispatched/{parcel}").status_code == 200
+    assert brandco.delete(item_path).status_code == 403
+    assert thg.delete(item_path).status_code == 204
+    assert brandco.get(item_path).status_code == 404
 
 
 def test_statuses(brandco: Org, thg: Org) -> None:

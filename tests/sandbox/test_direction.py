@@ -23,7 +23,6 @@ from thg_sandbox.server import RunningSandbox
 from thg_spec import Entity, Product
 
 from .conftest import FULFIL, Org, doc, errors, item
-from .helpers import delivery, dispatched, fulfilment_request
 from .test_references_exist import HAZMAT, uploaded_document
 
 APPROVED = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"})
@@ -145,12 +144,8 @@ def test_a_partners_document_may_be_referenced(orgs: dict[str, Org]) -> None:
     created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=body)
     assert created.status_code == 201, created.text
     ours = uploaded_document(brandco)
-    requests = f"{FULFIL}/brandco/fulfilment-request"
-    request_id = brandco.post(requests, json=fulfilment_request("DIR-REF")).json()["data"]["id"]
-    parcels = f"{requests}/{request_id}/dispatched"
-    parcel_id = thg.post(parcels, json=dispatched()).json()["data"]["id"]
-    proof = delivery("DELIVERED", deliveredAt="2026-02-12T10:00:00+00:00", proofOfDelivery=ours)
-    assert thg.post(f"{parcels}/{parcel_id}/delivery", json=proof).status_code == 201
+    body = item("DIR-REF-OWN", hazmatDocumentation=ours)
+    assert brandco.post(f"{FULFIL}/brandco/inventory-item", json=body).status_code == 201
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from thg_sandbox.validation.shape import ShapeReport, walk
 from thg_spec.pipeline import load_products
 
 from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
-from .helpers import delivery, dispatched, fulfilment_request
+from .helpers import fulfilment_request
 
 ITEMS = f"{FULFIL}/brandco/inventory-item"
 HAZMAT = "/data/attributes/hazmatDocumentation"
@@ -91,22 +91,44 @@ def test_a_deleted_document_no_longer_resolves(brandco: Org) -> None:
     only_error(brandco.post(ITEMS, json=item("REF-DEL", hazmatDocumentation=reference)), HAZMAT)
 
 
-def test_references_in_child_statuses_are_checked(brandco: Org, thg: Org) -> None:
-    requests = f"{FULFIL}/brandco/fulfilment-request"
-    request_id = brandco.post(requests, json=fulfilment_request("REF-ORDER")).json()["data"]["id"]
-    parcels = f"{requests}/{request_id}/dispatched"
-    parcel_id = thg.post(parcels, json=dispatched()).json()["data"]["id"]
-    path = f"{parcels}/{parcel_id}/delivery"
-    missing = delivery(
-        "DELIVERED",
-        deliveredAt="2026-02-12T10:00:00+00:00",
-        proofOfDelivery="thg:document:thg@missing",
+def _with_evidence(tmp_path: Path) -> Path:
+    """The repo's specs, with a document reference (`evidence`) added to a fulfilment
+    request's cancellation: a status nested under its entity, written by the consumer."""
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    fulfil = specs / "thg-fulfil.yaml"
+    text = fulfil.read_text()
+    old = (
+        "        state: {type: string, const: REQUESTED, description: A cancellation was asked"
+        " for.}\n"
     )
-    only_error(thg.post(path, json=missing), "/data/attributes/proofOfDelivery")
-    proof = delivery(
-        "DELIVERED", deliveredAt="2026-02-12T10:00:00+00:00", proofOfDelivery=uploaded_document(thg)
+    new = old + (
+        "        evidence:\n"
+        "          type: [string, 'null']\n"
+        "          format: thg-reference\n"
+        "          x-thg-reference-to: ['document:document']\n"
     )
-    assert thg.post(path, json=proof).status_code == 201
+    assert text.count(old) == 1
+    fulfil.write_text(text.replace(old, new))
+    return specs
+
+
+def test_references_in_child_statuses_are_checked(tmp_path: Path) -> None:
+    specs = _with_evidence(tmp_path)
+    with running_sandbox(specs, products=load_products(specs)) as running:
+        with Org(running, "brandco") as brandco:
+            requests = f"{FULFIL}/brandco/fulfilment-request"
+            created = brandco.post(requests, json=fulfilment_request("REF-ORDER")).json()
+            path = f"{requests}/{created['data']['id']}/cancellation"
+            cancel = "thg-fulfil:fulfilment-request.cancellation"
+            missing = doc(
+                cancel,
+                {"state": "REQUESTED", "reason": "x", "evidence": "thg:document:brandco@gone"},
+            )
+            only_error(brandco.post(path, json=missing), "/data/attributes/evidence")
+            evidence = uploaded_document(brandco)
+            found = doc(cancel, {"state": "REQUESTED", "reason": "x", "evidence": evidence})
+            assert brandco.post(path, json=found).status_code == 200
 
 
 def _respecified(tmp_path: Path) -> Path:
@@ -165,7 +187,7 @@ def test_every_reference_field_of_the_specs_is_found(sandbox: RunningSandbox) ->
                 assert [r.path for r in report.references] == [(name,)], (entity.type_string, name)
                 assert report.references[0].targets == tuple(member["x-thg-reference-to"])
                 checked += 1
-    assert checked >= 2  # hazmatDocumentation and proofOfDelivery at least
+    assert checked >= 1  # hazmatDocumentation at least
 
 
 def _reference_members(schemas: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:

@@ -133,9 +133,8 @@ def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
     assert "/asn/{asnId}/grn: a parent was not created" in failures
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
-        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
-        *("dispatchedId", "deliveryId", "preAdviceId", "deliveryBookingId", "asnId"),
-        *("progressId", "grnId"),
+        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "cancellationId"),
+        *("dispatchedId", "preAdviceId", "deliveryBookingId", "asnId", "progressId", "grnId"),
     }
 
 

@@ -37,14 +37,14 @@ def test_one_error_per_failing_field(brandco: Org) -> None:
 def test_nested_pointers(brandco: Org) -> None:
     body = fulfilment_request("ORD-V1")
     body["data"]["attributes"]["lines"].append({"lineId": "2", "sku": "SKU-2", "quantity": 0})
-    body["data"]["attributes"]["shipTo"]["countryCode"] = "Great Britain"
-    del body["data"]["attributes"]["shipTo"]["city"]
+    body["data"]["attributes"]["deliveryAddress"]["countryCode"] = "Great Britain"
+    del body["data"]["attributes"]["deliveryAddress"]["city"]
     response = brandco.post(REQUESTS, json=body)
     assert response.status_code == 422
     assert pointers(response) == {
         "/data/attributes/lines/1/quantity",
-        "/data/attributes/shipTo/countryCode",
-        "/data/attributes/shipTo/city",
+        "/data/attributes/deliveryAddress/countryCode",
+        "/data/attributes/deliveryAddress/city",
     }
 
 

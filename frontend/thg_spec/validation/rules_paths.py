@@ -233,7 +233,17 @@ def _check_declaration(
             "THG020",
         )
     if len(name) > 1 and "owner" in decl:
-        bad("owner", "a child entity inherits its owner", "Remove 'owner' here", "THG020")
+        top = ctx.index.entities.get(name[:1])
+        sides = ("consumer", "provider")
+        if decl["owner"] not in sides or top is None or top.owner not in sides:
+            bad(
+                "owner",
+                f"child {dotted!r} has owner {decl['owner']!r}: a child inherits its owner, "
+                "and may only name the other side of a partnership (consumer or provider)",
+                "Remove 'owner' here, or say 'consumer'/'provider' under a top-level entity "
+                "owned by one side",
+                "THG020",
+            )
     if decl.get("writer", "owner") not in cv.WRITER_ROLES:
         bad(
             "writer",

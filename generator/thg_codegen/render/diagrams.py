@@ -48,10 +48,22 @@ def owner_of(entity: Entity) -> str:
     return owner if owner == "each organisation" else f"the {owner}"
 
 
+def own_path_children(product: Product) -> tuple[Entity, ...]:
+    """Children that live in another organisation's path than their parent's: the other side
+    of the partnership writes them on its own path, under the parent's id (a provider's
+    dispatched parcels of a consumer's request)."""
+    return tuple(
+        e
+        for e in product.entities
+        if e.parent is not None and product.entity(e.parent).owner_role != e.owner_role
+    )
+
+
 def entity_diagram(product: Product) -> str:
     """A flowchart: each top-level entity under its owner's path, children under their parent;
     statuses in rounded boxes; each box names who writes it."""
     ids = {entity.name: f"e{i}" for i, entity in enumerate(product.entities)}
+    elsewhere = own_path_children(product)
     lines = ["flowchart TD"]
     owners = sorted({e.owner_role for e in product.entities if e.parent is None})
     for role in owners:
@@ -60,6 +72,8 @@ def entity_diagram(product: Product) -> str:
     for entity in product.entities:
         kind = "status" if entity.kind == "status" else "entity"
         text = f"{'.'.join(entity.name)} ({kind})<br/>{_writer(entity)} writes: {_verbs(entity)}"
+        if entity in elsewhere:
+            text += f"<br/>in {owner_of(entity)}'s path"
         text = _label(text).replace("#lt;br/#gt;", "<br/>")
         node = f"({text})" if entity.kind == "status" else f"[{text}]"
         lines.append(f"  {ids[entity.name]}{node}")

@@ -11,7 +11,7 @@ from thg_spec.entities import Product
 from .. import naming
 from ..manifest import BUILTIN_TEMPLATES
 from ..model.schemas import literal
-from .diagrams import entity_diagram, owner_of, state_diagram, writer_of
+from .diagrams import entity_diagram, own_path_children, owner_of, state_diagram, writer_of
 from .literals import docstring, first_line, markdown_block, markdown_inline, toml_string
 
 
@@ -43,6 +43,7 @@ def template_environment(overrides: Path | None = None) -> jinja2.Environment:
         entity_diagram=entity_diagram,
         state_diagram=state_diagram,
         owner_of=owner_of,
+        own_path_children=own_path_children,
         writer_of=writer_of,
     )
     return env

@@ -161,6 +161,18 @@ class ResourceStore:
         found.sort(key=lambda r: (-len(r.parents), r.created_at, r.id))
         return found
 
+    def children_on(
+        self, conn: sqlite3.Connection, entity: str, owner: str, parent: Resource
+    ) -> list[Resource]:
+        """The `entity` resources on `owner`'s path below `parent`, which lives on another
+        organisation's path (a provider's dispatches of a consumer's request)."""
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE entity = ? AND owner = ? "
+            "AND json_extract(parents, ?) = ?",
+            (entity, owner, _json_key_path(parent.entity), parent.id),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
     def delete(self, conn: sqlite3.Connection, resources: Sequence[Resource]) -> None:
         conn.executemany(
             "DELETE FROM resources WHERE entity = ? AND owner = ? AND id = ?",
