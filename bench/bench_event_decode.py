@@ -50,13 +50,13 @@ ATTRIBUTES: Dict[str, Any] = {
 def _resource(i: int) -> Dict[str, Any]:
     return {
         "id": f"id-{i}",
-        "type": "thg-fulfil:inventory-item",
+        "type": "thg-fulfil:inventory",
         "version": "1",
         "attributes": {**ATTRIBUTES, "sku": f"SKU-{i}"},
-        "links": {"self": f"/api/thg-fulfil/v1/brandco/inventory-item/id-{i}"},
+        "links": {"self": f"/api/thg-fulfil/v1/brandco/inventory/id-{i}"},
         "meta": {
             "product": "thg-fulfil",
-            "reference": f"thg:thg-fulfil:inventory-item#brandco@id-{i}",
+            "reference": f"thg:thg-fulfil:inventory#brandco@id-{i}",
             "owner": "brandco",
             "creator": "brandco",
             "createdAt": "2026-02-11T13:09:43.710356",

@@ -21,7 +21,7 @@ def main() -> None:
     with Client.from_env() as client:
         name = f"approver-{uuid.uuid4().hex[:8]}"
         client.events.subscriptions.create(
-            name, Subscription(entity_types=["thg-fulfil:inventory-item"])
+            name, Subscription(entity_types=["thg-fulfil:inventory"])
         )
 
         def review(event: Event) -> None:
@@ -29,7 +29,7 @@ def main() -> None:
                 return
             item = client.get(event.reference).attributes
             assert isinstance(item, InventoryItem)
-            approval = client.for_owner(event.owner).thg_fulfil.inventory_items(event.entity_id)
+            approval = client.for_owner(event.owner).thg_fulfil.inventory(event.entity_id)
             if item.hazmat and item.hazmat_documentation is None:
                 approval.approval.create(ApprovalNotApproved(reason="Hazmat needs an SDS"))
             else:

@@ -18,12 +18,12 @@ def main() -> None:
     with Client.from_env() as client:
         name = f"poller-{uuid.uuid4().hex[:8]}"
         subscription = client.events.subscriptions.create(
-            name, Subscription(entity_types=["thg-fulfil:inventory-item"])
+            name, Subscription(entity_types=["thg-fulfil:inventory"])
         )
         print("subscribed", subscription.id)
 
         # Cause three changes: a create, a replace and a delete.
-        items = client.thg_fulfil.inventory_items
+        items = client.thg_fulfil.inventory
         sku = f"EV-{uuid.uuid4().hex[:8]}"
         item = items.create(InventoryItem(sku=sku, name="Candle"))
         items(item.id).update(InventoryItem(sku=sku, name="Scented candle"))

@@ -55,13 +55,13 @@ def main() -> None:
         try:
             name = f"hook-{uuid.uuid4().hex[:8]}"
             created = client.events.subscriptions.create(
-                name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory-item"])
+                name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory"])
             )
             assert created.attributes.webhook_secret is not None  # shown once, on creation
             secret = created.attributes.webhook_secret
             print("subscribed", name, "->", url, flush=True)
 
-            items = client.thg_fulfil.inventory_items
+            items = client.thg_fulfil.inventory
             sku = f"WH-{uuid.uuid4().hex[:8]}"
             item = items.create(InventoryItem(sku=sku, name="Candle"))
             items(item.id).update(InventoryItem(sku=sku, name="Scented candle"))

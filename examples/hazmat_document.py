@@ -16,7 +16,7 @@ def main() -> None:
         sheet.write_bytes(b"%PDF-1.7 example safety data sheet\n")
         reference = client.document.upload(sheet)
         print("uploaded", reference)
-        item = client.thg_fulfil.inventory_items.create(
+        item = client.thg_fulfil.inventory.create(
             InventoryItem(
                 sku=f"HAZ-{uuid.uuid4().hex[:8]}",
                 name="Perfume",

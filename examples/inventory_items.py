@@ -12,13 +12,13 @@ from thg_connect.thg_fulfil import (
     InventoryItem,
 )
 from thg_connect.thg_fulfil import (
-    InventoryItemFilter as F,
+    InventoryFilter as F,
 )
 
 
 def main() -> None:
     with Client.from_env() as client:
-        items = client.thg_fulfil.inventory_items
+        items = client.thg_fulfil.inventory
         since = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=1)
         item = items.create(
             InventoryItem(sku="test_sku", name="Amber Dusk eau de parfum 50 ml", mass_g=245)

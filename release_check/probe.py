@@ -93,12 +93,12 @@ def check_models(examples_file: str) -> Dict[str, Any]:
 def smoke() -> Dict[str, Any]:
     from thg_connect import AsyncClient, Client, NotFoundError
     from thg_connect.thg_fulfil import InventoryItem
-    from thg_connect.thg_fulfil import InventoryItemFilter as F
+    from thg_connect.thg_fulfil import InventoryFilter as F
 
     version = "%d%d" % sys.version_info[:2]
     sku = f"release-py{version}-{uuid.uuid4().hex[:8]}"
     with Client.from_env(timeout=TIMEOUT) as client:
-        items = client.thg_fulfil.inventory_items
+        items = client.thg_fulfil.inventory
         created = items.create(InventoryItem(sku=sku, name=f"Release check {version}"))
         assert created.attributes.sku == sku and created.id, created
         item_id = created.id
@@ -123,7 +123,7 @@ def smoke() -> Dict[str, Any]:
 
 async def _async_list(client_type: Any, condition: Any) -> List[str]:
     async with client_type.from_env(timeout=TIMEOUT) as client:
-        paginator = client.thg_fulfil.inventory_items.list(filter=condition, max_items=10)
+        paginator = client.thg_fulfil.inventory.list(filter=condition, max_items=10)
         return [resource.id async for resource in paginator]
 
 

@@ -46,7 +46,7 @@ from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
 
 
 def test_an_item_with_sku_test_sku_is_approved(thg_clients):
-    items = thg_clients.consumer.thg_fulfil.inventory_items
+    items = thg_clients.consumer.thg_fulfil.inventory
     item = items.create(InventoryItem(sku="test_sku", name="Amber Dusk"))
     assert isinstance(items(item.id).approval.get().attributes, ApprovalApproved)
 """

@@ -58,7 +58,7 @@ def sandbox(products: Any) -> Iterator[RunningSandbox]:
 def subscribe(client: Client) -> str:
     name = f"load-{uuid.uuid4().hex[:10]}"
     client.events.subscriptions.create(
-        name, Subscription(entity_types=["thg-fulfil:inventory-item"])
+        name, Subscription(entity_types=["thg-fulfil:inventory"])
     )
     return name
 
@@ -67,7 +67,7 @@ def create_items(client: Client, count: int, interval: float = 0.0) -> List[str]
     tag = uuid.uuid4().hex[:6]
     made = []
     for n in range(count):
-        made.append(client.thg_fulfil.inventory_items.create(InventoryItem(sku=f"L-{tag}-{n}")).id)
+        made.append(client.thg_fulfil.inventory.create(InventoryItem(sku=f"L-{tag}-{n}")).id)
         if interval:
             time.sleep(interval)
     return made

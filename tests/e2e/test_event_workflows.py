@@ -75,9 +75,9 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
 ) -> None:
     """Workflow 1."""
     brand, thg = client("brandco"), client("thg")
-    brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item.approval"])
-    thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory-item"])
-    item = brand.thg_fulfil.inventory_items.create(
+    brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory.approval"])
+    thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory"])
+    item = brand.thg_fulfil.inventory.create(
         InventoryItem(sku=f"W1-{uuid.uuid4().hex[:8]}", name="Amber Dusk")
     )
     reviewed = threading.Event()
@@ -90,7 +90,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
         assert event.entity_as(InventoryItem).sku == item.attributes.sku
         seen = thg.get(event.reference)  # the typed entity behind the event, read again
         assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
-        approval = thg.for_owner(event.owner).thg_fulfil.inventory_items(event.entity_id).approval
+        approval = thg.for_owner(event.owner).thg_fulfil.inventory(event.entity_id).approval
         approval.create(
             ApprovalApproved() if verdict == "approve" else ApprovalNotApproved(reason="No SDS")
         )
@@ -101,7 +101,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     received = threading.Event()
 
     def read_verdict(event: Event) -> None:
-        if event.parent.get("thg-fulfil:inventory-item") == item.id:
+        if event.parent.get("thg-fulfil:inventory") == item.id:
             verdicts.append((event.state, brand.get(event.reference).attributes))
             assert type(event.data) is type(verdicts[-1][1])  # the status's state model
             received.set()
@@ -121,7 +121,7 @@ def test_two_consumer_processes_split_a_thousand_events(
 ) -> None:
     """Workflow 6: none lost, none handled twice (no faults injected)."""
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
     tag = uuid.uuid4().hex[:6]
     outputs = [tmp_path / f"consumer-{n}.txt" for n in (1, 2)]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -151,7 +151,7 @@ def test_two_consumer_processes_split_a_thousand_events(
         with ThreadPoolExecutor(8) as pool:
             created = list(
                 pool.map(
-                    lambda i: brand.thg_fulfil.inventory_items.create(
+                    lambda i: brand.thg_fulfil.inventory.create(
                         InventoryItem(sku=f"W6-{tag}-{i}")
                     ).id,
                     range(1000),
@@ -227,11 +227,11 @@ def test_a_webhook_notification_is_verified_handled_and_confirmed(
     brand = client("brandco")
     name = f"hook-{uuid.uuid4().hex[:8]}"
     created = brand.events.subscriptions.create(
-        name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory-item"])
+        name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory"])
     )
     assert created.attributes.webhook_secret
     set_secret(created.attributes.webhook_secret)
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"WH-{uuid.uuid4().hex[:8]}"))
+    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=f"WH-{uuid.uuid4().hex[:8]}"))
     assert arrived.wait(20), "no notification was handled"
     assert [e.entity_id for e in received] == [item.id]
     assert brand.events.subscriptions(name).poll(wait_time_seconds=0) == []
@@ -241,8 +241,8 @@ def test_a_failing_event_is_redelivered_then_parked_and_stops_looping(
     client: Callable[[str], Client],
 ) -> None:
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"P-{uuid.uuid4().hex[:8]}"))
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
+    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=f"P-{uuid.uuid4().hex[:8]}"))
     attempts: list[str] = []  # the receipt handle of each delivery the handler saw
     parked = threading.Event()
 
@@ -265,9 +265,9 @@ async def test_the_async_consumer_stops_gracefully(
     async_client: Callable[[str], AsyncClient], client: Callable[[str], Client]
 ) -> None:
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
     for _ in range(3):
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"A-{uuid.uuid4().hex[:8]}"))
+        brand.thg_fulfil.inventory.create(InventoryItem(sku=f"A-{uuid.uuid4().hex[:8]}"))
     handled: list[str] = []
     async with async_client("brandco") as aclient:
         settings = dataclasses.replace(QUICK, concurrency=1, max_in_flight=3)
@@ -290,9 +290,9 @@ def test_a_subscription_per_consumer_gives_each_every_event(
     client: Callable[[str], Client],
 ) -> None:
     brand = client("brandco")
-    subs = [subscribe(brand, entity_types=["thg-fulfil:inventory-item"]) for _ in range(2)]
+    subs = [subscribe(brand, entity_types=["thg-fulfil:inventory"]) for _ in range(2)]
     created = {
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"E-{uuid.uuid4().hex[:8]}")).id
+        brand.thg_fulfil.inventory.create(InventoryItem(sku=f"E-{uuid.uuid4().hex[:8]}")).id
         for _ in range(20)
     }
     seen: list[set[str]] = [set(), set()]

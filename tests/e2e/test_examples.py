@@ -50,7 +50,7 @@ def run(sandbox: RunningSandbox, script: str, org: str = "brandco") -> str:
 def test_inventory_items(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # any number of times against one database (its sku is unique per owner)
         out = run(sandbox, "inventory_items.py")
-        assert "created thg:thg-fulfil:inventory-item#brandco@" in out
+        assert "created thg:thg-fulfil:inventory#brandco@" in out
         assert "approved" in out and "deleted" in out  # test_sku: the sandbox organisation approves
 
 
@@ -110,7 +110,7 @@ def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client])
         assert process.stdout is not None
         assert process.stdout.readline().startswith("listening on")
         brand = client("brandco")
-        item = brand.thg_fulfil.inventory_items.create(
+        item = brand.thg_fulfil.inventory.create(
             InventoryItem(sku=f"EX-{uuid.uuid4().hex[:8]}", name="Candle")
         )
         out, err = process.communicate(timeout=60)
@@ -119,7 +119,7 @@ def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client])
             process.kill()
             process.communicate()
     assert process.returncode == 0, err
-    assert f"reviewed thg:thg-fulfil:inventory-item#brandco@{item.id}" in out
+    assert f"reviewed thg:thg-fulfil:inventory#brandco@{item.id}" in out
     deadline = time.monotonic() + 5
-    approval = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    approval = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(approval.attributes, ApprovalApproved) and time.monotonic() < deadline

@@ -20,7 +20,7 @@ from thg_connect import (
 )
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
-from thg_connect.thg_fulfil import InventoryItemFilter as F
+from thg_connect.thg_fulfil import InventoryFilter as F
 from thg_connect_core import Event
 
 
@@ -30,19 +30,19 @@ def sku() -> str:
 
 def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> None:
     brand, thg = client("brandco"), client("thg").for_owner("brandco")
-    items = brand.thg_fulfil.inventory_items
+    items = brand.thg_fulfil.inventory
     item = items.create(InventoryItem(sku=sku(), name="Amber Dusk", country_of_origin="GB"))
     assert item.id and item.version == "1" and item.meta is not None
     assert item.attributes.country_of_origin == "GB"
-    assert item.reference == Reference("thg-fulfil", "inventory-item", "brandco", item.id)
+    assert item.reference == Reference("thg-fulfil", "inventory", "brandco", item.id)
 
-    approval = thg.thg_fulfil.inventory_items(item.id).approval
+    approval = thg.thg_fulfil.inventory(item.id).approval
     set_state = approval.create(ApprovalNotApproved(reason="Barcode unknown"))
     assert isinstance(set_state.attributes, ApprovalNotApproved)
     with pytest.raises(ConflictError):
         approval.create(ApprovalApproved())
     approval.update(ApprovalApproved())
-    read = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    read = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(read.attributes, ApprovalApproved) and read.attributes.state == "APPROVED"
 
     replaced = items(item.id).update(InventoryItem(sku=item.attributes.sku, name="Amber Dawn"))
@@ -51,16 +51,16 @@ def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> No
     with pytest.raises(NotFoundError):
         items(item.id).get()
     with pytest.raises(NotFoundError):
-        brand.thg_fulfil.inventory_items(item.id).approval.get()
+        brand.thg_fulfil.inventory(item.id).approval.get()
 
 
 def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -> None:
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=sku()))
     approval = (
         client("thg")
         .for_owner("brandco")
-        .thg_fulfil.inventory_items(item.id)
+        .thg_fulfil.inventory(item.id)
         .approval.create(ApprovalNotApproved(reason="Missing SDS"))
     )
     for resource in (item, approval):
@@ -81,16 +81,16 @@ def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) 
     tag = uuid.uuid4().hex[:8]
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
     made = [
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"F-{tag}-{i}", mass_g=i + 1))
+        brand.thg_fulfil.inventory.create(InventoryItem(sku=f"F-{tag}-{i}", mass_g=i + 1))
         for i in range(7)
     ]
-    listing = brand.thg_fulfil.inventory_items.list(
+    listing = brand.thg_fulfil.inventory.list(
         filter=(F.created_at >= start) & ((F.mass_g <= 3) | (F.sku == f"F-{tag}-6")), page_size=2
     )
     got = [r.attributes.sku for r in listing]
     assert got == [f"F-{tag}-{i}" for i in (0, 1, 2, 6)]
     assert [p.number for p in listing.pages()] == [1, 2]
-    capped = brand.thg_fulfil.inventory_items.list(filter=F.sku >= f"F-{tag}", max_items=3)
+    capped = brand.thg_fulfil.inventory.list(filter=F.sku >= f"F-{tag}", max_items=3)
     assert len(list(capped)) == 3
     assert {m.id for m in made} >= {r.id for r in listing}
 
@@ -98,7 +98,7 @@ def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) 
 def test_validation_errors_name_every_field_and_bad_input_is_refused_early(
     client: Callable[[str], Client],
 ) -> None:
-    items = client("brandco").thg_fulfil.inventory_items
+    items = client("brandco").thg_fulfil.inventory
     with pytest.raises(UnprocessableEntityError) as caught:
         items.create(InventoryItem.model_construct(sku="", mass_g=-1, height_mm=0))
     message = str(caught.value)
@@ -136,7 +136,7 @@ async def test_the_async_client_mirrors_the_sync_one(
     async_client: Callable[[str], AsyncClient],
 ) -> None:
     async with async_client("brandco") as brand:
-        items = brand.thg_fulfil.inventory_items
+        items = brand.thg_fulfil.inventory
         item = await items.create(InventoryItem(sku=sku(), name="Async"))
         got = await items(item.id).get()
         assert got.attributes.name == "Async"
@@ -155,21 +155,21 @@ def test_raw_response_and_options_on_the_generated_client(
     """Issue 17: the request id and status on success, a derived client with other options,
     per-request ``max_retries``, and misspelt or null fields refused before sending."""
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=sku()))
     assert item.raw_response is not None and item.raw_response.status_code in (200, 201)
     assert item.request_id and item.request_id == item.raw_response.headers["x-request-id"]
-    read = brand.thg_fulfil.inventory_items(item.id).get(max_retries=0)
+    read = brand.thg_fulfil.inventory(item.id).get(max_retries=0)
     assert read.request_id and read.request_id != item.request_id
-    listed = next(iter(brand.thg_fulfil.inventory_items.list(filter=F.sku == item.attributes.sku)))
+    listed = next(iter(brand.thg_fulfil.inventory.list(filter=F.sku == item.attributes.sku)))
     assert listed.request_id
     quick = brand.with_options(timeout=5.0, max_retries=0)
     assert (quick.api.config.timeout, quick.api.config.max_retries) == (5.0, 0)
     assert (
-        quick.owner == "brandco" and quick.thg_fulfil.inventory_items(item.id).get().id == item.id
+        quick.owner == "brandco" and quick.thg_fulfil.inventory(item.id).get().id == item.id
     )
     sent_before = item.attributes.sku
     with pytest.raises(ValidationError):
         InventoryItem(sku=sku(), nmae="x")  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         InventoryItem(sku=sku(), mass_g=None)  # type: ignore[arg-type]
-    assert brand.thg_fulfil.inventory_items(item.id).get().attributes.sku == sent_before
+    assert brand.thg_fulfil.inventory(item.id).get().attributes.sku == sent_before

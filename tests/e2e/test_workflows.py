@@ -25,7 +25,7 @@ from thg_connect.thg_fulfil import (
     StockCondition,
     Tracking,
 )
-from thg_connect.thg_fulfil import InventoryItemFilter as F
+from thg_connect.thg_fulfil import InventoryFilter as F
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
@@ -35,11 +35,11 @@ from .conftest import SPECS, config_for
 def test_test_sku_is_approved_by_the_sandbox_organisation(client: Callable[[str], Client]) -> None:
     """Workflow 2."""
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku="test_sku", name="Test"))
-    approval = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    item = brand.thg_fulfil.inventory.create(InventoryItem(sku="test_sku", name="Test"))
+    approval = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(approval.attributes, ApprovalApproved)
     assert approval.meta is not None and approval.meta.creator == "sandbox"
-    brand.thg_fulfil.inventory_items(item.id).delete()
+    brand.thg_fulfil.inventory(item.id).delete()
 
 
 def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
@@ -173,7 +173,7 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
     brand = client("brandco")
     tag = uuid.uuid4().hex[:6]
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
-    items = brand.thg_fulfil.inventory_items
+    items = brand.thg_fulfil.inventory
     made = []
     for i in range(1000):
         made.append(
@@ -215,7 +215,7 @@ def short_token_sandbox(products: list[SpecProduct]) -> Iterator[RunningSandbox]
 def test_tokens_expiring_mid_run_never_fail_a_call(short_token_sandbox: RunningSandbox) -> None:
     """Workflow 8: sandbox tokens live 2 s; calls go on for several windows."""
     with Client(config_for(short_token_sandbox, "brandco")) as brand:
-        items = brand.thg_fulfil.inventory_items
+        items = brand.thg_fulfil.inventory
         deadline = time.monotonic() + 6.5
         calls = 0
         while time.monotonic() < deadline:
@@ -240,7 +240,7 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     assert str(document.attributes.status) == "AVAILABLE"
     from_bytes = brand.document.upload(b"second sheet", filename="sds-2.txt")
     assert from_bytes != reference
-    item = brand.thg_fulfil.inventory_items.create(
+    item = brand.thg_fulfil.inventory.create(
         InventoryItem(
             sku=f"HZ-{uuid.uuid4().hex[:8]}",
             hazmat=True,
@@ -251,7 +251,7 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     assert item.attributes.hazmat_documentation == reference
     unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
     with pytest.raises(UnprocessableEntityError) as caught:
-        brand.thg_fulfil.inventory_items.create(
+        brand.thg_fulfil.inventory.create(
             InventoryItem(
                 sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown
             )

@@ -23,7 +23,7 @@ from thg_connect_core import (
 
 
 def body(model: InventoryItem) -> dict[str, object]:
-    document = json.loads(encode_resource("thg-fulfil:inventory-item", model))
+    document = json.loads(encode_resource("thg-fulfil:inventory", model))
     attributes = document["data"]["attributes"]
     assert isinstance(attributes, dict)
     return attributes
@@ -116,7 +116,7 @@ def test_responses_stay_lenient_about_members_and_nulls() -> None:
         {
             "data": {
                 "id": "1",
-                "type": "thg-fulfil:inventory-item",
+                "type": "thg-fulfil:inventory",
                 "attributes": {
                     "sku": "A1",
                     "mass_g": None,

@@ -23,7 +23,7 @@ from thg_connect_core import AsyncBaseClient, BaseClient
 from .client_harness import TOKEN_URL, config
 
 ROOT = Path(__file__).resolve().parents[2]
-REF = "thg:thg-fulfil:inventory-item#acme@id1"
+REF = "thg:thg-fulfil:inventory#acme@id1"
 
 
 def _mypy(tmp_path: Path, code: str) -> str:
@@ -86,13 +86,13 @@ def test_the_generated_surface_and_typed_get(tmp_path: Path) -> None:
         '"thg_connect._client.Client"',
         '"thg_connect.thg_fulfil._product.ThgFulfilAPI"',
         '"thg_connect_core._jsonapi.Resource[Any]"',
-        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory_item.InventoryItem]"',
+        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory.InventoryItem]"',
         '"thg_connect.thg_fulfil.asn.Asn"',
         '"thg_connect._client.Client"',
         '"thg_connect._client.AsyncClient"',
         '"thg_connect.thg_fulfil._product.AsyncThgFulfilAPI"',
         '"thg_connect_core._jsonapi.Resource[Any]"',
-        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory_item.InventoryItem]"',
+        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory.InventoryItem]"',
         '"thg_connect_core._async_consumer.AsyncEventConsumer"',
         '"thg_connect_core._webhooks.WebhookApp"',
         '"thg_connect_core._consumer.EventConsumer"',
@@ -134,7 +134,7 @@ def test_get_typed_by_attributes_class_reads_and_checks_the_entity_type() -> Non
         assert item.attributes.name == "Amber"
         untyped = client.get(REF)  # a plain string still answers Resource[Any]
         assert isinstance(untyped.attributes, InventoryItem)
-        assert [r.url.path for r in seen] == ["/api/thg-fulfil/v1/acme/inventory-item/id1"] * 2
+        assert [r.url.path for r in seen] == ["/api/thg-fulfil/v1/acme/inventory/id1"] * 2
         with pytest.raises(TypeError, match="inventory-item, whose attributes type is Inventory"):
             client.get(REF, Asn)
         with pytest.raises(ValueError, match="unknown entity type"):

@@ -136,7 +136,7 @@ class Tokens:
 
 @dataclass
 class Seeded:
-    """Ids of entities that exist, by path parameter name (`inventoryItemId`, `approvalId`)."""
+    """Ids of entities that exist, by path parameter name (`inventoryId`, `approvalId`)."""
 
     ids: dict[str, str]
     failures: list[str]  # "<label>: <status> <first error>" for examples the sandbox refused

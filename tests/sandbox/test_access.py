@@ -13,8 +13,8 @@ from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, Org, doc, errors, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
-APPROVED = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"})
+ITEMS = f"{FULFIL}/brandco/inventory"
+APPROVED = doc("thg-fulfil:inventory.approval", {"state": "APPROVED"})
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +74,11 @@ def test_strangers_get_404_whether_or_not_it_exists(loneco: Org, item_id: str) -
     assert loneco.get(f"{ITEMS}/{item_id}").status_code == 404
     assert loneco.get(ITEMS).status_code == 404
     assert loneco.post(ITEMS, json=item("LONE-1")).status_code == 404
-    assert loneco.get(f"{FULFIL}/no-such-org/inventory-item").status_code == 404
+    assert loneco.get(f"{FULFIL}/no-such-org/inventory").status_code == 404
 
 
 def test_own_path_works_for_an_unpartnered_org(loneco: Org) -> None:
-    assert loneco.post(f"{FULFIL}/loneco/inventory-item", json=item("LONE-2")).status_code == 201
+    assert loneco.post(f"{FULFIL}/loneco/inventory", json=item("LONE-2")).status_code == 201
 
 
 def test_self_owned_products_are_private(brandco: Org, loneco: Org) -> None:

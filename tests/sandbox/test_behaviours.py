@@ -17,7 +17,7 @@ from thg_spec import Entity, Product
 
 from .conftest import FULFIL, SPECS, Org, doc, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 Seen = list[tuple[str, str, str, str]]
 
 
@@ -46,23 +46,23 @@ def test_test_sku_is_approved_straight_away(brandco: Org, seen: Seen) -> None:
     data = approval.json()["data"]
     assert data["attributes"]["state"] == "APPROVED"
     assert data["meta"]["creator"] == "sandbox"
-    assert ("thg-fulfil:inventory-item", "CREATED", created["id"], "brandco") in seen
-    assert ("thg-fulfil:inventory-item.approval", "CREATED", data["id"], "sandbox") in seen
+    assert ("thg-fulfil:inventory", "CREATED", created["id"], "brandco") in seen
+    assert ("thg-fulfil:inventory.approval", "CREATED", data["id"], "sandbox") in seen
 
 
 def test_replacing_re_approves(brandco: Org, thg: Org, seen: Seen) -> None:
     for old in brandco.get(ITEMS, params={"filter": "sku = 'test_sku'"}).json()["data"]:
         assert brandco.delete(f"{ITEMS}/{old['id']}").status_code == 204  # sku is unique
-    created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("OTHER")).json()["data"]
+    created = brandco.post(f"{FULFIL}/brandco/inventory", json=item("OTHER")).json()["data"]
     path = f"{ITEMS}/{created['id']}"
     assert brandco.get(f"{path}/approval").status_code == 404
-    rejected = doc("thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED", "reason": "x"})
+    rejected = doc("thg-fulfil:inventory.approval", {"state": "NOT_APPROVED", "reason": "x"})
     assert thg.post(f"{path}/approval", json=rejected).status_code == 201
     assert brandco.put(path, json=item("test_sku")).status_code == 200
     approval = brandco.get(f"{path}/approval").json()["data"]
     assert approval["attributes"]["state"] == "APPROVED"
     assert approval["version"] == "2"
-    assert ("thg-fulfil:inventory-item.approval", "UPDATED", approval["id"], "sandbox") in seen
+    assert ("thg-fulfil:inventory.approval", "UPDATED", approval["id"], "sandbox") in seen
 
 
 def test_deletes_announce_every_child(brandco: Org, seen: Seen) -> None:
@@ -75,6 +75,6 @@ def test_deletes_announce_every_child(brandco: Org, seen: Seen) -> None:
     assert brandco.delete(f"{ITEMS}/{item_id}").status_code == 204
     deleted = [(t, i) for t, action, i, _ in seen if action == "DELETED"]
     assert deleted == [
-        ("thg-fulfil:inventory-item.approval", approval_id),
-        ("thg-fulfil:inventory-item", item_id),
+        ("thg-fulfil:inventory.approval", approval_id),
+        ("thg-fulfil:inventory", item_id),
     ]

@@ -105,12 +105,12 @@ def _polled_event_comes_back_after(base: str, token: str, window: float) -> None
     """--event-visibility: an unconfirmed event is hidden for exactly that long."""
     headers = {"Authorization": f"Bearer {token}"}
     events = f"{base}/api/events/v1/shopco/subscription"
-    only_items = {"entityTypes": ["thg-fulfil:inventory-item"]}
+    only_items = {"entityTypes": ["thg-fulfil:inventory"]}
     body = {"data": {"type": "events:subscription", "id": "cli-sub", "attributes": only_items}}
     assert httpx.post(events, json=body, headers=headers).status_code == 201
-    item = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "CLI-1"}}}
+    item = {"data": {"type": "thg-fulfil:inventory", "attributes": {"sku": "CLI-1"}}}
     created = httpx.post(
-        f"{base}/api/thg-fulfil/v1/shopco/inventory-item", json=item, headers=headers
+        f"{base}/api/thg-fulfil/v1/shopco/inventory", json=item, headers=headers
     )
     assert created.status_code == 201, created.text
     poll = f"{events}/cli-sub/events"

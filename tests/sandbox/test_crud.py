@@ -9,7 +9,7 @@ from thg_connect_core import Reference
 from .conftest import FULFIL, Org, doc, errors, item
 from .helpers import delivery, dispatched, fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
 
 
@@ -22,7 +22,7 @@ def test_create_fills_meta(brandco: Org) -> None:
     assert meta["creator"] == meta["owner"] == "brandco"
     assert meta["parent"] == {}
     assert meta["product"] == "thg-fulfil"
-    assert meta["reference"] == f"thg:thg-fulfil:inventory-item#brandco@{data['id']}"
+    assert meta["reference"] == f"thg:thg-fulfil:inventory#brandco@{data['id']}"
     assert Reference.parse(meta["reference"]).id == data["id"]
     assert len(meta["createdAt"]) == len("2026-02-11T13:09:43.710356")
     assert "+" not in meta["createdAt"] and meta["createdAt"] == meta["updatedAt"]
@@ -90,26 +90,26 @@ def test_statuses(brandco: Org, thg: Org) -> None:
     path = f"{ITEMS}/{item_id}/approval"
     assert brandco.get(path).status_code == 404
     rejected = doc(
-        "thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED", "reason": "No barcode"}
+        "thg-fulfil:inventory.approval", {"state": "NOT_APPROVED", "reason": "No barcode"}
     )
     assert thg.put(path, json=rejected).status_code == 404  # PUT before set
     created = thg.post(path, json=rejected)
     assert created.status_code == 201
     status = created.json()["data"]
-    assert status["type"] == "thg-fulfil:inventory-item.approval"
+    assert status["type"] == "thg-fulfil:inventory.approval"
     again = thg.post(path, json=rejected)
     assert again.status_code == 409
     assert errors(again)[0]["code"] == "Conflict"
-    approved = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}, id=status["id"])
+    approved = doc("thg-fulfil:inventory.approval", {"state": "APPROVED"}, id=status["id"])
     changed = thg.put(path, json=approved)
     assert changed.status_code == 200
     assert changed.json()["data"]["attributes"] == {"state": "APPROVED"}
     assert changed.json()["data"]["version"] == "2"
     assert changed.json()["data"]["id"] == status["id"]
-    lookup = brandco.get(f"{FULFIL}/brandco/inventory-item.approval/{status['id']}")
+    lookup = brandco.get(f"{FULFIL}/brandco/inventory.approval/{status['id']}")
     assert lookup.status_code == 200
     assert lookup.json()["data"]["meta"]["reference"] == (
-        f"thg:thg-fulfil:inventory-item.approval#brandco@{status['id']}"
+        f"thg:thg-fulfil:inventory.approval#brandco@{status['id']}"
     )
     assert thg.delete(path).status_code == 204
     assert brandco.get(path).status_code == 404
@@ -118,7 +118,7 @@ def test_statuses(brandco: Org, thg: Org) -> None:
 
 def test_client_chosen_ids(brandco: Org, thg: Org) -> None:
     path = "/api/events/v1/brandco/subscription"
-    body = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory-item"]}, id="mysub")
+    body = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory"]}, id="mysub")
     created = brandco.post(path, json=body)
     assert created.status_code == 201, created.text
     assert created.json()["data"]["id"] == "mysub"

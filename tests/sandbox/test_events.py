@@ -31,8 +31,8 @@ from .events_helpers import (
     subscription_path,
 )
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
-APPROVAL = "thg-fulfil:inventory-item.approval"
+ITEMS = f"{FULFIL}/brandco/inventory"
+APPROVAL = "thg-fulfil:inventory.approval"
 WINDOW = 30.0
 
 
@@ -126,7 +126,7 @@ def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> N
     assert thg.put(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 200
     events = poll(brandco, sub_id)
     assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
-        ("thg-fulfil:inventory-item", "create"),
+        ("thg-fulfil:inventory", "create"),
         (APPROVAL, "create"),
         (APPROVAL, "update"),
     ]
@@ -135,7 +135,7 @@ def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> N
         entity = event["attributes"]
         assert entity["attributes"]["state"] == state and entity["version"] == version
         assert entity["meta"]["owner"] == "brandco" and entity["id"] == approval_id
-        assert entity["meta"]["parent"] == {"thg-fulfil:inventory-item": created["id"]}
+        assert entity["meta"]["parent"] == {"thg-fulfil:inventory": created["id"]}
         assert brandco.get(path).json()["data"]["id"] == approval_id
 
 
@@ -157,7 +157,7 @@ def test_a_cascade_announces_children_then_the_parent(brandco: Org, thg: Org) ->
     events = poll(brandco, sub_id)
     assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
         (APPROVAL, "delete"),
-        ("thg-fulfil:inventory-item", "delete"),
+        ("thg-fulfil:inventory", "delete"),
     ]
     assert brandco.get(path).status_code == 404  # the event is all there is:
     assert events[1]["attributes"]["attributes"]["sku"] == "CASCADE-1"  # the entity as it was
@@ -281,11 +281,11 @@ def test_only_the_owner_polls_and_confirms(brandco: Org, thg: Org, otherco: Org)
 
 
 def test_deleting_a_subscription_drops_its_queue(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     new_item(brandco, "DROP-1")
     assert brandco.delete(subscription_path(brandco, sub_id)).status_code == 204
     assert poll_response(brandco, sub_id).status_code == 404
-    again = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory-item"]}, id=sub_id)
+    again = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory"]}, id=sub_id)
     assert brandco.post(f"{EVENTS}/brandco/subscription", json=again).status_code == 201
     assert poll(brandco, sub_id) == []
 
@@ -313,7 +313,7 @@ def test_the_webhook_secret_is_shown_once(brandco: Org) -> None:
 
 
 def test_pollers_sharing_a_subscription_never_get_the_same_event(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     total = 40
     for n in range(total):
         new_item(brandco, f"SHARE-{n}")

@@ -30,7 +30,7 @@ from thg_sandbox.store import Resource
 from .conftest import FULFIL, ROOT, SPECS, Org, item
 from .events_helpers import poll, subscribe
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 EXPLODE = "fail after the events are queued"
 SOAK_KILLS = int(os.environ.get("THG_EVENTS_CRASH_KILLS", "3"))
 
@@ -49,7 +49,7 @@ def sandbox(
         def after(
             conn: sqlite3.Connection, entity: Any, action: str, resource: Resource, actor: str
         ) -> None:
-            if entity.type_string != "thg-fulfil:inventory-item":
+            if entity.type_string != "thg-fulfil:inventory":
                 return
             count = conn.execute(
                 "SELECT COUNT(*) FROM event_queue WHERE event LIKE ?", (f'%"{resource.id}"%',)
@@ -69,7 +69,7 @@ def sandbox(
 def test_the_event_is_queued_inside_the_write_transaction(
     brandco: Org, queued_in_transaction: list[int]
 ) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     queued_in_transaction.clear()
     created = brandco.post(ITEMS, json=item(f"TX-{uuid.uuid4().hex[:6]}"))
     assert created.status_code == 201
@@ -78,7 +78,7 @@ def test_the_event_is_queued_inside_the_write_transaction(
 
 
 def test_a_failure_after_queueing_rolls_back_the_write_and_its_event(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     sku = f"TX-{uuid.uuid4().hex[:6]}"
     failed = brandco.post(ITEMS, json=item(sku, name=EXPLODE))
     assert failed.status_code == 500
@@ -153,7 +153,7 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
                         "data": {
                             "type": "events:subscription",
                             "id": sub_id,
-                            "attributes": {"entityTypes": ["thg-fulfil:inventory-item"]},
+                            "attributes": {"entityTypes": ["thg-fulfil:inventory"]},
                         }
                     }
                     assert (
@@ -186,7 +186,7 @@ def test_a_killed_sandbox_never_commits_a_write_without_its_event(tmp_path: Path
             r[0]
             for r in conn.execute(
                 "SELECT id FROM resources "
-                "WHERE entity = 'thg-fulfil:inventory-item' AND owner = 'brandco'"
+                "WHERE entity = 'thg-fulfil:inventory' AND owner = 'brandco'"
             )
         }
         announced = {

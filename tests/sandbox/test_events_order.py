@@ -21,7 +21,7 @@ from thg_spec import Entity, Product
 from .conftest import FULFIL, SPECS, Org, item
 from .events_helpers import poll, subscribe
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 HELD = "hold this write's hooks"
 
 
@@ -57,7 +57,7 @@ def sandbox(clock: ManualClock, products: list[Product], gate: Gate) -> Iterator
 def test_events_commit_with_their_write_so_a_held_announcement_holds_nothing_back(
     brandco: Org, gate: Gate
 ) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     created = brandco.post(ITEMS, json=item("ORDERED-1")).json()["data"]
     path = f"{ITEMS}/{created['id']}"
     assert [e["attributes"]["version"] for e in poll(brandco, sub_id)] == ["1"]
@@ -83,7 +83,7 @@ def test_events_commit_with_their_write_so_a_held_announcement_holds_nothing_bac
 
 
 def test_concurrent_replaces_arrive_in_version_order(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     created = brandco.post(ITEMS, json=item("RACE-1")).json()["data"]
     path = f"{ITEMS}/{created['id']}"
     writers, rounds = 4, 8

@@ -18,7 +18,7 @@ from thg_sandbox.server import RunningSandbox
 from .conftest import FULFIL, TIMEOUT, Org, doc, errors, item
 from .events_helpers import poll, subscribe, subscription_path
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 PLANS = "/_sandbox/fault-plans"
 
 
@@ -78,7 +78,7 @@ def test_only_requests_naming_the_plan_and_its_operations_are_touched(
 def test_operations_by_template_and_wildcard(brandco: Org, sandbox: RunningSandbox) -> None:
     plan = sandbox.faults.create(
         {
-            "GET /api/thg-fulfil/v1/{owner}/inventory-item/{inventoryItemId}": [
+            "GET /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}": [
                 Fault.unavailable()
             ],
             "*": [Fault.too_many_requests()],

@@ -22,7 +22,7 @@ from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, Org, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from thg_sandbox.clock import ManualClock
 from .conftest import FULFIL, Org, errors, item
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
 
 

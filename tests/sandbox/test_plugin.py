@@ -31,7 +31,7 @@ def test_the_fixture_serves_the_api(thg_sandbox):
         "grant_type": "client_credentials", "audience": thg_sandbox.audience,
     }).json()["access_token"]
     listed = httpx.get(
-        thg_sandbox.base_url + "/api/thg-fulfil/v1/brandco/inventory-item",
+        thg_sandbox.base_url + "/api/thg-fulfil/v1/brandco/inventory",
         headers={"Authorization": "Bearer " + token},
     )
     assert listed.status_code == 200
@@ -112,7 +112,7 @@ from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
 
 @pytest.mark.parametrize("run", [1, 2, 3])
 def test_every_test_may_create_the_same_sku(thg_clients, run):
-    items = thg_clients.consumer.thg_fulfil.inventory_items
+    items = thg_clients.consumer.thg_fulfil.inventory
     item = items.create(InventoryItem(sku="test_sku", name="Candle"))
     assert [found.id for found in items.list()] == [item.id]  # nothing of the other tests
     approval = items(item.id).approval.get().attributes  # the sandbox organisation approved it
@@ -123,7 +123,7 @@ def test_every_test_may_create_the_same_sku(thg_clients, run):
 def test_async_clients(thg_async_clients):
     async def main():
         async with thg_async_clients.consumer as brand:
-            item = await brand.thg_fulfil.inventory_items.create(
+            item = await brand.thg_fulfil.inventory.create(
                 InventoryItem(sku="test_sku", name="Candle")
             )
             return item.attributes.sku
@@ -134,7 +134,7 @@ def test_async_clients(thg_async_clients):
 def test_faults_and_urls_stay_reachable(thg_sandbox, thg_clients):
     assert thg_sandbox.faults is thg_sandbox.running.sandbox.faults
     assert thg_sandbox.client("thg").owner == "thg"
-    assert list(thg_clients.consumer.thg_fulfil.inventory_items.list()) == []
+    assert list(thg_clients.consumer.thg_fulfil.inventory.list()) == []
 
 
 def test_one_server_for_the_session(thg_sandbox_session, thg_sandbox):

@@ -17,7 +17,7 @@ from thg_spec.pipeline import load_products
 from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
 from .helpers import delivery, dispatched, fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 HAZMAT = "/data/attributes/hazmatDocumentation"
 
 
@@ -64,7 +64,7 @@ def test_an_uploaded_document_is_accepted(brandco: Org) -> None:
         ("thg:document:brandco@no-such-document", "does not exist"),
         ("thg:document:otherco@no-such-document", "does not exist"),
         ("not a reference", "reference"),
-        ("thg:thg-fulfil:inventory-item#brandco@x", "pattern"),
+        ("thg:thg-fulfil:inventory#brandco@x", "pattern"),
     ],
     ids=["unknown", "unknown-owner", "malformed", "other-type"],
 )

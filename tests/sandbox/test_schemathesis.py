@@ -123,7 +123,7 @@ def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
     assert "hazmatDocumentation names thg:document:brandco@" in seeded.failures[0]
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
-        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
+        *("inventoryId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
         *("dispatchedId", "deliveryId", "asnId", "receiptId"),
     }
 
@@ -187,17 +187,17 @@ def test_put_with_another_id_is_a_422_on_data_id(
     sandbox: RunningSandbox, tokens: Tokens, session: requests.Session
 ) -> None:
     """Found by this module: the sandbox answered 409, which no PUT documents (CONVENTIONS §3)."""
-    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/inventory-item/{inventoryItemId}"]
+    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}"]
     attributes = {"sku": "SKU-PUT-ANOTHER-ID", "name": "Put with another id"}
     created = session.post(
-        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/inventory-item",
-        json={"data": {"type": "thg-fulfil:inventory-item", "attributes": attributes}},
+        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/inventory",
+        json={"data": {"type": "thg-fulfil:inventory", "attributes": attributes}},
         headers=tokens.header(call.caller),
     )
     assert created.status_code == 201, created.text
-    params = {"owner": call.owner, "inventoryItemId": created.json()["data"]["id"]}
+    params = {"owner": call.owner, "inventoryId": created.json()["data"]["id"]}
     body = {
-        "data": {"type": "thg-fulfil:inventory-item", "id": "another-id", "attributes": attributes}
+        "data": {"type": "thg-fulfil:inventory", "id": "another-id", "attributes": attributes}
     }
     operation = _SCHEMAS[call.product][call.path][call.method]
     case = operation.Case(path_parameters=params, body=body, media_type="application/json")

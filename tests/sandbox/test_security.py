@@ -21,7 +21,7 @@ from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, TIMEOUT, Org, doc, errors, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 TRICKY_SKUS = [
     "O'Brien",
     "x' OR '1'='1",
@@ -154,7 +154,7 @@ def test_the_table_survives_and_wildcards_are_literal(brandco: Org, stock: list[
 
 
 def test_filters_never_reach_another_owner(brandco: Org, loneco: Org, stock: list[str]) -> None:
-    own = f"{FULFIL}/loneco/inventory-item"
+    own = f"{FULFIL}/loneco/inventory"
     assert loneco.post(own, json=item("SEC-LONE", name="plain")).status_code == 201
     for text in ["name='plain'", "owner='brandco'", "name='plain' or owner='brandco'"]:
         response = matching(loneco, text, own)
@@ -171,7 +171,7 @@ def test_strangers_cannot_write_and_nothing_changes(brandco: Org, loneco: Org) -
     assert loneco.post(ITEMS, json=item("SEC-INTRUDER")).status_code == 404
     assert loneco.put(path, json=item("SEC-OWN", name="taken")).status_code == 404
     assert loneco.delete(path).status_code == 404
-    approval = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"})
+    approval = doc("thg-fulfil:inventory.approval", {"state": "APPROVED"})
     assert loneco.post(f"{path}/approval", json=approval).status_code == 404
     after = brandco.get(path).json()["data"]
     assert (after["attributes"]["name"], after["version"]) == (created["attributes"]["name"], "1")
@@ -215,5 +215,5 @@ def test_self_owned_products_are_written_by_their_owner_alone(
 
 
 def test_a_consumer_cannot_create_items_under_its_provider(brandco: Org) -> None:
-    response = brandco.post(f"{FULFIL}/thg/inventory-item", json=item("SEC-WRONG-OWNER"))
+    response = brandco.post(f"{FULFIL}/thg/inventory", json=item("SEC-WRONG-OWNER"))
     assert response.status_code in (403, 404)

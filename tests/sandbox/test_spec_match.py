@@ -18,7 +18,7 @@ from thg_spec import Product
 from .conftest import FULFIL, Org, doc, errors, item, pointers
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 EVENTS = "/api/events/v1"
 DOCUMENTS = "/api/document/v1"
 
@@ -44,12 +44,12 @@ def test_unhashable_state_is_a_422_on_state_for_every_status(
 def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: Any) -> None:
     item_id = brandco.post(ITEMS, json=item(f"SM-ST-{type(state).__name__}")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
-    posted = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    posted = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert posted.status_code == 422, posted.text
     assert pointers(posted) == {"/data/attributes/state"}
-    set_ = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}))
+    set_ = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "APPROVED"}))
     assert set_.status_code == 201, set_.text
-    put = thg.put(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    put = thg.put(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert put.status_code == 422, put.text
     assert pointers(put) == {"/data/attributes/state"}
 
@@ -62,7 +62,7 @@ def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
     assert response.status_code == 422, response.text
     assert pointers(response) == {"/data/attributes"}
     assert errors(response)[0]["detail"] == "attributes is required"
-    body = {"data": {"type": "thg-fulfil:inventory-item"}}
+    body = {"data": {"type": "thg-fulfil:inventory"}}
     response = brandco.post(ITEMS, json=body)
     assert response.status_code == 422, response.text
     assert pointers(response) == {"/data/attributes"}
@@ -73,7 +73,7 @@ def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
     [
         f"{EVENTS}/brandco/subscription",
         f"{DOCUMENTS}/brandco/document",
-        f"{FULFIL}/brandco/inventory-item",
+        f"{FULFIL}/brandco/inventory",
     ],
 )
 def test_405_allows_every_method_of_the_path(brandco: Org, path: str) -> None:
@@ -220,7 +220,7 @@ def test_unique_keys_come_from_the_specs(products: list[Product]) -> None:
     for product in products:
         found.update(unique_keys(product, SchemaSet(product.document)))
     assert found == {
-        "thg-fulfil:inventory-item": ["sku"],
+        "thg-fulfil:inventory": ["sku"],
         "thg-fulfil:fulfilment-request": ["orderId"],
     }
 

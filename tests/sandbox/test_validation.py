@@ -7,13 +7,13 @@ from typing import Any
 from .conftest import FULFIL, Org, doc, errors, item, pointers
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
 
 
 def test_one_error_per_failing_field(brandco: Org) -> None:
     body = doc(
-        "thg-fulfil:inventory-item",
+        "thg-fulfil:inventory",
         {"name": "", "mass_g": -1, "height_mm": "tall", "countryOfOrigin": "gb", "colour": "red"},
     )
     response = brandco.post(ITEMS, json=body)
@@ -52,11 +52,11 @@ def test_status_states(brandco: Org, thg: Org) -> None:
     item_id = brandco.post(ITEMS, json=item("VAL-ST")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
     no_reason = thg.post(
-        path, json=doc("thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED"})
+        path, json=doc("thg-fulfil:inventory.approval", {"state": "NOT_APPROVED"})
     )
     assert no_reason.status_code == 422
     assert pointers(no_reason) == {"/data/attributes/reason"}
-    unknown = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "MAYBE"}))
+    unknown = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "MAYBE"}))
     assert unknown.status_code == 422
     assert pointers(unknown) == {"/data/attributes/state"}
 
@@ -106,7 +106,7 @@ def test_garbage_never_yields_a_traceback(brandco: Org) -> None:
         assert "Traceback" not in response.text
         errors(response)
     deep: dict[str, Any] = {
-        "data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "X"}}
+        "data": {"type": "thg-fulfil:inventory", "attributes": {"sku": "X"}}
     }
     node: Any = deep["data"]["attributes"]
     for _ in range(200):
