@@ -24,7 +24,7 @@ from thg_connect import AsyncClient, Client
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import (
     ApprovalApproved,
-    ApprovalNotApproved,
+    ApprovalRejected,
     InventoryItem,
 )
 from thg_connect_core import ConsumerSettings, Event
@@ -92,7 +92,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
         assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
         approval = thg.for_owner(event.owner).thg_fulfil.inventory(event.entity_id).approval
         approval.create(
-            ApprovalApproved() if verdict == "approve" else ApprovalNotApproved(reason="No SDS")
+            ApprovalApproved() if verdict == "approve" else ApprovalRejected(reason="No SDS")
         )
         reviewed.set()
 
@@ -111,7 +111,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     if verdict == "approve":
         assert state == "APPROVED" and isinstance(attributes, ApprovalApproved)
     else:
-        assert state == "NOT_APPROVED" and isinstance(attributes, ApprovalNotApproved)
+        assert state == "NOT_APPROVED" and isinstance(attributes, ApprovalRejected)
         assert attributes.reason == "No SDS"
     assert_all_confirmed((brand, brand_sub), (thg, thg_sub))
 

@@ -19,7 +19,7 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved, ApprovalRejected, InventoryItem
 from thg_connect.thg_fulfil import InventoryFilter as F
 from thg_connect_core import Event
 
@@ -37,8 +37,8 @@ def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> No
     assert item.reference == Reference("thg-fulfil", "inventory", "brandco", item.id)
 
     approval = thg.thg_fulfil.inventory(item.id).approval
-    set_state = approval.create(ApprovalNotApproved(reason="Barcode unknown"))
-    assert isinstance(set_state.attributes, ApprovalNotApproved)
+    set_state = approval.create(ApprovalRejected(reason="Barcode unknown"))
+    assert isinstance(set_state.attributes, ApprovalRejected)
     with pytest.raises(ConflictError):
         approval.create(ApprovalApproved())
     approval.update(ApprovalApproved())
@@ -61,7 +61,7 @@ def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -
         client("thg")
         .for_owner("brandco")
         .thg_fulfil.inventory(item.id)
-        .approval.create(ApprovalNotApproved(reason="Missing SDS"))
+        .approval.create(ApprovalRejected(reason="Missing SDS"))
     )
     for resource in (item, approval):
         assert resource.reference is not None

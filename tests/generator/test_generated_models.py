@@ -9,7 +9,7 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from thg_connect.thg_fulfil import Approval, ApprovalNotApproved, InventoryItem, StockCondition
+from thg_connect.thg_fulfil import Approval, ApprovalRejected, InventoryItem, StockCondition
 from thg_connect.thg_fulfil.fulfilment_request_dispatched import DispatchedLine
 from thg_connect_core import (
     NOT_GIVEN,
@@ -72,7 +72,7 @@ def test_status_states_decode_to_their_own_types_with_a_fallback() -> None:
             return decode(text, Document[Approval]).data.attributes
 
     rejected = state({"state": "NOT_APPROVED", "reason": "Barcode unknown"})
-    assert isinstance(rejected, ApprovalNotApproved) and rejected.reason == "Barcode unknown"
+    assert isinstance(rejected, ApprovalRejected) and rejected.reason == "Barcode unknown"
     future = state({"state": "ON_HOLD", "until": "2026-03-01"})
     assert isinstance(future, UnknownState) and future.model_extra == {"until": "2026-03-01"}
     with pytest.raises(ValidationError):

@@ -121,9 +121,9 @@ def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> N
     sub_id = subscribe(brandco)
     created = new_item(brandco, "STATE-1")
     path = f"{ITEMS}/{created['id']}/approval"
-    approval = doc(APPROVAL, {"state": "NOT_APPROVED", "reason": "barcode"})
+    approval = doc(APPROVAL, {"state": "REJECTED", "reason": "OTHER"})
     approval_id = thg.post(path, json=approval).json()["data"]["id"]
-    assert thg.put(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 200
+    assert thg.put(path, json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"})).status_code == 200
     events = poll(brandco, sub_id)
     assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
         ("thg-fulfil:inventory", "create"),
@@ -131,7 +131,7 @@ def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> N
         (APPROVAL, "update"),
     ]
     assert "state" not in events[0]["attributes"]["attributes"]
-    for event, state, version in ((events[1], "NOT_APPROVED", "1"), (events[2], "APPROVED", "2")):
+    for event, state, version in ((events[1], "REJECTED", "1"), (events[2], "APPROVED", "2")):
         entity = event["attributes"]
         assert entity["attributes"]["state"] == state and entity["version"] == version
         assert entity["meta"]["owner"] == "brandco" and entity["id"] == approval_id
@@ -143,7 +143,7 @@ def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
     narrow = subscribe(brandco, entityTypes=[APPROVAL])
     created = new_item(brandco, "NARROW-1")
     path = f"{ITEMS}/{created['id']}/approval"
-    assert thg.post(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 201
+    assert thg.post(path, json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"})).status_code == 201
     [event] = poll(brandco, narrow)
     assert event["attributes"]["type"] == APPROVAL
 
@@ -151,7 +151,7 @@ def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
 def test_a_cascade_announces_children_then_the_parent(brandco: Org, thg: Org) -> None:
     created = new_item(brandco, "CASCADE-1")
     path = f"{ITEMS}/{created['id']}"
-    thg.post(f"{path}/approval", json=doc(APPROVAL, {"state": "APPROVED"}))
+    thg.post(f"{path}/approval", json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"}))
     sub_id = subscribe(brandco)
     assert brandco.delete(path).status_code == 204
     events = poll(brandco, sub_id)

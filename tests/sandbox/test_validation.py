@@ -52,7 +52,7 @@ def test_status_states(brandco: Org, thg: Org) -> None:
     item_id = brandco.post(ITEMS, json=item("VAL-ST")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
     no_reason = thg.post(
-        path, json=doc("thg-fulfil:inventory.approval", {"state": "NOT_APPROVED"})
+        path, json=doc("thg-fulfil:inventory.approval", {"state": "REJECTED"})
     )
     assert no_reason.status_code == 422
     assert pointers(no_reason) == {"/data/attributes/reason"}
