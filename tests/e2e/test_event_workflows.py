@@ -32,6 +32,7 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
+from .items import inventory_item
 
 REPO = Path(__file__).resolve().parents[2]
 WINDOW = 5.0  # this module's sandbox hides polled events for 5 s, so "confirmed" can be checked
@@ -78,7 +79,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory.approval"])
     thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory"])
     item = brand.thg_fulfil.inventory.create(
-        InventoryItem(sku=f"W1-{uuid.uuid4().hex[:8]}", name="Amber Dusk")
+        inventory_item(f"W1-{uuid.uuid4().hex[:8]}", title="Amber Dusk")
     )
     reviewed = threading.Event()
 
@@ -87,7 +88,9 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
             return
         # The changed entity came with the event, as its generated model.
         assert isinstance(event.data, InventoryItem) and event.data.name == "Amber Dusk"
-        assert event.entity_as(InventoryItem).sku == item.attributes.sku
+        assert (
+            event.entity_as(InventoryItem).consumer_reference == item.attributes.consumer_reference
+        )
         seen = thg.get(event.reference)  # the typed entity behind the event, read again
         assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
         approval = thg.for_owner(event.owner).thg_fulfil.inventory(event.entity_id).approval
@@ -151,9 +154,7 @@ def test_two_consumer_processes_split_a_thousand_events(
         with ThreadPoolExecutor(8) as pool:
             created = list(
                 pool.map(
-                    lambda i: brand.thg_fulfil.inventory.create(
-                        InventoryItem(sku=f"W6-{tag}-{i}")
-                    ).id,
+                    lambda i: brand.thg_fulfil.inventory.create(inventory_item(f"W6-{tag}-{i}")).id,
                     range(1000),
                 )
             )
@@ -231,7 +232,7 @@ def test_a_webhook_notification_is_verified_handled_and_confirmed(
     )
     assert created.attributes.webhook_secret
     set_secret(created.attributes.webhook_secret)
-    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=f"WH-{uuid.uuid4().hex[:8]}"))
+    item = brand.thg_fulfil.inventory.create(inventory_item(f"WH-{uuid.uuid4().hex[:8]}"))
     assert arrived.wait(20), "no notification was handled"
     assert [e.entity_id for e in received] == [item.id]
     assert brand.events.subscriptions(name).poll(wait_time_seconds=0) == []
@@ -242,7 +243,7 @@ def test_a_failing_event_is_redelivered_then_parked_and_stops_looping(
 ) -> None:
     brand = client("brandco")
     sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
-    item = brand.thg_fulfil.inventory.create(InventoryItem(sku=f"P-{uuid.uuid4().hex[:8]}"))
+    item = brand.thg_fulfil.inventory.create(inventory_item(f"P-{uuid.uuid4().hex[:8]}"))
     attempts: list[str] = []  # the receipt handle of each delivery the handler saw
     parked = threading.Event()
 
@@ -267,7 +268,7 @@ async def test_the_async_consumer_stops_gracefully(
     brand = client("brandco")
     sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
     for _ in range(3):
-        brand.thg_fulfil.inventory.create(InventoryItem(sku=f"A-{uuid.uuid4().hex[:8]}"))
+        brand.thg_fulfil.inventory.create(inventory_item(f"A-{uuid.uuid4().hex[:8]}"))
     handled: list[str] = []
     async with async_client("brandco") as aclient:
         settings = dataclasses.replace(QUICK, concurrency=1, max_in_flight=3)
@@ -292,7 +293,7 @@ def test_a_subscription_per_consumer_gives_each_every_event(
     brand = client("brandco")
     subs = [subscribe(brand, entity_types=["thg-fulfil:inventory"]) for _ in range(2)]
     created = {
-        brand.thg_fulfil.inventory.create(InventoryItem(sku=f"E-{uuid.uuid4().hex[:8]}")).id
+        brand.thg_fulfil.inventory.create(inventory_item(f"E-{uuid.uuid4().hex[:8]}")).id
         for _ in range(20)
     }
     seen: list[set[str]] = [set(), set()]

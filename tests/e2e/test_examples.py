@@ -13,6 +13,7 @@ from pathlib import Path
 from thg_connect import Client
 from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
 from thg_sandbox.server import RunningSandbox
+from .items import inventory_item
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -111,7 +112,7 @@ def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client])
         assert process.stdout.readline().startswith("listening on")
         brand = client("brandco")
         item = brand.thg_fulfil.inventory.create(
-            InventoryItem(sku=f"EX-{uuid.uuid4().hex[:8]}", name="Candle")
+            inventory_item(f"EX-{uuid.uuid4().hex[:8]}", title="Candle")
         )
         out, err = process.communicate(timeout=60)
     finally:

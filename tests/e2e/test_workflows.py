@@ -30,12 +30,13 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
+from .items import inventory_item
 
 
 def test_test_sku_is_approved_by_the_sandbox_organisation(client: Callable[[str], Client]) -> None:
     """Workflow 2."""
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory.create(InventoryItem(sku="test_sku", name="Test"))
+    item = brand.thg_fulfil.inventory.create(inventory_item("test_sku", title="Test"))
     approval = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(approval.attributes, ApprovalApproved)
     assert approval.meta is not None and approval.meta.creator == "sandbox"
@@ -178,8 +179,8 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
     for i in range(1000):
         made.append(
             items.create(
-                InventoryItem(
-                    sku=f"W7-{tag}-{i:04d}",
+                inventory_item(
+                    f"W7-{tag}-{i:04d}",
                     name=("red" if i % 3 else "blue"),
                     mass_g=float(i % 50) + 1,
                 )
@@ -196,7 +197,7 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
         if isinstance(m.attributes.name, str)
         and isinstance(m.attributes.mass_g, float)
         and (
-            (low <= m.attributes.sku < high and m.attributes.name == "blue")
+            (low <= m.attributes.consumer_reference < high and m.attributes.name == "blue")
             or (m.attributes.mass_g <= 2 and m.attributes.name == "red")
         )
     ]
@@ -219,7 +220,7 @@ def test_tokens_expiring_mid_run_never_fail_a_call(short_token_sandbox: RunningS
         deadline = time.monotonic() + 6.5
         calls = 0
         while time.monotonic() < deadline:
-            created = items.create(InventoryItem(sku=f"T-{uuid.uuid4().hex[:10]}"))
+            created = items.create(inventory_item(f"T-{uuid.uuid4().hex[:10]}"))
             items(created.id).get()
             calls += 2
             time.sleep(0.05)
@@ -241,8 +242,8 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     from_bytes = brand.document.upload(b"second sheet", filename="sds-2.txt")
     assert from_bytes != reference
     item = brand.thg_fulfil.inventory.create(
-        InventoryItem(
-            sku=f"HZ-{uuid.uuid4().hex[:8]}",
+        inventory_item(
+            f"HZ-{uuid.uuid4().hex[:8]}",
             hazmat=True,
             un_number="UN1266",
             hazmat_documentation=reference,
@@ -252,8 +253,6 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
     with pytest.raises(UnprocessableEntityError) as caught:
         brand.thg_fulfil.inventory.create(
-            InventoryItem(
-                sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown
-            )
+            inventory_item(f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown)
         )
     assert "hazmatDocumentation" in str(caught.value)

@@ -93,5 +93,5 @@ def test_upload_document_end_to_end(client: SyncAPIClient, brandco: Org, tmp_pat
         "status": "AVAILABLE",
         "size": sheet.stat().st_size,
     }
-    hazmat = item("FAULT-CLIENT-HZ", hazmat=True, hazmatDocumentation=str(reference))
-    assert brandco.post(ITEMS, json=hazmat).status_code == 201
+    hazmat = item("FAULT-CLIENT-HZ", hazmatCode="1266", hazmat_documentation=str(reference))
+    assert brandco.post(ITEMS, json=hazmat).status_code == 200

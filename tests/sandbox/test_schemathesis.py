@@ -120,7 +120,7 @@ def test_every_spec_operation_is_covered() -> None:
 def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
     # The hazmat item's example names a document id of the docs; ids here are the sandbox's own.
     assert len(seeded.failures) == 1, seeded.failures
-    assert "hazmatDocumentation names thg:document:brandco@" in seeded.failures[0]
+    assert "hazmat_documentation names thg:document:brandco@" in seeded.failures[0]
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
         *("inventoryId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
