@@ -14,7 +14,9 @@ from thg_sandbox.server import RunningSandbox
 from .conftest import FULFIL, Org, doc, errors, item
 
 ITEMS = f"{FULFIL}/brandco/inventory"
-APPROVED = doc("thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"})
+APPROVED = doc(
+    "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}
+)
 
 
 @pytest.fixture(scope="module")

@@ -109,9 +109,7 @@ def _polled_event_comes_back_after(base: str, token: str, window: float) -> None
     body = {"data": {"type": "events:subscription", "id": "cli-sub", "attributes": only_items}}
     assert httpx.post(events, json=body, headers=headers).status_code == 201
     item = {"data": {"type": "thg-fulfil:inventory", "attributes": {"sku": "CLI-1"}}}
-    created = httpx.post(
-        f"{base}/api/thg-fulfil/v1/shopco/inventory", json=item, headers=headers
-    )
+    created = httpx.post(f"{base}/api/thg-fulfil/v1/shopco/inventory", json=item, headers=headers)
     assert created.status_code == 201, created.text
     poll = f"{events}/cli-sub/events"
     first = httpx.get(poll, headers=headers).json()["data"]

@@ -119,7 +119,8 @@ def test_statuses(brandco: Org, thg: Org) -> None:
     path = f"{ITEMS}/{item_id}/approval"
     assert brandco.get(path).status_code == 404
     rejected = doc(
-        "thg-fulfil:inventory.approval", {"state": "REJECTED", "reason": "OTHER", "message": "No barcode"}
+        "thg-fulfil:inventory.approval",
+        {"state": "REJECTED", "reason": "OTHER", "message": "No barcode"},
     )
     assert thg.put(path, json=rejected).status_code == 404  # PUT before set
     created = thg.post(path, json=rejected)
@@ -129,10 +130,17 @@ def test_statuses(brandco: Org, thg: Org) -> None:
     again = thg.post(path, json=rejected)
     assert again.status_code == 409
     assert errors(again)[0]["code"] == "Conflict"
-    approved = doc("thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}, id=status["id"])
+    approved = doc(
+        "thg-fulfil:inventory.approval",
+        {"state": "APPROVED", "providerReference": "PROV-1"},
+        id=status["id"],
+    )
     changed = thg.put(path, json=approved)
     assert changed.status_code == 200
-    assert changed.json()["data"]["attributes"] == {"state": "APPROVED", "providerReference": "PROV-1"}
+    assert changed.json()["data"]["attributes"] == {
+        "state": "APPROVED",
+        "providerReference": "PROV-1",
+    }
     assert changed.json()["data"]["version"] == "2"
     assert changed.json()["data"]["id"] == status["id"]
     lookup = brandco.get(f"{FULFIL}/brandco/inventory.approval/{status['id']}")

@@ -78,9 +78,7 @@ def test_only_requests_naming_the_plan_and_its_operations_are_touched(
 def test_operations_by_template_and_wildcard(brandco: Org, sandbox: RunningSandbox) -> None:
     plan = sandbox.faults.create(
         {
-            "GET /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}": [
-                Fault.unavailable()
-            ],
+            "GET /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}": [Fault.unavailable()],
             "*": [Fault.too_many_requests()],
         }
     )

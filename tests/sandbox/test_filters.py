@@ -41,8 +41,12 @@ def skus(brandco: Org, text: str, size: int = 100) -> list[str]:
 
 def test_strings_and_boolean_logic(brandco: Org, stock: list[dict[str, Any]]) -> None:
     assert skus(brandco, "consumerReference = 'F-03'") == ["F-03"]
-    assert skus(brandco, "consumerReference ='F-01' or consumerReference ='F-02' AND batchControlled=true") == ["F-01"]
-    assert skus(brandco, "(consumerReference ='F-01' or consumerReference ='F-03') and batchControlled=true") == ["F-03"]
+    assert skus(
+        brandco, "consumerReference ='F-01' or consumerReference ='F-02' AND batchControlled=true"
+    ) == ["F-01"]
+    assert skus(
+        brandco, "(consumerReference ='F-01' or consumerReference ='F-03') and batchControlled=true"
+    ) == ["F-03"]
     assert skus(brandco, "consumerReference >= 'F-10'") == ["F-10", "F-11"]
     assert skus(brandco, "title = 'O''Brien''s gift'") == ["F-05"]
     assert skus(brandco, "title = \u2018O'Brien's gift\u2019") == ["F-05"]
@@ -114,7 +118,8 @@ def test_paging(brandco: Org, stock: list[dict[str, Any]]) -> None:
     seen = []
     for number in range(1, 5):
         page = brandco.get(
-            ITEMS, params={"filter": "consumerReference >= 'F-'", "page[size]": 5, "page[number]": number}
+            ITEMS,
+            params={"filter": "consumerReference >= 'F-'", "page[size]": 5, "page[number]": number},
         ).json()
         seen.append([d["attributes"]["consumerReference"] for d in page["data"]])
     assert [len(p) for p in seen] == [5, 5, 2, 0]

@@ -53,7 +53,8 @@ def test_an_uploaded_document_is_accepted(brandco: Org) -> None:
     assert created.json()["data"]["attributes"]["hazmat_documentation"] == reference
     long_form = reference.replace("thg:document:", "thg:document:document#")
     assert (
-        brandco.post(ITEMS, json=item("REF-LONG", hazmat_documentation=long_form)).status_code == 200
+        brandco.post(ITEMS, json=item("REF-LONG", hazmat_documentation=long_form)).status_code
+        == 200
     )
     assert brandco.post(ITEMS, json=item("REF-NULL", hazmat_documentation=None)).status_code == 200
 

@@ -196,9 +196,7 @@ def test_put_with_another_id_is_a_422_on_data_id(
     )
     assert created.status_code == 201, created.text
     params = {"owner": call.owner, "inventoryId": created.json()["data"]["id"]}
-    body = {
-        "data": {"type": "thg-fulfil:inventory", "id": "another-id", "attributes": attributes}
-    }
+    body = {"data": {"type": "thg-fulfil:inventory", "id": "another-id", "attributes": attributes}}
     operation = _SCHEMAS[call.product][call.path][call.method]
     case = operation.Case(path_parameters=params, body=body, media_type="application/json")
     response = case.call_and_validate(

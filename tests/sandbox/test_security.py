@@ -171,7 +171,9 @@ def test_strangers_cannot_write_and_nothing_changes(brandco: Org, loneco: Org) -
     assert loneco.post(ITEMS, json=item("SEC-INTRUDER")).status_code == 404
     assert loneco.put(path, json=item("SEC-OWN", name="taken")).status_code == 404
     assert loneco.delete(path).status_code == 404
-    approval = doc("thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"})
+    approval = doc(
+        "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}
+    )
     assert loneco.post(f"{path}/approval", json=approval).status_code == 404
     after = brandco.get(path).json()["data"]
     assert (after["attributes"]["name"], after["version"]) == (created["attributes"]["name"], "1")

@@ -47,7 +47,12 @@ def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: 
     posted = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert posted.status_code == 422, posted.text
     assert pointers(posted) == {"/data/attributes/state"}
-    set_ = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}))
+    set_ = thg.post(
+        path,
+        json=doc(
+            "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}
+        ),
+    )
     assert set_.status_code == 201, set_.text
     put = thg.put(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert put.status_code == 422, put.text

@@ -51,9 +51,7 @@ def test_nested_pointers(brandco: Org) -> None:
 def test_status_states(brandco: Org, thg: Org) -> None:
     item_id = brandco.post(ITEMS, json=item("VAL-ST")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
-    no_reason = thg.post(
-        path, json=doc("thg-fulfil:inventory.approval", {"state": "REJECTED"})
-    )
+    no_reason = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "REJECTED"}))
     assert no_reason.status_code == 422
     assert pointers(no_reason) == {"/data/attributes/reason"}
     unknown = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "MAYBE"}))
@@ -105,9 +103,7 @@ def test_garbage_never_yields_a_traceback(brandco: Org) -> None:
         assert 400 <= response.status_code < 500, body
         assert "Traceback" not in response.text
         errors(response)
-    deep: dict[str, Any] = {
-        "data": {"type": "thg-fulfil:inventory", "attributes": {"sku": "X"}}
-    }
+    deep: dict[str, Any] = {"data": {"type": "thg-fulfil:inventory", "attributes": {"sku": "X"}}}
     node: Any = deep["data"]["attributes"]
     for _ in range(200):
         node["barcodes"] = [{"type": "EAN13", "value": "1"}]
