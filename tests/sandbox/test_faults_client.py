@@ -77,7 +77,7 @@ def test_a_lost_post_is_reported_as_maybe_sent(
     headers = plan(sandbox, "createInventoryItem", fault)
     with pytest.raises(RequestMaybeSentError):
         client.request("POST", ITEMS, body=json.dumps(item(sku)).encode(), extra_headers=headers)
-    found = brandco.get(ITEMS, params={"filter": f"sku='{sku}'"}).json()["data"]
+    found = brandco.get(ITEMS, params={"filter": f"consumerReference='{sku}'"}).json()["data"]
     assert len(found) == created  # a reset never reached the handler; a dropped answer did
 
 
