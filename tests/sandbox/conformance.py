@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from thg_connect_core import Reference
 from thg_spec import Entity, Operation, Product
 
 CONSUMER = "brandco"
@@ -140,6 +141,22 @@ class Seeded:
 
     ids: dict[str, str]
     failures: list[str]  # "<label>: <status> <first error>" for examples the sandbox refused
+    references: dict[str, str] = field(default_factory=dict)  # entity type -> a seeded one's
+
+    def rebind(self, value: Any) -> Any:
+        """`value` with every reference string to a seeded entity type pointing at the seeded
+        entity: an example names the docs' ids, which do not exist here."""
+        if isinstance(value, dict):
+            return {k: self.rebind(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.rebind(v) for v in value]
+        if isinstance(value, str) and value.startswith("thg:"):
+            try:
+                reference = Reference.parse(value)
+            except ValueError:
+                return value
+            return self.references.get(reference.entity_type, value)
+        return value
 
     def path_parameters(self, call: Call) -> dict[str, str] | None:
         """The owner and existing ids for every id of the call's path; None if one is missing."""
@@ -188,13 +205,15 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
                 reasons[id(example)] = "a parent was not created"
                 still.append((call, example))
                 continue
-            body = copy.deepcopy(example)
+            body = seeded.rebind(copy.deepcopy(example))
             keep_webhooks_local(body)
             response = http.post(
                 _fill(call.path, params), json=body, headers=tokens.header(call.caller)
             )
-            if response.status_code == 201:
-                seeded.ids.setdefault(call.entity.id_param, str(response.json()["data"]["id"]))
+            if response.status_code in (200, 201):  # the platform answers creates with 200
+                data = response.json()["data"]
+                seeded.ids.setdefault(call.entity.id_param, str(data["id"]))
+                seeded.references.setdefault(data["type"], str(data["meta"]["reference"]))
             else:
                 reasons[id(example)] = f"{response.status_code} {_first_error(response)}"
                 still.append((call, example))

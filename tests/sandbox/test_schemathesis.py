@@ -125,6 +125,7 @@ def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
         *("inventoryId", "approvalId", "fulfilmentRequestId", "fulfilmentStatusId"),
         *("dispatchedId", "deliveryId", "asnId", "receiptId"),
+        *("stockLevelId", "stockAdjustmentId"),
     }
 
 
@@ -187,16 +188,38 @@ def test_put_with_another_id_is_a_422_on_data_id(
     sandbox: RunningSandbox, tokens: Tokens, session: requests.Session
 ) -> None:
     """Found by this module: the sandbox answered 409, which no PUT documents (CONVENTIONS §3)."""
-    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}"]
-    attributes = {"sku": "SKU-PUT-ANOTHER-ID", "name": "Put with another id"}
-    created = session.post(
+    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/stock-level/{stockLevelId}"]
+    item = {
+        "consumerReference": "SKU-PUT-ANOTHER-ID",
+        "title": "Put with another id",
+        "description": "d",
+        "type": "t",
+        "barcodes": [{"barcode": "1", "type": "ean"}],
+        "dimensions": {"depth": 1, "height": 1, "mass": 1, "width": 1},
+        "batchControlled": False,
+    }
+    made = session.post(
         f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/inventory",
-        json={"data": {"type": "thg-fulfil:inventory", "attributes": attributes}},
+        json={"data": {"type": "thg-fulfil:inventory", "attributes": item}},
+        headers=tokens.header("brandco"),
+    )
+    assert made.status_code == 200, made.text
+    attributes = {
+        "inventoryItem": made.json()["data"]["meta"]["reference"],
+        "warehouseReference": "MAN-02",
+        "condition": "GOOD",
+        "quantity": 1,
+    }
+    created = session.post(
+        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/stock-level",
+        json={"data": {"type": "thg-fulfil:stock-level", "attributes": attributes}},
         headers=tokens.header(call.caller),
     )
-    assert created.status_code == 201, created.text
-    params = {"owner": call.owner, "inventoryId": created.json()["data"]["id"]}
-    body = {"data": {"type": "thg-fulfil:inventory", "id": "another-id", "attributes": attributes}}
+    assert created.status_code == 200, created.text
+    params = {"owner": call.owner, "stockLevelId": created.json()["data"]["id"]}
+    body = {
+        "data": {"type": "thg-fulfil:stock-level", "id": "another-id", "attributes": attributes}
+    }
     operation = _SCHEMAS[call.product][call.path][call.method]
     case = operation.Case(path_parameters=params, body=body, media_type="application/json")
     response = case.call_and_validate(
