@@ -12,7 +12,7 @@ import uuid
 
 from thg_connect import Client
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved, ApprovalRejected, InventoryItem
 from thg_connect_core import ConsumerSettings, Event
 
 
@@ -30,10 +30,15 @@ def main() -> None:
             item = client.get(event.reference).attributes
             assert isinstance(item, InventoryItem)
             approval = client.for_owner(event.owner).thg_fulfil.inventory(event.entity_id)
-            if item.hazmat and item.hazmat_documentation is None:
-                approval.approval.create(ApprovalNotApproved(reason="Hazmat needs an SDS"))
+            if item.hazmat_code and item.hazmat_documentation is None:
+                approval.approval.create(
+                    ApprovalRejected(
+                        reason="OTHER", message="Hazmat items need a safety data sheet"
+                    )
+                )
             else:
-                approval.approval.create(ApprovalApproved())
+                reference = f"PROV-{item.consumer_reference or event.entity_id}"
+                approval.approval.create(ApprovalApproved(provider_reference=reference))
             print("reviewed", event.reference, flush=True)
             if once:
                 consumer.stop()
