@@ -87,15 +87,17 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
         if event.action != "CREATED" or event.entity_id != item.id:
             return
         # The changed entity came with the event, as its generated model.
-        assert isinstance(event.data, InventoryItem) and event.data.name == "Amber Dusk"
+        assert isinstance(event.data, InventoryItem) and event.data.title == "Amber Dusk"
         assert (
             event.entity_as(InventoryItem).consumer_reference == item.attributes.consumer_reference
         )
         seen = thg.get(event.reference)  # the typed entity behind the event, read again
-        assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
+        assert isinstance(seen.attributes, InventoryItem) and seen.attributes.title == "Amber Dusk"
         approval = thg.for_owner(event.owner).thg_fulfil.inventory(event.entity_id).approval
         approval.create(
-            ApprovalApproved() if verdict == "approve" else ApprovalRejected(reason="No SDS")
+            ApprovalApproved(provider_reference="PROV-W1")
+            if verdict == "approve"
+            else ApprovalRejected(reason="OTHER", message="No SDS")
         )
         reviewed.set()
 
@@ -114,8 +116,8 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     if verdict == "approve":
         assert state == "APPROVED" and isinstance(attributes, ApprovalApproved)
     else:
-        assert state == "NOT_APPROVED" and isinstance(attributes, ApprovalRejected)
-        assert attributes.reason == "No SDS"
+        assert state == "REJECTED" and isinstance(attributes, ApprovalRejected)
+        assert (attributes.reason, attributes.message) == ("OTHER", "No SDS")
     assert_all_confirmed((brand, brand_sub), (thg, thg_sub))
 
 

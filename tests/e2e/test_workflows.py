@@ -21,6 +21,7 @@ from thg_connect.thg_fulfil import (
     DispatchedLine,
     FulfilmentRequest,
     FulfilmentRequestLine,
+    Dimensions,
     InventoryItem,
     StockCondition,
     Tracking,
@@ -181,24 +182,23 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
             items.create(
                 inventory_item(
                     f"W7-{tag}-{i:04d}",
-                    name=("red" if i % 3 else "blue"),
-                    mass_g=float(i % 50) + 1,
+                    type=("red" if i % 3 else "blue"),
+                    dimensions=Dimensions(depth=1, height=1, mass=float(i % 50) + 1, width=1),
                 )
             )
         )
     low, high = f"W7-{tag}-0100", f"W7-{tag}-0700"
     expression = (F.created_at >= start) & (
-        ((F.sku >= low) & (F.sku < high) & (F.name == "blue"))
-        | ((F.mass_g <= 2) & (F.name == "red"))
+        ((F.consumer_reference >= low) & (F.consumer_reference < high) & (F.type == "blue"))
+        | ((F.dimensions_mass <= 2) & (F.type == "red"))
     )
     expected = [
         m.id
         for m in made
-        if isinstance(m.attributes.name, str)
-        and isinstance(m.attributes.mass_g, float)
+        if isinstance(m.attributes.consumer_reference, str)
         and (
-            (low <= m.attributes.consumer_reference < high and m.attributes.name == "blue")
-            or (m.attributes.mass_g <= 2 and m.attributes.name == "red")
+            (low <= m.attributes.consumer_reference < high and m.attributes.type == "blue")
+            or (m.attributes.dimensions.mass <= 2 and m.attributes.type == "red")
         )
     ]
     listing = items.list(filter=expression, page_size=7)
@@ -244,8 +244,7 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     item = brand.thg_fulfil.inventory.create(
         inventory_item(
             f"HZ-{uuid.uuid4().hex[:8]}",
-            hazmat=True,
-            un_number="UN1266",
+            hazmat_code="1266",
             hazmat_documentation=reference,
         )
     )
@@ -253,6 +252,8 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
     with pytest.raises(UnprocessableEntityError) as caught:
         brand.thg_fulfil.inventory.create(
-            inventory_item(f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown)
+            inventory_item(
+                f"HZ-{uuid.uuid4().hex[:8]}", hazmat_code="1266", hazmat_documentation=unknown
+            )
         )
-    assert "hazmatDocumentation" in str(caught.value)
+    assert "hazmat_documentation" in str(caught.value)
