@@ -60,8 +60,7 @@ KINDS = {
         "    list(thg_clients.consumer.thg_fulfil.inventory.list())\n"
     ),
     "shared+call": (
-        "def test_{n}(shared_client):\n"
-        "    list(shared_client.thg_fulfil.inventory.list())\n"
+        "def test_{n}(shared_client):\n" "    list(shared_client.thg_fulfil.inventory.list())\n"
     ),
 }
 

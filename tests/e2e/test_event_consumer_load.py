@@ -32,7 +32,6 @@ import pytest
 
 from thg_connect import Client
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import InventoryItem
 from thg_connect_core import ConsumerSettings, Event, EventConsumer
 from thg_sandbox.server import RunningSandbox, running_sandbox
 

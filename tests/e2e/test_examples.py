@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from thg_connect import Client
-from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved
 from thg_sandbox.server import RunningSandbox
 
 from .items import inventory_item

@@ -17,12 +17,11 @@ from thg_connect.thg_fulfil import (
     Address,
     ApprovalApproved,
     CourierService,
+    Dimensions,
     Dispatched,
     DispatchedLine,
     FulfilmentRequest,
     FulfilmentRequestLine,
-    Dimensions,
-    InventoryItem,
     StockCondition,
     Tracking,
 )

@@ -4,13 +4,13 @@ guide's `test_sku`; CONVENTIONS §14).
 When a consumer whose thg-fulfil providers include `sandbox` creates an inventory item, the
 item's SKU (`consumerReference`) decides what `sandbox` does:
 
-| SKU                 | approval                                   | and                            |
-|---------------------|--------------------------------------------|--------------------------------|
-| `test_sku`          | APPROVED, provider reference = the SKU     |                                |
-| ends `010`          | APPROVED, provider reference = the SKU     |                                |
-| ends `011`          | APPROVED, provider reference = the SKU     | a stock level at the warehouse |
-|                     |                                            | last used, else a placeholder  |
-| ends `200`          | REJECTED, reason `OTHER`, with a message   |                                |
+| SKU        | approval                               | and                                  |
+|------------|----------------------------------------|--------------------------------------|
+| `test_sku` | APPROVED, provider reference = the SKU |                                      |
+| ends `010` | APPROVED, provider reference = the SKU |                                      |
+| ends `011` | APPROVED, provider reference = the SKU | a stock level at the last warehouse  |
+|            |                                        | used, else at a placeholder          |
+| ends `200` | REJECTED, reason `OTHER`, a message    |                                      |
 
 Every write goes through the service's ordinary path as the `sandbox` organisation, so access
 rules, validation and write hooks (events) apply as for any call.
@@ -102,9 +102,7 @@ def install_auto_approve(sandbox: Sandbox) -> Sequence[BaseRoute]:
             "quantity": SANDBOX_STOCK_QUANTITY,
         }
         target = Target(stock_level[0], stock_level[1], item.owner, ())
-        service.create(
-            sandbox_caller, target, {"type": STOCK_LEVEL_TYPE, "attributes": attributes}
-        )
+        service.create(sandbox_caller, target, {"type": STOCK_LEVEL_TYPE, "attributes": attributes})
 
     def answer(entity: Entity, action: str, resource: Resource, actor: str) -> None:
         if entity.type_string != ITEM_TYPE or action != "CREATED" or actor != resource.owner:
