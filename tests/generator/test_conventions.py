@@ -25,12 +25,12 @@ def test_id_parameter_name_examples() -> None:
 
 def test_path_shapes() -> None:
     base = "/api/thg-fulfil/v1/{owner}"
-    assert classify_path(f"{base}/inventory", {}).kind == "collection"
-    item = classify_path(f"{base}/inventory/{{inventoryId}}", {})
+    assert classify_path(f"{base}/inventory-item", {}).kind == "collection"
+    item = classify_path(f"{base}/inventory-item/{{inventoryItemId}}", {})
     assert (item.kind, item.entity_path, item.id_params) == (
         "item",
         ("inventory-item",),
-        ("inventoryId",),
+        ("inventoryItemId",),
     )
     lookup = classify_path(f"{base}/fulfilment-request.dispatched/{{dispatchedId}}", {})
     assert (lookup.kind, lookup.entity_path) == ("lookup", ("fulfilment-request", "dispatched"))

@@ -32,9 +32,9 @@ class Attrs(BaseModel):
 def resource(i: int, owner: str = "acme") -> Dict[str, Any]:
     return {
         "id": f"id{i}",
-        "type": "thg-fulfil:inventory",
+        "type": "thg-fulfil:inventory-item",
         "attributes": {"sku": f"S{i}"},
-        "meta": {"owner": owner, "reference": f"thg:thg-fulfil:inventory#{owner}@id{i}"},
+        "meta": {"owner": owner, "reference": f"thg:thg-fulfil:inventory-item#{owner}@id{i}"},
         "version": "1",
     }
 

@@ -32,7 +32,7 @@ from thg_connect_core import (
 
 from .client_harness import BASE, WALL, Attrs, Harness, ok, resource, status
 
-PATH = "/api/thg-fulfil/v1/acme/inventory"
+PATH = "/api/thg-fulfil/v1/acme/inventory-item"
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -48,7 +48,7 @@ def test_get_decodes_typed_list_and_sends_auth(h: Harness) -> None:
     )
     assert isinstance(doc, ListDocument)
     assert [r.attributes.sku for r in doc.data] == ["S1", "S2"]
-    assert doc.data[0].reference == Reference.parse("thg:thg-fulfil:inventory#acme@id1")
+    assert doc.data[0].reference == Reference.parse("thg:thg-fulfil:inventory-item#acme@id1")
     sent = h.server.api_requests[0]
     assert sent.headers["authorization"] == "Bearer tok1"
     assert sent.headers["accept"] == "application/json"
@@ -316,7 +316,7 @@ def test_with_owner_shares_connection_and_token(h: Harness) -> None:
     assert type(other) is type(h.client)
     assert other._http is h.client._http
     h.request("GET", PATH)
-    h.request("GET", "/api/thg-fulfil/v1/other-org/inventory", client=other)
+    h.request("GET", "/api/thg-fulfil/v1/other-org/inventory-item", client=other)
     assert h.server.token_calls == 1
     assert h.server.api_auth == ["Bearer tok1"] * 2
     if isinstance(other, AsyncAPIClient):

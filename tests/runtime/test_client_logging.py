@@ -41,13 +41,13 @@ def _all_text(caplog: pytest.LogCaptureFixture) -> str:
 def test_debug_log_lines(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="thg_connect")
     h.server.script = [status(503)]
-    h.request("GET", "/api/thg-fulfil/v1/acme/inventory", params={"filter": "sku='x'"})
+    h.request("GET", "/api/thg-fulfil/v1/acme/inventory-item", params={"filter": "sku='x'"})
     lines = [r.getMessage() for r in caplog.records if r.name == "thg_connect"]
     assert len(lines) == 3
     assert lines[0].startswith("POST /oauth/token (token) -> 200 in ")
-    assert lines[1].startswith("GET /api/thg-fulfil/v1/acme/inventory -> 503 in ")
+    assert lines[1].startswith("GET /api/thg-fulfil/v1/acme/inventory-item -> 503 in ")
     assert lines[1].endswith("(attempt 1)")
-    assert lines[2].startswith("GET /api/thg-fulfil/v1/acme/inventory -> 200 in ")
+    assert lines[2].startswith("GET /api/thg-fulfil/v1/acme/inventory-item -> 200 in ")
     assert lines[2].endswith("(attempt 2)")
     assert all("sku" not in line for line in lines)  # no query string at all
     assert all(r.levelno == logging.DEBUG for r in caplog.records if r.name == "thg_connect")
@@ -64,13 +64,13 @@ def test_no_secret_anywhere_through_full_flow(h: Harness, caplog: pytest.LogCapt
     h.server.token_script = [_issue_token]
     # a full flow: token, a retried GET, a failing GET, a 401 and a presigned upload
     h.server.script = [status(503)]
-    h.request("GET", "/api/thg-fulfil/v1/acme/inventory")
+    h.request("GET", "/api/thg-fulfil/v1/acme/inventory-item")
     h.server.script = [status(500)] * 3
     with pytest.raises(InternalServerError) as status_error:
-        h.request("GET", "/api/thg-fulfil/v1/acme/inventory")
+        h.request("GET", "/api/thg-fulfil/v1/acme/inventory-item")
     h.server.script = [httpx.ReadTimeout(f"timed out {UPLOAD_URL}")]
     with pytest.raises(RequestMaybeSentError) as maybe_sent:
-        h.request("POST", "/api/thg-fulfil/v1/acme/inventory", body=b"{}")
+        h.request("POST", "/api/thg-fulfil/v1/acme/inventory-item", body=b"{}")
     h.server.default = httpx.Response(204)
     h.request("POST", UPLOAD_URL, body=b"file bytes")
     thg_lines = [r.getMessage() for r in caplog.records if r.name == "thg_connect"]

@@ -38,14 +38,14 @@ def record(event_id: str, handle: str) -> Dict[str, Any]:
         "type": "DataChangedEvent",
         "attributes": {
             "id": f"item-{event_id}",
-            "type": "thg-fulfil:inventory",
+            "type": "thg-fulfil:inventory-item",
             "version": "1",
             "attributes": {"sku": event_id},
             "meta": {
                 "product": "thg-fulfil",
                 "owner": "acme",
                 "creator": "acme",
-                "reference": f"thg:thg-fulfil:inventory#acme@item-{event_id}",
+                "reference": f"thg:thg-fulfil:inventory-item#acme@item-{event_id}",
                 "createdAt": "2026-02-11T13:09:43.710356",
                 "updatedAt": "2026-02-11T13:09:43.710356",
             },
@@ -230,7 +230,7 @@ def test_a_handler_failure_is_logged_with_message_traceback_id_and_reference(
         thread.join(10)
     (failure,) = [r for r in caplog.records if "handler failed" in r.getMessage()]
     message = failure.getMessage()
-    assert "e1" in message and "thg:thg-fulfil:inventory#acme@item-e1" in message
+    assert "e1" in message and "thg:thg-fulfil:inventory-item#acme@item-e1" in message
     assert "KeyError" in message and "sku-missing" in message
     assert failure.exc_info is not None and failure.exc_info[2] is not None  # the traceback
     assert "e1" not in platform.confirmed_at

@@ -127,11 +127,11 @@ def test_the_handle_may_come_in_meta_only_and_the_old_sandbox_shape_still_reads(
         "type": "events:event",
         "attributes": {
             "action": "UPDATED",
-            "entityType": "thg-fulfil:inventory",
+            "entityType": "thg-fulfil:inventory-item",
             "product": "thg-fulfil",
             "owner": "brandco",
             "entityId": "i1",
-            "reference": "thg:thg-fulfil:inventory#brandco@i1",
+            "reference": "thg:thg-fulfil:inventory-item#brandco@i1",
             "version": "2",
         },
         "meta": {"subscriptionId": "s", "receiveCount": 2, "hiddenUntil": None},

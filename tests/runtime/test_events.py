@@ -34,7 +34,7 @@ def resource(
         "type": "DataChangedEvent",
         "attributes": {
             "id": entity_id,
-            "type": "thg-fulfil:inventory.approval",
+            "type": "thg-fulfil:inventory-item.approval",
             "version": "1",
             "attributes": {"state": "APPROVED", **attributes},
             "links": None,
@@ -42,8 +42,8 @@ def resource(
                 "product": "thg-fulfil",
                 "owner": "brandco",
                 "creator": "thg",
-                "parent": {"thg-fulfil:inventory": "i1"},
-                "reference": f"thg:thg-fulfil:inventory.approval#brandco@{entity_id}",
+                "parent": {"thg-fulfil:inventory-item": "i1"},
+                "reference": f"thg:thg-fulfil:inventory-item.approval#brandco@{entity_id}",
                 "createdAt": "2026-02-11T13:09:43.710356",
                 "updatedAt": "2026-02-11T13:09:43.710356",
             },
@@ -59,11 +59,11 @@ def event(name: str = "e1", delivery: int = 1) -> Event:
 
 def test_an_event_parses_into_typed_fields() -> None:
     e = event("a1")
-    assert e.reference == Reference.parse("thg:thg-fulfil:inventory.approval#brandco@a1")
+    assert e.reference == Reference.parse("thg:thg-fulfil:inventory-item.approval#brandco@a1")
     assert (e.action, e.state, e.actor, e.receive_count) == ("CREATED", "APPROVED", "", 1)
     assert e.id == e.receipt_handle == "a1#1" and e.subscription_id == "sub"
     assert e.occurred_at is not None and e.occurred_at.utcoffset() is not None
-    assert e.parent == {"thg-fulfil:inventory": "i1"} and e.parent_id == "i1"
+    assert e.parent == {"thg-fulfil:inventory-item": "i1"} and e.parent_id == "i1"
     assert e.shape == "DataChangedEvent" and e.attributes == {"state": "APPROVED"}
     assert e.key == event("a1", 2).key != event("a2").key  # per change, not per delivery
     lenient = event_from_resource(resource(method="sideways", status="x"))

@@ -31,7 +31,7 @@ class Item(BaseModel):
 
 RESOURCE: Dict[str, Any] = {
     "id": "abc",
-    "type": "thg-fulfil/inventory",
+    "type": "thg-fulfil/inventory-item",
     "attributes": {"sku": "S1", "weightG": 2.5, "colour": "red"},
     "meta": {
         "createdAt": "2026-02-11T13:09:43.710356",
@@ -105,10 +105,10 @@ def test_meta_and_links_construct() -> None:
 
 def test_encode_model_by_alias_exclude_unset() -> None:
     item = Item(sku="S1", delivered_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
-    body = json.loads(encode_resource("thg-fulfil/inventory", item))
+    body = json.loads(encode_resource("thg-fulfil/inventory-item", item))
     assert body == {
         "data": {
-            "type": "thg-fulfil/inventory",
+            "type": "thg-fulfil/inventory-item",
             "attributes": {"sku": "S1", "deliveredAt": "2026-01-02T03:04:05Z"},
         }
     }

@@ -21,7 +21,7 @@ from thg_connect_core import (
 
 from .client_harness import Attrs, Harness, ok, resource, status
 
-PATH = "/api/thg-fulfil/v1/acme/inventory"
+PATH = "/api/thg-fulfil/v1/acme/inventory-item"
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -46,8 +46,8 @@ def test_response_example_reference() -> None:
 
 def test_top_level_entity() -> None:
     ref = Reference("thg-fulfil", ("inventory-item",), "brandco", "9f2")
-    assert str(ref) == "thg:thg-fulfil:inventory#brandco@9f2"
-    assert ref.path == "/api/thg-fulfil/v1/brandco/inventory/9f2"
+    assert str(ref) == "thg:thg-fulfil:inventory-item#brandco@9f2"
+    assert ref.path == "/api/thg-fulfil/v1/brandco/inventory-item/9f2"
     assert ref.parent_entity_path == ()
     assert ref.parent_entity_type is None
 
@@ -95,7 +95,7 @@ def test_value_semantics() -> None:
         ("thg:Thg:x#o@i", 4, "a product"),
         ("thg:thg-fulfil-:x#o@i", 14, "expected ':' after the product"),
         ("thg:thg-fulfil:#o@i", 15, "an entity type"),
-        ("thg:thg-fulfil:inventory@o", 29, "only product 'document' has the short form"),
+        ("thg:thg-fulfil:inventory-item@o", 29, "only product 'document' has the short form"),
         ("thg:thg-fulfil:inventory_item#o@i", 24, "expected '.' or '#'"),
         ("thg:thg-fulfil:a..b#o@i", 17, "an entity type after '.'"),
         ("thg:thg-fulfil:a#@i", 17, "the owner"),
