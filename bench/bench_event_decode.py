@@ -31,32 +31,29 @@ from thg_connect.thg_fulfil import InventoryItem  # noqa: E402
 from thg_connect_core import EventListDocument, ListDocument, decode, lenient_enums  # noqa: E402
 
 ATTRIBUTES: Dict[str, Any] = {
-    "sku": "SKU-1",
-    "name": "Blue mug",
+    "consumerReference": "SKU-1",
+    "title": "Blue mug",
     "description": "A mug, blue.",
-    "mass_g": 350,
-    "height_mm": 95,
-    "width_mm": 80,
-    "length_mm": 120,
-    "countryOfOrigin": "GB",
-    "harmonizedSystemCode": "691200",
-    "hazmat": False,
-    "batchTracked": False,
-    "serialTracked": False,
-    "expiryTracked": False,
+    "type": "homeware",
+    "barcodes": [{"barcode": "5012345678900", "type": "ean"}],
+    "dimensions": {"depth": 120, "height": 95, "mass": 350, "width": 80},
+    "defaultCountryOfOrigin": "GB",
+    "harmonizedSystemCode": "691200000000",
+    "batchControlled": False,
+    "serialNumberControlled": False,
 }
 
 
 def _resource(i: int) -> Dict[str, Any]:
     return {
         "id": f"id-{i}",
-        "type": "thg-fulfil:inventory-item",
+        "type": "thg-fulfil:inventory",
         "version": "1",
-        "attributes": {**ATTRIBUTES, "sku": f"SKU-{i}"},
-        "links": {"self": f"/api/thg-fulfil/v1/brandco/inventory-item/id-{i}"},
+        "attributes": {**ATTRIBUTES, "consumerReference": f"SKU-{i}"},
+        "links": {"self": f"/api/thg-fulfil/v1/brandco/inventory/id-{i}"},
         "meta": {
             "product": "thg-fulfil",
-            "reference": f"thg:thg-fulfil:inventory-item#brandco@id-{i}",
+            "reference": f"thg:thg-fulfil:inventory#brandco@id-{i}",
             "owner": "brandco",
             "creator": "brandco",
             "createdAt": "2026-02-11T13:09:43.710356",

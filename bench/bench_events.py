@@ -51,7 +51,7 @@ def subscribe(http: httpx.Client, name: str) -> None:
         "data": {
             "type": "events:subscription",
             "id": name,
-            "attributes": {"entityTypes": ["thg-fulfil:inventory-item"]},
+            "attributes": {"entityTypes": ["thg-fulfil:inventory"]},
         }
     }
     http.post(SUBSCRIPTIONS, json=body).raise_for_status()
@@ -158,7 +158,7 @@ def measure(server: Server, count: int, rounds: int, batches: List[int]) -> List
         httpx.Client(base_url=server.base, headers=headers, timeout=30) as http,
         Client(config) as client,
     ):
-        list(client.thg_fulfil.inventory_items.list(page_size=1, max_items=1))  # token, connection
+        list(client.thg_fulfil.inventory.list(page_size=1, max_items=1))  # token, connection
         for batch in batches:
             cell = Cell(batch, [], [], [])
             for r in range(rounds):

@@ -57,11 +57,10 @@ KINDS = {
     "thg_sandbox": "def test_{n}(thg_sandbox):\n    pass\n",
     "clients+call": (
         "def test_{n}(thg_clients):\n"
-        "    list(thg_clients.consumer.thg_fulfil.inventory_items.list())\n"
+        "    list(thg_clients.consumer.thg_fulfil.inventory.list())\n"
     ),
     "shared+call": (
-        "def test_{n}(shared_client):\n"
-        "    list(shared_client.thg_fulfil.inventory_items.list())\n"
+        "def test_{n}(shared_client):\n" "    list(shared_client.thg_fulfil.inventory.list())\n"
     ),
 }
 

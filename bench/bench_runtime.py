@@ -41,7 +41,7 @@ from thg_connect_core import ClientConfig, ListDocument, Secret, SyncAPIClient, 
 def _resource(i: int) -> Dict[str, Any]:
     return {
         "id": f"0b3e5d7f-1a2c-4e6b-9d8f-{i:012d}",
-        "type": "thg-fulfil:inventory-item",
+        "type": "thg-fulfil:inventory",
         "attributes": {
             "sku": f"BRC-TSHIRT-{i:06d}",
             "name": "Organic cotton T-shirt, black, M",
@@ -61,7 +61,7 @@ def _resource(i: int) -> Dict[str, Any]:
             "owner": "brandco",
             "parent": {},
             "product": "thg-fulfil",
-            "reference": f"thg:thg-fulfil:inventory-item#brandco@0b3e5d7f-1a2c-4e6b-9d8f-{i:012d}",
+            "reference": f"thg:thg-fulfil:inventory#brandco@0b3e5d7f-1a2c-4e6b-9d8f-{i:012d}",
             "updatedAt": "2026-02-11T13:09:43.710356",
         },
         "version": "1",
@@ -71,7 +71,7 @@ def _resource(i: int) -> Dict[str, Any]:
 def list_document(count: int) -> bytes:
     doc = {
         "data": [_resource(i) for i in range(count)],
-        "links": {"self": "/api/thg-fulfil/v1/brandco/inventory-item?page[number]=1", "next": None},
+        "links": {"self": "/api/thg-fulfil/v1/brandco/inventory?page[number]=1", "next": None},
         "meta": {"page": {"number": 1, "size": count}},
     }
     return json.dumps(doc).encode()
@@ -251,7 +251,7 @@ def interleaved_medians(
 
 def run(rounds: int) -> List[Result]:
     big = list_document(1000)
-    path = "/api/thg-fulfil/v1/brandco/inventory-item"
+    path = "/api/thg-fulfil/v1/brandco/inventory"
     with serving(100) as base_url:
         config = ClientConfig(
             client_id="bench",

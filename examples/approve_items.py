@@ -12,7 +12,7 @@ import uuid
 
 from thg_connect import Client
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved, ApprovalRejected, InventoryItem
 from thg_connect_core import ConsumerSettings, Event
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     with Client.from_env() as client:
         name = f"approver-{uuid.uuid4().hex[:8]}"
         client.events.subscriptions.create(
-            name, Subscription(entity_types=["thg-fulfil:inventory-item"])
+            name, Subscription(entity_types=["thg-fulfil:inventory"])
         )
 
         def review(event: Event) -> None:
@@ -29,11 +29,16 @@ def main() -> None:
                 return
             item = client.get(event.reference).attributes
             assert isinstance(item, InventoryItem)
-            approval = client.for_owner(event.owner).thg_fulfil.inventory_items(event.entity_id)
-            if item.hazmat and item.hazmat_documentation is None:
-                approval.approval.create(ApprovalNotApproved(reason="Hazmat needs an SDS"))
+            approval = client.for_owner(event.owner).thg_fulfil.inventory(event.entity_id)
+            if item.hazmat_code and item.hazmat_documentation is None:
+                approval.approval.create(
+                    ApprovalRejected(
+                        reason="OTHER", message="Hazmat items need a safety data sheet"
+                    )
+                )
             else:
-                approval.approval.create(ApprovalApproved())
+                reference = f"PROV-{item.consumer_reference or event.entity_id}"
+                approval.approval.create(ApprovalApproved(provider_reference=reference))
             print("reviewed", event.reference, flush=True)
             if once:
                 consumer.stop()

@@ -16,10 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from thg_connect import Client
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import InventoryItem
+from thg_connect.thg_fulfil import Barcode, Dimensions, InventoryItem
 from thg_connect_core import Event
 
-EXPECTED = 2  # the item's create and its replace
+EXPECTED = 2  # the item's create and its delete
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
             if event.key in seen:  # delivery is at least once
                 return
             seen.add(event.key)
-            print(event.action, event.reference, event.entity_as(InventoryItem).name, flush=True)
+            print(event.action, event.reference, event.entity_as(InventoryItem).title, flush=True)
 
         class Receiver(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
@@ -55,16 +55,26 @@ def main() -> None:
         try:
             name = f"hook-{uuid.uuid4().hex[:8]}"
             created = client.events.subscriptions.create(
-                name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory-item"])
+                name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory"])
             )
             assert created.attributes.webhook_secret is not None  # shown once, on creation
             secret = created.attributes.webhook_secret
             print("subscribed", name, "->", url, flush=True)
 
-            items = client.thg_fulfil.inventory_items
+            items = client.thg_fulfil.inventory
             sku = f"WH-{uuid.uuid4().hex[:8]}"
-            item = items.create(InventoryItem(sku=sku, name="Candle"))
-            items(item.id).update(InventoryItem(sku=sku, name="Scented candle"))
+            item = items.create(
+                InventoryItem(
+                    consumer_reference=sku,
+                    title="Candle",
+                    description="A soy wax candle in a glass jar",
+                    type="home",
+                    barcodes=[Barcode(barcode=sku, type="ean")],
+                    dimensions=Dimensions(depth=8, height=10, mass=0.4, width=8),
+                    batch_controlled=False,
+                )
+            )
+            items(item.id).delete()
             arrived = done.wait(timeout=30)
             left = client.events.subscriptions(name).poll(wait_time_seconds=0)
             print("handled", len(seen), "events;", len(left), "left unconfirmed")

@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 from thg_connect import Client
-from thg_connect.thg_fulfil import InventoryItem
+from thg_connect.thg_fulfil import Barcode, Dimensions, InventoryItem
 
 
 def main() -> None:
@@ -16,12 +16,16 @@ def main() -> None:
         sheet.write_bytes(b"%PDF-1.7 example safety data sheet\n")
         reference = client.document.upload(sheet)
         print("uploaded", reference)
-        item = client.thg_fulfil.inventory_items.create(
+        item = client.thg_fulfil.inventory.create(
             InventoryItem(
-                sku=f"HAZ-{uuid.uuid4().hex[:8]}",
-                name="Perfume",
-                hazmat=True,
-                un_number="UN1266",
+                consumer_reference=f"HAZ-{uuid.uuid4().hex[:8]}",
+                title="Perfume",
+                description="Flammable liquid in a glass bottle",
+                type="fragrance",
+                barcodes=[Barcode(barcode="5056379512345", type="ean")],
+                dimensions=Dimensions(depth=4, height=12, mass=0.245, width=6.5),
+                batch_controlled=True,
+                hazmat_code="1266",  # the UN number, without the UN prefix
                 hazmat_documentation=reference,
             )
         )

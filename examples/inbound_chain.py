@@ -18,13 +18,15 @@ from datetime import date, datetime, timedelta, timezone
 
 from thg_connect import Client
 from thg_connect.thg_fulfil import (
-    INVENTORY_ITEM,
+    INVENTORY,
     Asn,
     AsnApprovalApproved,
     AsnProgressArrived,
     AsnProgressFinished,
+    Barcode,
     DeliveryVehicle,
     DeliveryVehicleType,
+    Dimensions,
     Grn,
     GrnIssue,
     GrnLine,
@@ -53,10 +55,18 @@ def main() -> None:
     tag = uuid.uuid4().hex[:8].upper()
     with Client.from_env() as consumer, provider_from_env() as provider:
         fulfil = consumer.thg_fulfil
-        item = fulfil.inventory_items.create(
-            InventoryItem(sku=f"BRC-EDP-{tag}", name="Eau de parfum")
+        item = fulfil.inventory.create(
+            InventoryItem(
+                consumer_reference=f"BRC-EDP-{tag}",
+                title="Eau de parfum",
+                description="Eau de parfum, 50 ml",
+                type="fragrance",
+                barcodes=[Barcode(barcode=f"50{tag}", type="ean")],
+                dimensions=Dimensions(depth=4, height=12, mass=0.3, width=6),
+                batch_controlled=True,
+            )
         )
-        item_reference = INVENTORY_ITEM.reference(consumer.owner, item.id)
+        item_reference = INVENTORY.reference(consumer.owner, item.id)
 
         # 1. The consumer pre-advises what it will deliver, where and when.
         pre_advice = fulfil.pre_advices.create(
@@ -92,7 +102,7 @@ def main() -> None:
             logistics_units=[],
             inventory_items=[
                 LogisticsUnitItem(
-                    consumer_reference=item.attributes.sku,
+                    consumer_reference=item.attributes.consumer_reference,
                     inventory_item=item_reference,
                     quantity=24,
                     condition=StockCondition.GOOD,

@@ -92,24 +92,34 @@ def check_models(examples_file: str) -> Dict[str, Any]:
 
 def smoke() -> Dict[str, Any]:
     from thg_connect import AsyncClient, Client, NotFoundError
-    from thg_connect.thg_fulfil import InventoryItem
-    from thg_connect.thg_fulfil import InventoryItemFilter as F
+    from thg_connect.thg_fulfil import Barcode, Dimensions, InventoryItem
+    from thg_connect.thg_fulfil import InventoryFilter as F
 
     version = "%d%d" % sys.version_info[:2]
     sku = f"release-py{version}-{uuid.uuid4().hex[:8]}"
     with Client.from_env(timeout=TIMEOUT) as client:
-        items = client.thg_fulfil.inventory_items
-        created = items.create(InventoryItem(sku=sku, name=f"Release check {version}"))
-        assert created.attributes.sku == sku and created.id, created
+        items = client.thg_fulfil.inventory
+        created = items.create(
+            InventoryItem(
+                consumer_reference=sku,
+                title=f"Release check {version}",
+                description="Created and deleted by the release check",
+                type="test",
+                barcodes=[Barcode(barcode=sku, type="ean")],
+                dimensions=Dimensions(depth=1, height=1, mass=1, width=1),
+                batch_controlled=False,
+            )
+        )
+        assert created.attributes.consumer_reference == sku and created.id, created
         item_id = created.id
-        listed = list(items.list(filter=F.sku == sku, page_size=5, max_items=10))
+        listed = list(items.list(filter=F.consumer_reference == sku, page_size=5, max_items=10))
         assert [r.id for r in listed] == [item_id], listed
         reference = created.reference
         assert reference is not None, created
         resolved = client.get(str(reference))
         assert resolved.id == item_id and isinstance(resolved.attributes, InventoryItem)
-        assert resolved.attributes.sku == sku, resolved
-        asynchronously = asyncio.run(_async_list(AsyncClient, F.sku == sku))
+        assert resolved.attributes.consumer_reference == sku, resolved
+        asynchronously = asyncio.run(_async_list(AsyncClient, F.consumer_reference == sku))
         assert asynchronously == [item_id], asynchronously
         items(item_id).delete()
         try:
@@ -123,7 +133,7 @@ def smoke() -> Dict[str, Any]:
 
 async def _async_list(client_type: Any, condition: Any) -> List[str]:
     async with client_type.from_env(timeout=TIMEOUT) as client:
-        paginator = client.thg_fulfil.inventory_items.list(filter=condition, max_items=10)
+        paginator = client.thg_fulfil.inventory.list(filter=condition, max_items=10)
         return [resource.id async for resource in paginator]
 
 

@@ -42,13 +42,21 @@ UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
 # The README's fixture-based test ("Install and use"), as a user's project would have it.
 FIXTURE_TEST = """\
-from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved, Barcode, Dimensions, InventoryItem
 
 
-def test_an_item_with_sku_test_sku_is_approved(thg_clients):
-    items = thg_clients.consumer.thg_fulfil.inventory_items
-    item = items.create(InventoryItem(sku="test_sku", name="Amber Dusk"))
-    assert isinstance(items(item.id).approval.get().attributes, ApprovalApproved)
+def item(sku):
+    return InventoryItem(
+        consumer_reference=sku, title="Amber Dusk", description="Eau de parfum, 50 ml",
+        type="fragrance", barcodes=[Barcode(barcode="5056379512345", type="ean")],
+        dimensions=Dimensions(depth=4, height=12, mass=0.245, width=6.5), batch_controlled=True,
+    )
+
+
+def test_a_sku_ending_010_is_approved(thg_clients):
+    items = thg_clients.consumer.thg_fulfil.inventory
+    created = items.create(item("AMBER-010"))
+    assert isinstance(items(created.id).approval.get().attributes, ApprovalApproved)
 """
 
 

@@ -93,6 +93,9 @@ def upper_snake(name: str, placeholder: str = "VALUE") -> str:
 
 
 _IRREGULAR_PLURALS = {"status": "statuses", "person": "people", "child": "children"}
+# Mass nouns name a collection already: the platform's `inventory` segment reads
+# ``thg_fulfil.inventory.create(...)``, never ``inventories``.
+_UNCOUNTABLE = frozenset({"inventory", "stock", "equipment", "information", "data"})
 
 
 def plural(word: str) -> str:
@@ -100,7 +103,9 @@ def plural(word: str) -> str:
     (``inventory_item`` -> ``inventory_items``). A past participle (``dispatched``) or a word
     already plural stays as it is: ``fulfilment_requests(id).dispatched(id)`` reads right."""
     head, _, last = word.rpartition("_")
-    if last in _IRREGULAR_PLURALS:
+    if last in _UNCOUNTABLE:
+        pass
+    elif last in _IRREGULAR_PLURALS:
         last = _IRREGULAR_PLURALS[last]
     elif last.endswith(("ed", "ss", "data")) or (last.endswith("s") and not last.endswith("us")):
         last = last if not last.endswith("ss") else last + "es"

@@ -3,7 +3,7 @@
 
     def test_inventory(thg_clients):
         brand = thg_clients.consumer             # a thg_connect.Client for brandco
-        item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku="test_sku", ...))
+        item = brand.thg_fulfil.inventory.create(InventoryItem(consumer_reference="test_sku", ...))
         thg_clients.provider                     # thg; thg_clients["sandbox"], any slug
 
 One sandbox server per session, started on a free 127.0.0.1 port with an in-memory database the

@@ -32,11 +32,11 @@ import pytest
 
 from thg_connect import Client
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import InventoryItem
 from thg_connect_core import ConsumerSettings, Event, EventConsumer
 from thg_sandbox.server import RunningSandbox, running_sandbox
 
 from .conftest import SPECS
+from .items import inventory_item
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE = float(os.environ.get("THG_EVENTS_SCALE", "0.1"))
@@ -57,9 +57,7 @@ def sandbox(products: Any) -> Iterator[RunningSandbox]:
 
 def subscribe(client: Client) -> str:
     name = f"load-{uuid.uuid4().hex[:10]}"
-    client.events.subscriptions.create(
-        name, Subscription(entity_types=["thg-fulfil:inventory-item"])
-    )
+    client.events.subscriptions.create(name, Subscription(entity_types=["thg-fulfil:inventory"]))
     return name
 
 
@@ -67,7 +65,7 @@ def create_items(client: Client, count: int, interval: float = 0.0) -> List[str]
     tag = uuid.uuid4().hex[:6]
     made = []
     for n in range(count):
-        made.append(client.thg_fulfil.inventory_items.create(InventoryItem(sku=f"L-{tag}-{n}")).id)
+        made.append(client.thg_fulfil.inventory.create(inventory_item(f"L-{tag}-{n}")).id)
         if interval:
             time.sleep(interval)
     return made

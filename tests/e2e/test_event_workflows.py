@@ -24,7 +24,7 @@ from thg_connect import AsyncClient, Client
 from thg_connect.events import Subscription
 from thg_connect.thg_fulfil import (
     ApprovalApproved,
-    ApprovalNotApproved,
+    ApprovalRejected,
     InventoryItem,
 )
 from thg_connect_core import ConsumerSettings, Event
@@ -32,6 +32,7 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
+from .items import inventory_item
 
 REPO = Path(__file__).resolve().parents[2]
 WINDOW = 5.0  # this module's sandbox hides polled events for 5 s, so "confirmed" can be checked
@@ -75,10 +76,10 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
 ) -> None:
     """Workflow 1."""
     brand, thg = client("brandco"), client("thg")
-    brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item.approval"])
-    thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory-item"])
-    item = brand.thg_fulfil.inventory_items.create(
-        InventoryItem(sku=f"W1-{uuid.uuid4().hex[:8]}", name="Amber Dusk")
+    brand_sub = subscribe(brand, entity_types=["thg-fulfil:inventory.approval"])
+    thg_sub = subscribe(thg, entity_types=["thg-fulfil:inventory"])
+    item = brand.thg_fulfil.inventory.create(
+        inventory_item(f"W1-{uuid.uuid4().hex[:8]}", title="Amber Dusk")
     )
     reviewed = threading.Event()
 
@@ -86,13 +87,17 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
         if event.action != "CREATED" or event.entity_id != item.id:
             return
         # The changed entity came with the event, as its generated model.
-        assert isinstance(event.data, InventoryItem) and event.data.name == "Amber Dusk"
-        assert event.entity_as(InventoryItem).sku == item.attributes.sku
+        assert isinstance(event.data, InventoryItem) and event.data.title == "Amber Dusk"
+        assert (
+            event.entity_as(InventoryItem).consumer_reference == item.attributes.consumer_reference
+        )
         seen = thg.get(event.reference)  # the typed entity behind the event, read again
-        assert isinstance(seen.attributes, InventoryItem) and seen.attributes.name == "Amber Dusk"
-        approval = thg.for_owner(event.owner).thg_fulfil.inventory_items(event.entity_id).approval
+        assert isinstance(seen.attributes, InventoryItem) and seen.attributes.title == "Amber Dusk"
+        approval = thg.for_owner(event.owner).thg_fulfil.inventory(event.entity_id).approval
         approval.create(
-            ApprovalApproved() if verdict == "approve" else ApprovalNotApproved(reason="No SDS")
+            ApprovalApproved(provider_reference="PROV-W1")
+            if verdict == "approve"
+            else ApprovalRejected(reason="OTHER", message="No SDS")
         )
         reviewed.set()
 
@@ -101,7 +106,7 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     received = threading.Event()
 
     def read_verdict(event: Event) -> None:
-        if event.parent.get("thg-fulfil:inventory-item") == item.id:
+        if event.parent.get("thg-fulfil:inventory") == item.id:
             verdicts.append((event.state, brand.get(event.reference).attributes))
             assert type(event.data) is type(verdicts[-1][1])  # the status's state model
             received.set()
@@ -111,8 +116,8 @@ def test_provider_reacts_to_an_item_and_the_consumer_reads_the_verdict(
     if verdict == "approve":
         assert state == "APPROVED" and isinstance(attributes, ApprovalApproved)
     else:
-        assert state == "NOT_APPROVED" and isinstance(attributes, ApprovalNotApproved)
-        assert attributes.reason == "No SDS"
+        assert state == "REJECTED" and isinstance(attributes, ApprovalRejected)
+        assert (attributes.reason, attributes.message) == ("OTHER", "No SDS")
     assert_all_confirmed((brand, brand_sub), (thg, thg_sub))
 
 
@@ -121,7 +126,7 @@ def test_two_consumer_processes_split_a_thousand_events(
 ) -> None:
     """Workflow 6: none lost, none handled twice (no faults injected)."""
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
     tag = uuid.uuid4().hex[:6]
     outputs = [tmp_path / f"consumer-{n}.txt" for n in (1, 2)]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -151,9 +156,7 @@ def test_two_consumer_processes_split_a_thousand_events(
         with ThreadPoolExecutor(8) as pool:
             created = list(
                 pool.map(
-                    lambda i: brand.thg_fulfil.inventory_items.create(
-                        InventoryItem(sku=f"W6-{tag}-{i}")
-                    ).id,
+                    lambda i: brand.thg_fulfil.inventory.create(inventory_item(f"W6-{tag}-{i}")).id,
                     range(1000),
                 )
             )
@@ -227,11 +230,11 @@ def test_a_webhook_notification_is_verified_handled_and_confirmed(
     brand = client("brandco")
     name = f"hook-{uuid.uuid4().hex[:8]}"
     created = brand.events.subscriptions.create(
-        name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory-item"])
+        name, Subscription(webhook_url=url, entity_types=["thg-fulfil:inventory"])
     )
     assert created.attributes.webhook_secret
     set_secret(created.attributes.webhook_secret)
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"WH-{uuid.uuid4().hex[:8]}"))
+    item = brand.thg_fulfil.inventory.create(inventory_item(f"WH-{uuid.uuid4().hex[:8]}"))
     assert arrived.wait(20), "no notification was handled"
     assert [e.entity_id for e in received] == [item.id]
     assert brand.events.subscriptions(name).poll(wait_time_seconds=0) == []
@@ -241,8 +244,8 @@ def test_a_failing_event_is_redelivered_then_parked_and_stops_looping(
     client: Callable[[str], Client],
 ) -> None:
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"P-{uuid.uuid4().hex[:8]}"))
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
+    item = brand.thg_fulfil.inventory.create(inventory_item(f"P-{uuid.uuid4().hex[:8]}"))
     attempts: list[str] = []  # the receipt handle of each delivery the handler saw
     parked = threading.Event()
 
@@ -265,9 +268,9 @@ async def test_the_async_consumer_stops_gracefully(
     async_client: Callable[[str], AsyncClient], client: Callable[[str], Client]
 ) -> None:
     brand = client("brandco")
-    sub = subscribe(brand, entity_types=["thg-fulfil:inventory-item"])
+    sub = subscribe(brand, entity_types=["thg-fulfil:inventory"])
     for _ in range(3):
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"A-{uuid.uuid4().hex[:8]}"))
+        brand.thg_fulfil.inventory.create(inventory_item(f"A-{uuid.uuid4().hex[:8]}"))
     handled: list[str] = []
     async with async_client("brandco") as aclient:
         settings = dataclasses.replace(QUICK, concurrency=1, max_in_flight=3)
@@ -290,9 +293,9 @@ def test_a_subscription_per_consumer_gives_each_every_event(
     client: Callable[[str], Client],
 ) -> None:
     brand = client("brandco")
-    subs = [subscribe(brand, entity_types=["thg-fulfil:inventory-item"]) for _ in range(2)]
+    subs = [subscribe(brand, entity_types=["thg-fulfil:inventory"]) for _ in range(2)]
     created = {
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"E-{uuid.uuid4().hex[:8]}")).id
+        brand.thg_fulfil.inventory.create(inventory_item(f"E-{uuid.uuid4().hex[:8]}")).id
         for _ in range(20)
     }
     seen: list[set[str]] = [set(), set()]

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from thg_connect import Client
-from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved
 from thg_sandbox.server import RunningSandbox
+
+from .items import inventory_item
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -51,8 +53,9 @@ def run(sandbox: RunningSandbox, script: str, org: str = "brandco") -> str:
 def test_inventory_items(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # any number of times against one database (its sku is unique per owner)
         out = run(sandbox, "inventory_items.py")
-        assert "created thg:thg-fulfil:inventory-item#brandco@" in out
-        assert "approved" in out and "deleted" in out  # test_sku: the sandbox organisation approves
+        assert "created thg:thg-fulfil:inventory#brandco@" in out
+        assert "approved, provider reference BRC-EDP-" in out  # the sandbox provider, by SKU
+        assert "stock 100 GOOD at" in out and "deleted" in out  # ...011: stocked as well
 
 
 def test_hazmat_document(sandbox: RunningSandbox) -> None:
@@ -98,7 +101,7 @@ def test_events_polling(sandbox: RunningSandbox) -> None:
     for _ in range(2):  # a new subscription and sku per run
         out = run(sandbox, "events_polling.py")
         actions = [line.split()[0] for line in out.splitlines() if line.lower().endswith("candle")]
-        assert actions == ["CREATED", "UPDATED", "DELETED"], out
+        assert actions == ["CREATED", "CREATED", "DELETED"], out
         assert "handled 3 events" in out
 
 
@@ -129,8 +132,8 @@ def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client])
         assert process.stdout is not None
         assert process.stdout.readline().startswith("listening on")
         brand = client("brandco")
-        item = brand.thg_fulfil.inventory_items.create(
-            InventoryItem(sku=f"EX-{uuid.uuid4().hex[:8]}", name="Candle")
+        item = brand.thg_fulfil.inventory.create(
+            inventory_item(f"EX-{uuid.uuid4().hex[:8]}", title="Candle")
         )
         out, err = process.communicate(timeout=60)
     finally:
@@ -138,7 +141,7 @@ def test_approve_items(sandbox: RunningSandbox, client: Callable[[str], Client])
             process.kill()
             process.communicate()
     assert process.returncode == 0, err
-    assert f"reviewed thg:thg-fulfil:inventory-item#brandco@{item.id}" in out
+    assert f"reviewed thg:thg-fulfil:inventory#brandco@{item.id}" in out
     deadline = time.monotonic() + 5
-    approval = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    approval = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(approval.attributes, ApprovalApproved) and time.monotonic() < deadline

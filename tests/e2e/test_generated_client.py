@@ -10,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from thg_connect import (
-    NOT_GIVEN,
     AsyncClient,
     Client,
     ConflictError,
@@ -19,9 +18,11 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.events import Subscription
-from thg_connect.thg_fulfil import ApprovalApproved, ApprovalNotApproved, InventoryItem
-from thg_connect.thg_fulfil import InventoryItemFilter as F
+from thg_connect.thg_fulfil import ApprovalApproved, ApprovalRejected, Dimensions, InventoryItem
+from thg_connect.thg_fulfil import InventoryFilter as F
 from thg_connect_core import Event
+
+from .items import inventory_item
 
 
 def sku() -> str:
@@ -30,38 +31,38 @@ def sku() -> str:
 
 def test_crud_of_an_entity_and_its_status(client: Callable[[str], Client]) -> None:
     brand, thg = client("brandco"), client("thg").for_owner("brandco")
-    items = brand.thg_fulfil.inventory_items
-    item = items.create(InventoryItem(sku=sku(), name="Amber Dusk", country_of_origin="GB"))
+    items = brand.thg_fulfil.inventory
+    item = items.create(inventory_item(sku(), title="Amber Dusk", default_country_of_origin="GB"))
     assert item.id and item.version == "1" and item.meta is not None
-    assert item.attributes.country_of_origin == "GB"
-    assert item.reference == Reference("thg-fulfil", "inventory-item", "brandco", item.id)
+    assert item.attributes.default_country_of_origin == "GB"
+    assert item.reference == Reference("thg-fulfil", "inventory", "brandco", item.id)
 
-    approval = thg.thg_fulfil.inventory_items(item.id).approval
-    set_state = approval.create(ApprovalNotApproved(reason="Barcode unknown"))
-    assert isinstance(set_state.attributes, ApprovalNotApproved)
+    approval = thg.thg_fulfil.inventory(item.id).approval
+    set_state = approval.create(ApprovalRejected(reason="OTHER", message="Barcode unknown"))
+    assert isinstance(set_state.attributes, ApprovalRejected)
     with pytest.raises(ConflictError):
-        approval.create(ApprovalApproved())
-    approval.update(ApprovalApproved())
-    read = brand.thg_fulfil.inventory_items(item.id).approval.get()
+        approval.create(ApprovalApproved(provider_reference="PROV-1"))
+    approval.update(ApprovalApproved(provider_reference="PROV-1"))
+    read = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(read.attributes, ApprovalApproved) and read.attributes.state == "APPROVED"
 
-    replaced = items(item.id).update(InventoryItem(sku=item.attributes.sku, name="Amber Dawn"))
-    assert replaced.version == "2" and replaced.attributes.country_of_origin is NOT_GIVEN
+    assert read.attributes.provider_reference == "PROV-1"
+    assert not hasattr(items(item.id), "update")  # inventory items are immutable (S8, S15)
     items(item.id).delete()
     with pytest.raises(NotFoundError):
         items(item.id).get()
     with pytest.raises(NotFoundError):
-        brand.thg_fulfil.inventory_items(item.id).approval.get()
+        brand.thg_fulfil.inventory(item.id).approval.get()
 
 
 def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -> None:
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    item = brand.thg_fulfil.inventory.create(inventory_item(sku()))
     approval = (
         client("thg")
         .for_owner("brandco")
-        .thg_fulfil.inventory_items(item.id)
-        .approval.create(ApprovalNotApproved(reason="Missing SDS"))
+        .thg_fulfil.inventory(item.id)
+        .approval.create(ApprovalRejected(reason="OTHER", message="Missing SDS"))
     )
     for resource in (item, approval):
         assert resource.reference is not None
@@ -71,7 +72,7 @@ def test_references_resolve_to_typed_entities(client: Callable[[str], Client]) -
         brand.get("thg:nope:thing#brandco@x")
     assert item.reference is not None
     typed = brand.get(item.reference, InventoryItem)  # Resource[InventoryItem] for mypy
-    assert typed.attributes.sku == item.attributes.sku
+    assert typed.attributes.consumer_reference == item.attributes.consumer_reference
     with pytest.raises(TypeError):
         brand.get(item.reference, Subscription)
 
@@ -81,16 +82,25 @@ def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) 
     tag = uuid.uuid4().hex[:8]
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
     made = [
-        brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"F-{tag}-{i}", mass_g=i + 1))
+        brand.thg_fulfil.inventory.create(
+            inventory_item(
+                f"F-{tag}-{i}", dimensions=Dimensions(depth=1, height=1, mass=i + 10, width=1)
+            )
+        )
         for i in range(7)
     ]
-    listing = brand.thg_fulfil.inventory_items.list(
-        filter=(F.created_at >= start) & ((F.mass_g <= 3) | (F.sku == f"F-{tag}-6")), page_size=2
+    listing = brand.thg_fulfil.inventory.list(
+        filter=(F.created_at >= start)
+        & (
+            ((F.dimensions_mass >= 10) & (F.dimensions_mass <= 12))
+            | (F.consumer_reference == f"F-{tag}-6")
+        ),
+        page_size=2,
     )
-    got = [r.attributes.sku for r in listing]
+    got = [r.attributes.consumer_reference for r in listing]
     assert got == [f"F-{tag}-{i}" for i in (0, 1, 2, 6)]
     assert [p.number for p in listing.pages()] == [1, 2]
-    capped = brand.thg_fulfil.inventory_items.list(filter=F.sku >= f"F-{tag}", max_items=3)
+    capped = brand.thg_fulfil.inventory.list(filter=F.consumer_reference >= f"F-{tag}", max_items=3)
     assert len(list(capped)) == 3
     assert {m.id for m in made} >= {r.id for r in listing}
 
@@ -98,16 +108,26 @@ def test_list_pages_lazily_with_a_typed_filter(client: Callable[[str], Client]) 
 def test_validation_errors_name_every_field_and_bad_input_is_refused_early(
     client: Callable[[str], Client],
 ) -> None:
-    items = client("brandco").thg_fulfil.inventory_items
+    items = client("brandco").thg_fulfil.inventory
     with pytest.raises(UnprocessableEntityError) as caught:
-        items.create(InventoryItem.model_construct(sku="", mass_g=-1, height_mm=0))
+        items.create(
+            InventoryItem.model_construct(
+                consumer_reference="",
+                title="",
+                description="d",
+                type="t",
+                barcodes=[],
+                dimensions=Dimensions.model_construct(depth=-1, height=0, mass=1, width=1),
+                batch_controlled=False,
+            )
+        )
     message = str(caught.value)
-    for field in ("sku", "mass_g", "height_mm"):
+    for field in ("consumerReference", "title", "depth", "height"):
         assert field in message
     with pytest.raises(ValueError):
         items("")
     with pytest.raises(ValueError):
-        InventoryItem(sku="ok", country_of_origin="gb")  # pattern from the spec
+        inventory_item("ok", default_country_of_origin="gb")  # pattern from the spec
 
 
 def test_client_chosen_ids_and_actions(client: Callable[[str], Client]) -> None:
@@ -136,16 +156,16 @@ async def test_the_async_client_mirrors_the_sync_one(
     async_client: Callable[[str], AsyncClient],
 ) -> None:
     async with async_client("brandco") as brand:
-        items = brand.thg_fulfil.inventory_items
-        item = await items.create(InventoryItem(sku=sku(), name="Async"))
+        items = brand.thg_fulfil.inventory
+        item = await items.create(inventory_item(sku(), title="Async"))
         got = await items(item.id).get()
-        assert got.attributes.name == "Async"
+        assert got.attributes.title == "Async"
         seen = [r.id async for r in items.list(filter=F.id == item.id)]
         assert seen == [item.id]
         resolved = await brand.get(str(item.reference))
         assert resolved.id == item.id
         typed = await brand.get(str(item.reference), InventoryItem)
-        assert typed.attributes.name == "Async"
+        assert typed.attributes.title == "Async"
         await items(item.id).delete()
 
 
@@ -155,21 +175,25 @@ def test_raw_response_and_options_on_the_generated_client(
     """Issue 17: the request id and status on success, a derived client with other options,
     per-request ``max_retries``, and misspelt or null fields refused before sending."""
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=sku()))
+    item = brand.thg_fulfil.inventory.create(inventory_item(sku()))
     assert item.raw_response is not None and item.raw_response.status_code in (200, 201)
     assert item.request_id and item.request_id == item.raw_response.headers["x-request-id"]
-    read = brand.thg_fulfil.inventory_items(item.id).get(max_retries=0)
+    read = brand.thg_fulfil.inventory(item.id).get(max_retries=0)
     assert read.request_id and read.request_id != item.request_id
-    listed = next(iter(brand.thg_fulfil.inventory_items.list(filter=F.sku == item.attributes.sku)))
+    listed = next(
+        iter(
+            brand.thg_fulfil.inventory.list(
+                filter=F.consumer_reference == item.attributes.consumer_reference
+            )
+        )
+    )
     assert listed.request_id
     quick = brand.with_options(timeout=5.0, max_retries=0)
     assert (quick.api.config.timeout, quick.api.config.max_retries) == (5.0, 0)
-    assert (
-        quick.owner == "brandco" and quick.thg_fulfil.inventory_items(item.id).get().id == item.id
-    )
-    sent_before = item.attributes.sku
+    assert quick.owner == "brandco" and quick.thg_fulfil.inventory(item.id).get().id == item.id
+    sent_before = item.attributes.consumer_reference
     with pytest.raises(ValidationError):
-        InventoryItem(sku=sku(), nmae="x")  # type: ignore[call-arg]
+        inventory_item(sku(), nmae="x")  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
-        InventoryItem(sku=sku(), mass_g=None)  # type: ignore[arg-type]
-    assert brand.thg_fulfil.inventory_items(item.id).get().attributes.sku == sent_before
+        inventory_item(sku(), serial_number_controlled=None)
+    assert brand.thg_fulfil.inventory(item.id).get().attributes.consumer_reference == sent_before

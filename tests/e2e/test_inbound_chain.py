@@ -20,7 +20,7 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.thg_fulfil import (
-    INVENTORY_ITEM,
+    INVENTORY,
     Asn,
     AsnApprovalApproved,
     AsnApprovalRejected,
@@ -33,7 +33,6 @@ from thg_connect.thg_fulfil import (
     Grn,
     GrnIssue,
     GrnLine,
-    InventoryItem,
     LogisticsUnit,
     LogisticsUnitItem,
     LogisticsUnitReferenceType,
@@ -46,6 +45,8 @@ from thg_connect.thg_fulfil import (
     StockCondition,
 )
 
+from .items import inventory_item
+
 BOOKING = re.compile(r"BOOK-[0-9]{8}")
 
 
@@ -55,8 +56,8 @@ def tag() -> str:
 
 def an_item(brand: Client) -> Reference:
     """A new inventory item of brandco's, by reference (what pre-advices and ASNs name)."""
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku=f"IN-{tag()}"))
-    return INVENTORY_ITEM.reference(brand.owner, item.id)
+    item = brand.thg_fulfil.inventory.create(inventory_item(f"IN-{tag()}"))
+    return INVENTORY.reference(brand.owner, item.id)
 
 
 def a_pre_advice(item: Reference) -> PreAdvice:

@@ -23,13 +23,13 @@ from thg_connect import (
     UnprocessableEntityError,
 )
 from thg_connect.product import AttributeType, Product, ProductModel, ProductVariant, VInventory
-from thg_connect.thg_fulfil import InventoryItem
 from thg_sandbox.config import ALL_PRODUCTS, ApiClient, Partnership, SandboxConfig
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
 from ..sandbox.test_product_page import PAGE_PRODUCT, PAGE_VINVENTORY
 from .conftest import SPECS, config_for
+from .items import inventory_item
 
 ORGS = ("brandco", "thg", "sandbox", "dualco", "loneco")
 LEAF = "/data/attributes/variants/0/variants/0"
@@ -128,7 +128,7 @@ def test_a_pure_provider_writes_no_consumer_entity_on_its_own_path(
         orgs["thg"].product.product_models.create(_model("thg_model"))
     assert "written by the consumer" in str(caught.value)
     with pytest.raises(PermissionDeniedError):
-        orgs["thg"].thg_fulfil.inventory_items.create(InventoryItem(sku="E2E-THG-OWN"))
+        orgs["thg"].thg_fulfil.inventory.create(inventory_item("E2E-THG-OWN"))
 
 
 def test_a_pure_consumer_writes_no_provider_entity_on_its_own_path(
@@ -157,8 +157,8 @@ def test_each_side_writes_where_it_should(orgs: dict[str, Client]) -> None:
 
 def _hazmat_item(client: Client, reference: Reference) -> UnprocessableEntityError | None:
     try:
-        client.thg_fulfil.inventory_items.create(
-            InventoryItem(sku=f"E2E-REF-{uuid.uuid4().hex[:8]}", hazmat_documentation=reference)
+        client.thg_fulfil.inventory.create(
+            inventory_item(f"E2E-REF-{uuid.uuid4().hex[:8]}", hazmat_documentation=reference)
         )
     except UnprocessableEntityError as error:
         return error
@@ -196,4 +196,4 @@ def test_a_strangers_document_and_a_missing_one_look_the_same(
             ]
         )
     assert shapes[0] == shapes[1]
-    assert shapes[0][0][3] == "/data/attributes/hazmatDocumentation"
+    assert shapes[0][0][3] == "/data/attributes/hazmat_documentation"

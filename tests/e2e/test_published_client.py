@@ -55,7 +55,7 @@ item = InventoryItem(
 seen = {}
 
 with Client(config) as client:
-    inventories = client.thg_fulfil.inventories
+    inventories = client.thg_fulfil.inventory
     created = inventories.create(item)
     assert created.attributes.title == "Blue mug" and created.id
     got = inventories(created.id).get()
@@ -76,7 +76,7 @@ with Client(config) as client:
 
 async def run_async() -> None:
     async with AsyncClient(config) as client:
-        inventories = client.thg_fulfil.inventories
+        inventories = client.thg_fulfil.inventory
         created = await inventories.create(item)
         assert (await inventories(created.id).get()).id == created.id
         assert created.id in [r.id async for r in inventories.list()]

@@ -44,8 +44,9 @@ def test_the_snippet_runs_as_consumer_then_provider(
     client, provider, item = names["client"], names["provider"], names["item"]
     assert isinstance(client, Client) and isinstance(provider, Client)
     assert (client.owner, provider.owner) == ("brandco", "thg")
-    approval = client.thg_fulfil.inventory_items(item.id).approval.get()  # type: ignore[attr-defined]
-    assert approval.attributes.state == "NOT_APPROVED"
-    assert approval.attributes.reason == "Barcode does not match"
+    approval = client.thg_fulfil.inventory(item.id).approval.get()  # type: ignore[attr-defined]
+    assert approval.attributes.state == "REJECTED"
+    assert approval.attributes.reason == "OTHER"
+    assert approval.attributes.message == "Barcode does not match"
     client.close()
     provider.close()

@@ -17,29 +17,30 @@ from thg_connect.thg_fulfil import (
     Address,
     ApprovalApproved,
     CourierService,
+    Dimensions,
     Dispatched,
     DispatchedLine,
     FulfilmentRequest,
     FulfilmentRequestLine,
-    InventoryItem,
     StockCondition,
     Tracking,
 )
-from thg_connect.thg_fulfil import InventoryItemFilter as F
+from thg_connect.thg_fulfil import InventoryFilter as F
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product as SpecProduct
 
 from .conftest import SPECS, config_for
+from .items import inventory_item
 
 
 def test_test_sku_is_approved_by_the_sandbox_organisation(client: Callable[[str], Client]) -> None:
     """Workflow 2."""
     brand = client("brandco")
-    item = brand.thg_fulfil.inventory_items.create(InventoryItem(sku="test_sku", name="Test"))
-    approval = brand.thg_fulfil.inventory_items(item.id).approval.get()
+    item = brand.thg_fulfil.inventory.create(inventory_item("test_sku", title="Test"))
+    approval = brand.thg_fulfil.inventory(item.id).approval.get()
     assert isinstance(approval.attributes, ApprovalApproved)
     assert approval.meta is not None and approval.meta.creator == "sandbox"
-    brand.thg_fulfil.inventory_items(item.id).delete()
+    brand.thg_fulfil.inventory(item.id).delete()
 
 
 def test_fulfilment_request_to_dispatch_and_back_through_its_reference(
@@ -176,31 +177,30 @@ def test_a_thousand_entities_filtered_with_grouping_and_paged_by_seven(
     brand = client("brandco")
     tag = uuid.uuid4().hex[:6]
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
-    items = brand.thg_fulfil.inventory_items
+    items = brand.thg_fulfil.inventory
     made = []
     for i in range(1000):
         made.append(
             items.create(
-                InventoryItem(
-                    sku=f"W7-{tag}-{i:04d}",
-                    name=("red" if i % 3 else "blue"),
-                    mass_g=float(i % 50) + 1,
+                inventory_item(
+                    f"W7-{tag}-{i:04d}",
+                    type=("red" if i % 3 else "blue"),
+                    dimensions=Dimensions(depth=1, height=1, mass=float(i % 50) + 1, width=1),
                 )
             )
         )
     low, high = f"W7-{tag}-0100", f"W7-{tag}-0700"
     expression = (F.created_at >= start) & (
-        ((F.sku >= low) & (F.sku < high) & (F.name == "blue"))
-        | ((F.mass_g <= 2) & (F.name == "red"))
+        ((F.consumer_reference >= low) & (F.consumer_reference < high) & (F.type == "blue"))
+        | ((F.dimensions_mass <= 2) & (F.type == "red"))
     )
     expected = [
         m.id
         for m in made
-        if isinstance(m.attributes.name, str)
-        and isinstance(m.attributes.mass_g, float)
+        if isinstance(m.attributes.consumer_reference, str)
         and (
-            (low <= m.attributes.sku < high and m.attributes.name == "blue")
-            or (m.attributes.mass_g <= 2 and m.attributes.name == "red")
+            (low <= m.attributes.consumer_reference < high and m.attributes.type == "blue")
+            or (m.attributes.dimensions.mass <= 2 and m.attributes.type == "red")
         )
     ]
     listing = items.list(filter=expression, page_size=7)
@@ -218,11 +218,11 @@ def short_token_sandbox(products: list[SpecProduct]) -> Iterator[RunningSandbox]
 def test_tokens_expiring_mid_run_never_fail_a_call(short_token_sandbox: RunningSandbox) -> None:
     """Workflow 8: sandbox tokens live 2 s; calls go on for several windows."""
     with Client(config_for(short_token_sandbox, "brandco")) as brand:
-        items = brand.thg_fulfil.inventory_items
+        items = brand.thg_fulfil.inventory
         deadline = time.monotonic() + 6.5
         calls = 0
         while time.monotonic() < deadline:
-            created = items.create(InventoryItem(sku=f"T-{uuid.uuid4().hex[:10]}"))
+            created = items.create(inventory_item(f"T-{uuid.uuid4().hex[:10]}"))
             items(created.id).get()
             calls += 2
             time.sleep(0.05)
@@ -243,20 +243,19 @@ def test_upload_a_document_and_reference_it_as_hazmat_documentation(
     assert str(document.attributes.status) == "AVAILABLE"
     from_bytes = brand.document.upload(b"second sheet", filename="sds-2.txt")
     assert from_bytes != reference
-    item = brand.thg_fulfil.inventory_items.create(
-        InventoryItem(
-            sku=f"HZ-{uuid.uuid4().hex[:8]}",
-            hazmat=True,
-            un_number="UN1266",
+    item = brand.thg_fulfil.inventory.create(
+        inventory_item(
+            f"HZ-{uuid.uuid4().hex[:8]}",
+            hazmat_code="1266",
             hazmat_documentation=reference,
         )
     )
     assert item.attributes.hazmat_documentation == reference
     unknown = Reference("document", "document", "brandco", str(uuid.uuid4()))
     with pytest.raises(UnprocessableEntityError) as caught:
-        brand.thg_fulfil.inventory_items.create(
-            InventoryItem(
-                sku=f"HZ-{uuid.uuid4().hex[:8]}", hazmat=True, hazmat_documentation=unknown
+        brand.thg_fulfil.inventory.create(
+            inventory_item(
+                f"HZ-{uuid.uuid4().hex[:8]}", hazmat_code="1266", hazmat_documentation=unknown
             )
         )
-    assert "hazmatDocumentation" in str(caught.value)
+    assert "hazmat_documentation" in str(caught.value)

@@ -189,6 +189,10 @@ def test_namespace_refuses_non_identifiers() -> None:
         ("child", "children"),
         ("fulfilment_request", "fulfilment_requests"),
         ("document", "documents"),
+        ("inventory", "inventory"),
+        ("sandbox_inventory", "sandbox_inventory"),
+        ("stock", "stock"),
+        ("stock_level", "stock_levels"),
     ],
 )
 def test_plural(word: str, expected: str) -> None:

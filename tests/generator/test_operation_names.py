@@ -1,6 +1,6 @@
 """Docstrings and docs name the Python call, never an operation id (issue 17): a spec description
 that says "read it with `getInventoryItemApproval`" reads, in the client, "read it with
-`client.thg_fulfil.inventory_items(id).approval.get()`"."""
+`client.thg_fulfil.inventory(id).approval.get()`"."""
 
 from __future__ import annotations
 
@@ -30,5 +30,5 @@ def test_no_operation_id_reaches_the_client_or_its_docs(tmp_path: Path) -> None:
         words = set(re.findall(r"\w+", path.read_text(encoding="utf-8")))
         found.extend(f"{path.relative_to(out)}: {w}" for w in sorted(words & operation_ids))
     assert found == []
-    item = (out / "src/thg_connect/thg_fulfil/inventory_item.py").read_text(encoding="utf-8")
-    assert "`client.thg_fulfil.inventory_items(id).approval.get()`" in item
+    item = (out / "src/thg_connect/thg_fulfil/inventory.py").read_text(encoding="utf-8")
+    assert "`client.thg_fulfil.inventory(id).approval.get()`" in item

@@ -179,7 +179,7 @@ def test_builds_each_products_model_from_the_specs_example(python_row: Row, spec
 
 def test_smoke_against_the_sandbox(python_row: Row) -> None:
     assert python_row.smoke == "ok", python_row.failure
-    assert str(python_row.details["reference"]).startswith("thg:thg-fulfil:inventory-item#brandco@")
+    assert str(python_row.details["reference"]).startswith("thg:thg-fulfil:inventory#brandco@")
 
 
 def test_cache_prune_keeps_recent_entries_and_drops_stale_or_half_made(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from thg_connect_core import AsyncBaseClient, BaseClient
 from .client_harness import TOKEN_URL, config
 
 ROOT = Path(__file__).resolve().parents[2]
-REF = "thg:thg-fulfil:inventory-item#acme@id1"
+REF = "thg:thg-fulfil:inventory#acme@id1"
 
 
 def _mypy(tmp_path: Path, code: str) -> str:
@@ -86,13 +86,13 @@ def test_the_generated_surface_and_typed_get(tmp_path: Path) -> None:
         '"thg_connect._client.Client"',
         '"thg_connect.thg_fulfil._product.ThgFulfilAPI"',
         '"thg_connect_core._jsonapi.Resource[Any]"',
-        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory_item.InventoryItem]"',
+        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory.InventoryItem]"',
         '"thg_connect.thg_fulfil.asn.Asn"',
         '"thg_connect._client.Client"',
         '"thg_connect._client.AsyncClient"',
         '"thg_connect.thg_fulfil._product.AsyncThgFulfilAPI"',
         '"thg_connect_core._jsonapi.Resource[Any]"',
-        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory_item.InventoryItem]"',
+        '"thg_connect_core._jsonapi.Resource[thg_connect.thg_fulfil.inventory.InventoryItem]"',
         '"thg_connect_core._async_consumer.AsyncEventConsumer"',
         '"thg_connect_core._webhooks.WebhookApp"',
         '"thg_connect_core._consumer.EventConsumer"',
@@ -115,7 +115,15 @@ def _server(seen: List[httpx.Request]) -> httpx.MockTransport:
                 "data": {
                     "id": ref.id,
                     "type": ref.entity_type,
-                    "attributes": {"sku": "S1", "name": "Amber"},
+                    "attributes": {
+                        "consumerReference": "S1",
+                        "title": "Amber",
+                        "description": "d",
+                        "type": "t",
+                        "barcodes": [{"barcode": "1", "type": "ean"}],
+                        "dimensions": {"depth": 1, "height": 1, "mass": 1, "width": 1},
+                        "batchControlled": False,
+                    },
                     "meta": {"owner": "acme", "reference": REF},
                     "version": "1",
                 }
@@ -131,11 +139,11 @@ def test_get_typed_by_attributes_class_reads_and_checks_the_entity_type() -> Non
         assert isinstance(client, BaseClient) and repr(client) == "Client(owner='acme')"
         item = client.get(Reference.parse(REF), InventoryItem)
         assert isinstance(item, Resource) and isinstance(item.attributes, InventoryItem)
-        assert item.attributes.name == "Amber"
+        assert item.attributes.title == "Amber"
         untyped = client.get(REF)  # a plain string still answers Resource[Any]
         assert isinstance(untyped.attributes, InventoryItem)
-        assert [r.url.path for r in seen] == ["/api/thg-fulfil/v1/acme/inventory-item/id1"] * 2
-        with pytest.raises(TypeError, match="inventory-item, whose attributes type is Inventory"):
+        assert [r.url.path for r in seen] == ["/api/thg-fulfil/v1/acme/inventory/id1"] * 2
+        with pytest.raises(TypeError, match="inventory, whose attributes type is InventoryItem"):
             client.get(REF, Asn)
         with pytest.raises(ValueError, match="unknown entity type"):
             client.get("thg:nope:thing#acme@x", InventoryItem)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from thg_connect_core import Reference
 from thg_spec import Entity, Operation, Product
 
 CONSUMER = "brandco"
@@ -121,10 +122,26 @@ class Tokens:
 
 @dataclass
 class Seeded:
-    """Ids of entities that exist, by path parameter name (`inventoryItemId`, `approvalId`)."""
+    """Ids of entities that exist, by path parameter name (`inventoryId`, `approvalId`)."""
 
     ids: dict[str, str]
     failures: list[str]  # "<label>: <status> <first error>" for examples the sandbox refused
+    references: dict[str, str] = field(default_factory=dict)  # entity type -> a seeded one's
+
+    def rebind(self, value: Any) -> Any:
+        """`value` with every reference string to a seeded entity type pointing at the seeded
+        entity: an example names the docs' ids, which do not exist here."""
+        if isinstance(value, dict):
+            return {k: self.rebind(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.rebind(v) for v in value]
+        if isinstance(value, str) and value.startswith("thg:"):
+            try:
+                reference = Reference.parse(value)
+            except ValueError:
+                return value
+            return self.references.get(reference.entity_type, value)
+        return value
 
     def path_parameters(self, call: Call) -> dict[str, str] | None:
         """The owner and existing ids for every id of the call's path; None if one is missing."""
@@ -174,13 +191,15 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
                 reasons[id(example)] = "a parent was not created"
                 still.append((call, example))
                 continue
-            body = copy.deepcopy(example)
+            body = seeded.rebind(copy.deepcopy(example))
             keep_webhooks_local(body)
             response = http.post(
                 _fill(call.path, params), json=body, headers=tokens.header(call.caller)
             )
-            if response.status_code in (200, 201):  # the create status the spec declares
-                seeded.ids.setdefault(call.entity.id_param, str(response.json()["data"]["id"]))
+            if response.status_code in (200, 201):  # the platform answers creates with 200
+                data = response.json()["data"]
+                seeded.ids.setdefault(call.entity.id_param, str(data["id"]))
+                seeded.references.setdefault(data["type"], str(data["meta"]["reference"]))
                 statuses_set.add(call.entity.type_string)
             else:
                 reasons[id(example)] = f"{response.status_code} {_first_error(response)}"
@@ -193,7 +212,17 @@ def seed(products: Iterable[Product], http: httpx.Client, tokens: Tokens) -> See
 
 
 FULFIL_PATH = "/api/thg-fulfil/v1/{owner}"
-ITEM_REFERENCE = "thg:thg-fulfil:inventory-item#"
+ITEM_REFERENCE = "thg:thg-fulfil:inventory#"
+# An inventory item with every attribute the rendered reference requires (S1).
+SEED_ITEM = {
+    "consumerReference": "SEED-IN",
+    "title": "Seed item",
+    "description": "An item the inbound chain's examples can name",
+    "type": "test",
+    "barcodes": [{"barcode": "BC-SEED-IN", "type": "ean"}],
+    "dimensions": {"depth": 1, "height": 1, "mass": 1, "width": 1},
+    "batchControlled": False,
+}
 
 
 def _rebound(example: Any, item: str, delivery_reference: str | None = None) -> Any:
@@ -232,11 +261,12 @@ def seed_inbound(products: Iterable[Product], http: httpx.Client, tokens: Tokens
     def example(path: str) -> Any:
         return request_examples(fulfil, by_path[FULFIL_PATH + path].operation)[0]
 
-    item_body = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "SEED-IN"}}}
-    item = create("/inventory-item", consumer, item_body)["meta"]["reference"]
-    ids = {
-        "preAdviceId": create("/pre-advice", consumer, _rebound(example("/pre-advice"), item))["id"]
-    }
+    item_body = {"data": {"type": "thg-fulfil:inventory", "attributes": SEED_ITEM}}
+    item = create("/inventory", consumer, item_body)["meta"]["reference"]
+    pre_advice_body = _rebound(example("/pre-advice"), item)
+    # The examples' own seeding may have created the example pre-advice (its reference is a key).
+    pre_advice_body["data"]["attributes"]["consumerReference"] += "-CHAIN"
+    ids = {"preAdviceId": create("/pre-advice", consumer, pre_advice_body)["id"]}
     pre_advice = f"/pre-advice/{ids['preAdviceId']}"
     approve = {
         "data": {"type": "thg-fulfil:pre-advice.approval", "attributes": {"state": "APPROVED"}}

@@ -95,8 +95,22 @@ def pointers(response: httpx.Response) -> set[str]:
     return {e["source"]["pointer"] for e in errors(response)}
 
 
+def item_attributes(sku: str, **extra: Any) -> dict[str, Any]:
+    """A valid inventory item (every attribute the rendered reference requires) keyed on `sku`."""
+    return {
+        "consumerReference": sku,
+        "title": f"Item {sku}",
+        "description": f"Test item {sku}",
+        "type": "test",
+        "barcodes": [{"barcode": f"BC-{sku}", "type": "ean"}],
+        "dimensions": {"depth": 1.5, "height": 2, "mass": 0.25, "width": 3},
+        "batchControlled": False,
+        **extra,
+    }
+
+
 def item(sku: str, **extra: Any) -> dict[str, Any]:
-    return doc("thg-fulfil:inventory-item", {"sku": sku, "name": f"Item {sku}", **extra})
+    return doc("thg-fulfil:inventory", item_attributes(sku, **extra))
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,10 @@ from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, Org, doc, errors, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
-APPROVED = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"})
+ITEMS = f"{FULFIL}/brandco/inventory"
+APPROVED = doc(
+    "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def loneco(sandbox: RunningSandbox) -> Iterator[Org]:
 @pytest.fixture(scope="module")
 def item_id(brandco: Org) -> str:
     response = brandco.post(ITEMS, json=item("ACCESS-1"))
-    assert response.status_code == 201
+    assert response.status_code == 200
     return str(response.json()["data"]["id"])
 
 
@@ -74,11 +76,11 @@ def test_strangers_get_404_whether_or_not_it_exists(loneco: Org, item_id: str) -
     assert loneco.get(f"{ITEMS}/{item_id}").status_code == 404
     assert loneco.get(ITEMS).status_code == 404
     assert loneco.post(ITEMS, json=item("LONE-1")).status_code == 404
-    assert loneco.get(f"{FULFIL}/no-such-org/inventory-item").status_code == 404
+    assert loneco.get(f"{FULFIL}/no-such-org/inventory").status_code == 404
 
 
 def test_own_path_works_for_an_unpartnered_org(loneco: Org) -> None:
-    assert loneco.post(f"{FULFIL}/loneco/inventory-item", json=item("LONE-2")).status_code == 201
+    assert loneco.post(f"{FULFIL}/loneco/inventory", json=item("LONE-2")).status_code == 200
 
 
 def test_self_owned_products_are_private(brandco: Org, loneco: Org) -> None:

@@ -12,7 +12,7 @@ from thg_sandbox.server import RunningSandbox
 
 from .conftest import FULFIL, TIMEOUT, Org, errors, item
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 
 
 def grant(sandbox: RunningSandbox, **overrides: str) -> httpx.Response:

@@ -13,7 +13,7 @@ import pytest
 
 from thg_sandbox.config import ConfigError, load_config
 
-from .conftest import ROOT
+from .conftest import ROOT, item_attributes
 
 CONFIG = """
 token_ttl = 60
@@ -105,14 +105,12 @@ def _polled_event_comes_back_after(base: str, token: str, window: float) -> None
     """--event-visibility: an unconfirmed event is hidden for exactly that long."""
     headers = {"Authorization": f"Bearer {token}"}
     events = f"{base}/api/events/v1/shopco/subscription"
-    only_items = {"entityTypes": ["thg-fulfil:inventory-item"]}
+    only_items = {"entityTypes": ["thg-fulfil:inventory"]}
     body = {"data": {"type": "events:subscription", "id": "cli-sub", "attributes": only_items}}
     assert httpx.post(events, json=body, headers=headers).status_code == 201
-    item = {"data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "CLI-1"}}}
-    created = httpx.post(
-        f"{base}/api/thg-fulfil/v1/shopco/inventory-item", json=item, headers=headers
-    )
-    assert created.status_code == 201, created.text
+    item = {"data": {"type": "thg-fulfil:inventory", "attributes": item_attributes("CLI-1")}}
+    created = httpx.post(f"{base}/api/thg-fulfil/v1/shopco/inventory", json=item, headers=headers)
+    assert created.status_code == 200, created.text
     poll = f"{events}/cli-sub/events"
     first = httpx.get(poll, headers=headers).json()["data"]
     assert len(first) == 1 and httpx.get(poll, headers=headers).json()["data"] == []

@@ -7,45 +7,74 @@ import httpx
 from thg_connect_core import Reference
 from thg_sandbox.server import RunningSandbox
 
-from .conftest import FULFIL, Org, doc, errors, item
+from .conftest import FULFIL, Org, doc, errors, item, item_attributes
 from .helpers import dispatched, fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
+STOCK = f"{FULFIL}/brandco/stock-level"
 
 
 def test_create_fills_meta(brandco: Org) -> None:
-    response = brandco.post(ITEMS, json=item("CRUD-1", mass_g=245))
-    assert response.status_code == 201
+    response = brandco.post(ITEMS, json=item("CRUD-1", hazmatCode="1266"))
+    assert response.status_code == 200  # the spec declares 200, as the platform answers
     data = response.json()["data"]
     meta = data["meta"]
-    assert data["attributes"] == {"sku": "CRUD-1", "name": "Item CRUD-1", "mass_g": 245}
+    assert data["attributes"] == item_attributes("CRUD-1", hazmatCode="1266")
     assert meta["creator"] == meta["owner"] == "brandco"
     assert meta["parent"] == {}
     assert meta["product"] == "thg-fulfil"
-    assert meta["reference"] == f"thg:thg-fulfil:inventory-item#brandco@{data['id']}"
+    assert meta["reference"] == f"thg:thg-fulfil:inventory#brandco@{data['id']}"
     assert Reference.parse(meta["reference"]).id == data["id"]
     assert len(meta["createdAt"]) == len("2026-02-11T13:09:43.710356")
     assert "+" not in meta["createdAt"] and meta["createdAt"] == meta["updatedAt"]
 
 
-def test_put_replaces_everything_and_bumps_the_version(brandco: Org) -> None:
-    created = brandco.post(ITEMS, json=item("CRUD-2", mass_g=100)).json()["data"]
-    path = f"{ITEMS}/{created['id']}"
-    body = item("CRUD-2", height_mm=10)
+def test_inventory_items_are_immutable(brandco: Org) -> None:
+    created = brandco.post(ITEMS, json=item("CRUD-IMM")).json()["data"]
+    body = item("CRUD-IMM", title="Renamed")
     body["data"]["id"] = created["id"]
-    replaced = brandco.put(path, json=body)
+    refused = brandco.put(f"{ITEMS}/{created['id']}", json=body)
+    assert refused.status_code == 405, refused.text
+    assert errors(refused)
+    assert brandco.get(f"{ITEMS}/{created['id']}").json()["data"]["attributes"]["title"] == (
+        "Item CRUD-IMM"
+    )
+
+
+def stock_level(reference: str, **extra: object) -> dict[str, object]:
+    attributes = {
+        "inventoryItem": reference,
+        "warehouseReference": "MAN-02",
+        "condition": "GOOD",
+        "quantity": 10,
+        **extra,
+    }
+    return doc("thg-fulfil:stock-level", attributes)
+
+
+def test_put_replaces_everything_and_bumps_the_version(brandco: Org, thg: Org) -> None:
+    reference = brandco.post(ITEMS, json=item("CRUD-2")).json()["data"]["meta"]["reference"]
+    created = thg.post(STOCK, json=stock_level(reference, consumerReference="CRUD-2"))
+    assert created.status_code == 200, created.text
+    level = created.json()["data"]
+    path = f"{STOCK}/{level['id']}"
+    body = stock_level(reference, quantity=7)
+    body["data"]["id"] = level["id"]
+    replaced = thg.put(path, json=body)
     assert replaced.status_code == 200, replaced.text
     data = replaced.json()["data"]
     assert data["version"] == "2"
-    assert "mass_g" not in data["attributes"] and data["attributes"]["height_mm"] == 10
-    assert data["meta"]["createdAt"] == created["meta"]["createdAt"]
-    assert data["meta"]["updatedAt"] >= created["meta"]["updatedAt"]
-    assert brandco.put(path, json=item("CRUD-2")).json()["data"]["version"] == "3"
+    assert "consumerReference" not in data["attributes"] and data["attributes"]["quantity"] == 7
+    assert data["meta"]["createdAt"] == level["meta"]["createdAt"]
+    assert data["meta"]["updatedAt"] >= level["meta"]["updatedAt"]
+    assert data["meta"]["creator"] == "thg"
+    assert thg.put(path, json=stock_level(reference)).json()["data"]["version"] == "3"
     assert brandco.get(path).json()["data"]["version"] == "3"
-    wrong = item("CRUD-2")
-    wrong["data"]["id"] = "someone-else"
-    mismatch = brandco.put(path, json=wrong)
+    assert brandco.put(path, json=stock_level(reference)).status_code == 403  # provider writes
+    wrong = stock_level(reference)
+    wrong["data"]["id"] = "someone-else"  # type: ignore[index]
+    mismatch = thg.put(path, json=wrong)
     assert mismatch.status_code == 422 and errors(mismatch)[0]["source"]["pointer"] == "/data/id"
 
 
@@ -116,26 +145,34 @@ def test_statuses(brandco: Org, thg: Org) -> None:
     path = f"{ITEMS}/{item_id}/approval"
     assert brandco.get(path).status_code == 404
     rejected = doc(
-        "thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED", "reason": "No barcode"}
+        "thg-fulfil:inventory.approval",
+        {"state": "REJECTED", "reason": "OTHER", "message": "No barcode"},
     )
     assert thg.put(path, json=rejected).status_code == 404  # PUT before set
     created = thg.post(path, json=rejected)
     assert created.status_code == 201
     status = created.json()["data"]
-    assert status["type"] == "thg-fulfil:inventory-item.approval"
+    assert status["type"] == "thg-fulfil:inventory.approval"
     again = thg.post(path, json=rejected)
     assert again.status_code == 409
     assert errors(again)[0]["code"] == "Conflict"
-    approved = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}, id=status["id"])
+    approved = doc(
+        "thg-fulfil:inventory.approval",
+        {"state": "APPROVED", "providerReference": "PROV-1"},
+        id=status["id"],
+    )
     changed = thg.put(path, json=approved)
     assert changed.status_code == 200
-    assert changed.json()["data"]["attributes"] == {"state": "APPROVED"}
+    assert changed.json()["data"]["attributes"] == {
+        "state": "APPROVED",
+        "providerReference": "PROV-1",
+    }
     assert changed.json()["data"]["version"] == "2"
     assert changed.json()["data"]["id"] == status["id"]
-    lookup = brandco.get(f"{FULFIL}/brandco/inventory-item.approval/{status['id']}")
+    lookup = brandco.get(f"{FULFIL}/brandco/inventory.approval/{status['id']}")
     assert lookup.status_code == 200
     assert lookup.json()["data"]["meta"]["reference"] == (
-        f"thg:thg-fulfil:inventory-item.approval#brandco@{status['id']}"
+        f"thg:thg-fulfil:inventory.approval#brandco@{status['id']}"
     )
     assert thg.delete(path).status_code == 204
     assert brandco.get(path).status_code == 404
@@ -144,7 +181,7 @@ def test_statuses(brandco: Org, thg: Org) -> None:
 
 def test_client_chosen_ids(brandco: Org, thg: Org) -> None:
     path = "/api/events/v1/brandco/subscription"
-    body = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory-item"]}, id="mysub")
+    body = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory"]}, id="mysub")
     created = brandco.post(path, json=body)
     assert created.status_code == 201, created.text
     assert created.json()["data"]["id"] == "mysub"
@@ -167,9 +204,9 @@ def test_document_references_use_the_short_form(brandco: Org) -> None:
     upload = created["attributes"]["upload"]  # only uploaded documents may be referenced
     files = {"file": ("a.pdf", b"%PDF")}
     assert httpx.post(upload["url"], data=upload["fields"], files=files).status_code == 204
-    hazmat = item("CRUD-HZ", hazmat=True, hazmatDocumentation=created["meta"]["reference"])
-    assert brandco.post(ITEMS, json=hazmat).status_code == 201
-    dangling = item("CRUD-HZ2", hazmatDocumentation="thg:document:brandco@does-not-exist")
+    hazmat = item("CRUD-HZ", hazmatCode="1266", hazmat_documentation=created["meta"]["reference"])
+    assert brandco.post(ITEMS, json=hazmat).status_code == 200
+    dangling = item("CRUD-HZ2", hazmat_documentation="thg:document:brandco@does-not-exist")
     response = brandco.post(ITEMS, json=dangling)
     assert response.status_code == 422
-    assert errors(response)[0]["source"]["pointer"] == "/data/attributes/hazmatDocumentation"
+    assert errors(response)[0]["source"]["pointer"] == "/data/attributes/hazmat_documentation"

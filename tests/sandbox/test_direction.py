@@ -25,7 +25,9 @@ from thg_spec import Entity, Product
 from .conftest import FULFIL, Org, doc, errors, item
 from .test_references_exist import HAZMAT, uploaded_document
 
-APPROVED = doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"})
+APPROVED = doc(
+    "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "DIR-PROVIDER"}
+)
 ORGS = ("brandco", "thg", "sandbox", "dualco", "loneco")
 
 
@@ -93,9 +95,9 @@ def test_a_pure_consumer_cannot_create_provider_entities_on_its_own_path(
 
 def test_the_legitimate_sides_still_write(orgs: dict[str, Org]) -> None:
     brandco, thg = orgs["brandco"], orgs["thg"]
-    created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("DIR-OWN"))
-    assert created.status_code == 201, created.text
-    path = f"{FULFIL}/brandco/inventory-item/{created.json()['data']['id']}/approval"
+    created = brandco.post(f"{FULFIL}/brandco/inventory", json=item("DIR-OWN"))
+    assert created.status_code == 200, created.text
+    path = f"{FULFIL}/brandco/inventory/{created.json()['data']['id']}/approval"
     assert brandco.post(path, json=APPROVED).status_code == 403  # the provider approves
     assert thg.post(path, json=APPROVED).status_code == 201
     kind = doc("product:attribute-type", {"name": "dir_colour", "valueType": "string"})
@@ -104,9 +106,9 @@ def test_the_legitimate_sides_still_write(orgs: dict[str, Org]) -> None:
 
 def test_an_organisation_on_both_sides_writes_each_on_its_own_path(orgs: dict[str, Org]) -> None:
     dualco, thg = orgs["dualco"], orgs["thg"]
-    created = dualco.post(f"{FULFIL}/dualco/inventory-item", json=item("DIR-DUAL"))
-    assert created.status_code == 201, created.text
-    approval = f"{FULFIL}/dualco/inventory-item/{created.json()['data']['id']}/approval"
+    created = dualco.post(f"{FULFIL}/dualco/inventory", json=item("DIR-DUAL"))
+    assert created.status_code == 200, created.text
+    approval = f"{FULFIL}/dualco/inventory/{created.json()['data']['id']}/approval"
     forbidden = dualco.post(approval, json=APPROVED)  # its own item: its provider approves it
     assert forbidden.status_code == 403
     assert "only the provider may write it" in errors(forbidden)[0]["detail"]
@@ -117,7 +119,7 @@ def test_an_organisation_on_both_sides_writes_each_on_its_own_path(orgs: dict[st
 
 def test_an_unpartnered_organisation_keeps_its_own_path(orgs: dict[str, Org]) -> None:
     loneco = orgs["loneco"]
-    assert loneco.post(f"{FULFIL}/loneco/inventory-item", json=item("DIR-LONE")).status_code == 201
+    assert loneco.post(f"{FULFIL}/loneco/inventory", json=item("DIR-LONE")).status_code == 200
 
 
 # -- references ------------------------------------------------------------------------------
@@ -140,12 +142,12 @@ def _made_up(reference: str) -> str:
 def test_a_partners_document_may_be_referenced(orgs: dict[str, Org]) -> None:
     brandco, thg = orgs["brandco"], orgs["thg"]
     theirs = uploaded_document(thg)
-    body = item("DIR-REF-PARTNER", hazmatDocumentation=theirs)
-    created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=body)
-    assert created.status_code == 201, created.text
+    body = item("DIR-REF-PARTNER", hazmat_documentation=theirs)
+    created = brandco.post(f"{FULFIL}/brandco/inventory", json=body)
+    assert created.status_code == 200, created.text
     ours = uploaded_document(brandco)
-    body = item("DIR-REF-OWN", hazmatDocumentation=ours)
-    assert brandco.post(f"{FULFIL}/brandco/inventory-item", json=body).status_code == 201
+    body = item("DIR-REF-OWN", hazmat_documentation=ours)
+    assert brandco.post(f"{FULFIL}/brandco/inventory", json=body).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -159,9 +161,9 @@ def test_a_strangers_document_is_answered_like_nothing(
     """`dualco` and `sandbox` are both brandco's providers but not each other's partners."""
     real = uploaded_document(orgs[stranger])
     made_up = _made_up(real)
-    items = f"{FULFIL}/{caller}/inventory-item"
+    items = f"{FULFIL}/{caller}/inventory"
     answers = [
-        orgs[caller].post(items, json=item(f"DIR-STR-{n}", hazmatDocumentation=value))
+        orgs[caller].post(items, json=item(f"DIR-STR-{n}", hazmat_documentation=value))
         for n, value in enumerate((real, made_up))
     ]
     assert answers[0].status_code == 422, answers[0].text

@@ -31,8 +31,8 @@ from .events_helpers import (
     subscription_path,
 )
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
-APPROVAL = "thg-fulfil:inventory-item.approval"
+ITEMS = f"{FULFIL}/brandco/inventory"
+APPROVAL = "thg-fulfil:inventory.approval"
 WINDOW = 30.0
 
 
@@ -63,7 +63,7 @@ def sandbox_org(sandbox: RunningSandbox) -> Any:
 
 def new_item(org: Org, sku: str) -> dict[str, Any]:
     response = org.post(ITEMS, json=item(sku))
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()["data"]
     return data
 
@@ -121,21 +121,26 @@ def test_status_events_carry_state_parent_and_owner(brandco: Org, thg: Org) -> N
     sub_id = subscribe(brandco)
     created = new_item(brandco, "STATE-1")
     path = f"{ITEMS}/{created['id']}/approval"
-    approval = doc(APPROVAL, {"state": "NOT_APPROVED", "reason": "barcode"})
+    approval = doc(APPROVAL, {"state": "REJECTED", "reason": "OTHER"})
     approval_id = thg.post(path, json=approval).json()["data"]["id"]
-    assert thg.put(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 200
+    assert (
+        thg.put(
+            path, json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"})
+        ).status_code
+        == 200
+    )
     events = poll(brandco, sub_id)
     assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
-        ("thg-fulfil:inventory-item", "create"),
+        ("thg-fulfil:inventory", "create"),
         (APPROVAL, "create"),
         (APPROVAL, "update"),
     ]
     assert "state" not in events[0]["attributes"]["attributes"]
-    for event, state, version in ((events[1], "NOT_APPROVED", "1"), (events[2], "APPROVED", "2")):
+    for event, state, version in ((events[1], "REJECTED", "1"), (events[2], "APPROVED", "2")):
         entity = event["attributes"]
         assert entity["attributes"]["state"] == state and entity["version"] == version
         assert entity["meta"]["owner"] == "brandco" and entity["id"] == approval_id
-        assert entity["meta"]["parent"] == {"thg-fulfil:inventory-item": created["id"]}
+        assert entity["meta"]["parent"] == {"thg-fulfil:inventory": created["id"]}
         assert brandco.get(path).json()["data"]["id"] == approval_id
 
 
@@ -143,7 +148,12 @@ def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
     narrow = subscribe(brandco, entityTypes=[APPROVAL])
     created = new_item(brandco, "NARROW-1")
     path = f"{ITEMS}/{created['id']}/approval"
-    assert thg.post(path, json=doc(APPROVAL, {"state": "APPROVED"})).status_code == 201
+    assert (
+        thg.post(
+            path, json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"})
+        ).status_code
+        == 201
+    )
     [event] = poll(brandco, narrow)
     assert event["attributes"]["type"] == APPROVAL
 
@@ -151,28 +161,35 @@ def test_entity_types_narrow_a_subscription(brandco: Org, thg: Org) -> None:
 def test_a_cascade_announces_children_then_the_parent(brandco: Org, thg: Org) -> None:
     created = new_item(brandco, "CASCADE-1")
     path = f"{ITEMS}/{created['id']}"
-    thg.post(f"{path}/approval", json=doc(APPROVAL, {"state": "APPROVED"}))
+    thg.post(
+        f"{path}/approval", json=doc(APPROVAL, {"state": "APPROVED", "providerReference": "PROV-1"})
+    )
     sub_id = subscribe(brandco)
     assert brandco.delete(path).status_code == 204
     events = poll(brandco, sub_id)
     assert [(e["attributes"]["type"], e["meta"]["method"]) for e in events] == [
         (APPROVAL, "delete"),
-        ("thg-fulfil:inventory-item", "delete"),
+        ("thg-fulfil:inventory", "delete"),
     ]
     assert brandco.get(path).status_code == 404  # the event is all there is:
-    assert events[1]["attributes"]["attributes"]["sku"] == "CASCADE-1"  # the entity as it was
+    assert (
+        events[1]["attributes"]["attributes"]["consumerReference"] == "CASCADE-1"
+    )  # the entity as it was
 
 
-def test_events_come_in_the_order_they_happened(brandco: Org) -> None:
+def test_events_come_in_the_order_they_happened(brandco: Org, thg: Org) -> None:
     sub_id = subscribe(brandco)
     created = new_item(brandco, "ORDER-0")
-    path = f"{ITEMS}/{created['id']}"
-    for n in range(1, 6):
-        assert brandco.put(path, json=item("ORDER-0", name=f"v{n}")).status_code == 200
+    path = f"{ITEMS}/{created['id']}/approval"  # items are immutable: their approval changes
+    assert thg.post(path, json=doc(APPROVAL, {"state": "VALID"})).status_code == 201
+    for n in range(1, 5):
+        body = doc(APPROVAL, {"state": "VALID", "message": f"v{n}"})
+        assert thg.put(path, json=body).status_code == 200
     skus = [new_item(brandco, f"ORDER-{n}")["id"] for n in range(1, 6)]
     events = [e["attributes"] for e in poll(brandco, sub_id, most=3)]
     events += [e["attributes"] for e in poll(brandco, sub_id, most=100)]
-    assert [e["version"] for e in events[:6]] == ["1", "2", "3", "4", "5", "6"]
+    assert [e["type"] for e in events[:2]] == ["thg-fulfil:inventory", APPROVAL]
+    assert [e["version"] for e in events[:6]] == ["1", "1", "2", "3", "4", "5"]
     assert [e["id"] for e in events[6:]] == skus
 
 
@@ -281,11 +298,11 @@ def test_only_the_owner_polls_and_confirms(brandco: Org, thg: Org, otherco: Org)
 
 
 def test_deleting_a_subscription_drops_its_queue(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     new_item(brandco, "DROP-1")
     assert brandco.delete(subscription_path(brandco, sub_id)).status_code == 204
     assert poll_response(brandco, sub_id).status_code == 404
-    again = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory-item"]}, id=sub_id)
+    again = doc("events:subscription", {"entityTypes": ["thg-fulfil:inventory"]}, id=sub_id)
     assert brandco.post(f"{EVENTS}/brandco/subscription", json=again).status_code == 201
     assert poll(brandco, sub_id) == []
 
@@ -313,7 +330,7 @@ def test_the_webhook_secret_is_shown_once(brandco: Org) -> None:
 
 
 def test_pollers_sharing_a_subscription_never_get_the_same_event(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
+    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
     total = 40
     for n in range(total):
         new_item(brandco, f"SHARE-{n}")

@@ -38,8 +38,8 @@ def test_the_window_is_read_from_the_config_file(tmp_path: Path) -> None:
 def test_a_short_window_on_the_real_clock(products: list[Product]) -> None:
     with running_sandbox(SPECS, products=products, event_visibility=0.5) as running:
         with Org(running, "brandco") as brandco:
-            sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
-            brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("SHORT-1"))
+            sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
+            brandco.post(f"{FULFIL}/brandco/inventory", json=item("SHORT-1"))
             [first] = poll(brandco, sub_id)
             assert poll(brandco, sub_id) == []
             started = time.monotonic()
@@ -53,8 +53,8 @@ def test_queued_events_outlive_a_restart(tmp_path: Path, products: list[Product]
     db = tmp_path / "events.db"
     with running_sandbox(SPECS, products=products, db=db) as running:
         with Org(running, "brandco") as brandco:
-            sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
-            created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("KEPT-1"))
+            sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory"])
+            created = brandco.post(f"{FULFIL}/brandco/inventory", json=item("KEPT-1"))
     with running_sandbox(SPECS, products=products, db=db) as running:
         with Org(running, "brandco") as brandco:
             [event] = poll(brandco, sub_id)

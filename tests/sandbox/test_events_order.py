@@ -18,11 +18,12 @@ from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_sandbox.store import Resource
 from thg_spec import Entity, Product
 
-from .conftest import FULFIL, SPECS, Org, item
+from .conftest import FULFIL, SPECS, Org, doc, item
 from .events_helpers import poll, subscribe
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 HELD = "hold this write's hooks"
+APPROVAL = "thg-fulfil:inventory.approval"
 
 
 @dataclass
@@ -42,7 +43,7 @@ def sandbox(clock: ManualClock, products: list[Product], gate: Gate) -> Iterator
         # Installed first, so it runs before the events hook: it holds one committed write's
         # announcement back while a later write goes all the way through.
         def hold(entity: Entity, action: str, resource: Resource, actor: str) -> None:
-            if resource.attributes.get("name") == HELD:
+            if resource.attributes.get("message") == HELD:
                 gate.entered.set()
                 gate.release.wait(10)
 
@@ -54,24 +55,37 @@ def sandbox(clock: ManualClock, products: list[Product], gate: Gate) -> Iterator
         yield s
 
 
+def approval_path(brandco: Org, thg: Org, sku: str) -> str:
+    """A new item's approval, set to VALID by the provider: items are immutable, so the
+    approval is what changes version after version."""
+    created = brandco.post(ITEMS, json=item(sku)).json()["data"]
+    path = f"{ITEMS}/{created['id']}/approval"
+    assert thg.post(path, json=valid()).status_code == 201
+    return path
+
+
+def valid(message: str | None = None) -> dict[str, Any]:
+    attributes = {"state": "VALID"} if message is None else {"state": "VALID", "message": message}
+    return doc(APPROVAL, attributes)
+
+
 def test_events_commit_with_their_write_so_a_held_announcement_holds_nothing_back(
-    brandco: Org, gate: Gate
+    brandco: Org, thg: Org, gate: Gate
 ) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
-    created = brandco.post(ITEMS, json=item("ORDERED-1")).json()["data"]
-    path = f"{ITEMS}/{created['id']}"
+    sub_id = subscribe(brandco, entityTypes=[APPROVAL])
+    path = approval_path(brandco, thg, "ORDERED-1")
     assert [e["attributes"]["version"] for e in poll(brandco, sub_id)] == ["1"]
     confirmed: dict[str, Any] = {}
 
     def slow_write() -> None:
-        with Org(brandco.running, "brandco") as org:
-            confirmed["held"] = org.put(path, json=item("ORDERED-1", name=HELD)).status_code
+        with Org(thg.running, "thg") as org:
+            confirmed["held"] = org.put(path, json=valid(HELD)).status_code
 
     writer = threading.Thread(target=slow_write)
     writer.start()
     try:
         assert gate.entered.wait(10)  # version 2 is committed; its after-commit hooks are held
-        later = brandco.put(path, json=item("ORDERED-1", name="later"))
+        later = thg.put(path, json=valid("later"))
         assert later.json()["data"]["version"] == "3"
         # Version 2's event committed with version 2 (issue 15), so both are there, in order.
         events = poll(brandco, sub_id)
@@ -82,17 +96,16 @@ def test_events_commit_with_their_write_so_a_held_announcement_holds_nothing_bac
     assert [e["attributes"]["version"] for e in events] == ["2", "3"]
 
 
-def test_concurrent_replaces_arrive_in_version_order(brandco: Org) -> None:
-    sub_id = subscribe(brandco, entityTypes=["thg-fulfil:inventory-item"])
-    created = brandco.post(ITEMS, json=item("RACE-1")).json()["data"]
-    path = f"{ITEMS}/{created['id']}"
+def test_concurrent_replaces_arrive_in_version_order(brandco: Org, thg: Org) -> None:
+    sub_id = subscribe(brandco, entityTypes=[APPROVAL])
+    path = approval_path(brandco, thg, "RACE-1")
     writers, rounds = 4, 8
     statuses: list[int] = []
 
     def replace_repeatedly(n: int) -> None:
-        with Org(brandco.running, "brandco") as org:
+        with Org(thg.running, "thg") as org:
             for r in range(rounds):
-                statuses.append(org.put(path, json=item("RACE-1", name=f"w{n}r{r}")).status_code)
+                statuses.append(org.put(path, json=valid(f"w{n}r{r}")).status_code)
 
     threads = [threading.Thread(target=replace_repeatedly, args=(n,)) for n in range(writers)]
     for thread in threads:

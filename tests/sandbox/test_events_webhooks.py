@@ -23,7 +23,7 @@ from thg_spec import Product
 from .conftest import FULFIL, SPECS, Org, doc, item
 from .events_helpers import EVENTS, change, confirm, drain, poll, subscription_path
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 DEADLINE = 10.0
 ATTEMPTS = 3
 FAST = WebhookSettings(attempts=ATTEMPTS, backoff_seconds=0.05)
@@ -100,7 +100,7 @@ def verified(secret: str, headers: dict[str, str], body: bytes) -> dict[str, Any
 def hook_subscription(org: Org, url: str, sub_id: str) -> str:
     body = doc(
         "events:subscription",
-        {"webhookUrl": url, "entityTypes": ["thg-fulfil:inventory-item"]},
+        {"webhookUrl": url, "entityTypes": ["thg-fulfil:inventory"]},
         id=sub_id,
     )
     response = org.post(f"{EVENTS}/{org.slug}/subscription", json=body)

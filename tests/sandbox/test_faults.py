@@ -18,7 +18,7 @@ from thg_sandbox.server import RunningSandbox
 from .conftest import FULFIL, TIMEOUT, Org, doc, errors, item
 from .events_helpers import poll, subscribe, subscription_path
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 PLANS = "/_sandbox/fault-plans"
 
 
@@ -27,9 +27,9 @@ def planned(plan_id: str) -> dict[str, str]:
 
 
 def skus(brandco: Org, sku: str) -> list[str]:
-    listed = brandco.get(ITEMS, params={"filter": f"sku='{sku}'"})
+    listed = brandco.get(ITEMS, params={"filter": f"consumerReference='{sku}'"})
     assert listed.status_code == 200
-    return [d["attributes"]["sku"] for d in listed.json()["data"]]
+    return [d["attributes"]["consumerReference"] for d in listed.json()["data"]]
 
 
 def test_error_faults_come_in_order_then_the_real_answer(
@@ -47,7 +47,7 @@ def test_error_faults_come_in_order_then_the_real_answer(
     answers = [
         brandco.post(ITEMS, json=item("FAULT-ORDER"), headers=planned(plan.id)) for _ in range(4)
     ]
-    assert [r.status_code for r in answers] == [429, 503, 500, 201]
+    assert [r.status_code for r in answers] == [429, 503, 500, 200]
     assert answers[0].headers["retry-after"] == "2"
     assert answers[1].headers["retry-after"] == "1"
     assert "retry-after" not in answers[2].headers
@@ -67,7 +67,7 @@ def test_only_requests_naming_the_plan_and_its_operations_are_touched(
     brandco: Org, sandbox: RunningSandbox
 ) -> None:
     plan = sandbox.faults.create({"createInventoryItem": [Fault.server_error()]})
-    assert brandco.post(ITEMS, json=item("FAULT-OTHER-1")).status_code == 201
+    assert brandco.post(ITEMS, json=item("FAULT-OTHER-1")).status_code == 200
     assert brandco.get(ITEMS, headers=planned(plan.id)).status_code == 200
     assert sandbox.faults.consumed(plan.id) == []
     assert (
@@ -78,9 +78,7 @@ def test_only_requests_naming_the_plan_and_its_operations_are_touched(
 def test_operations_by_template_and_wildcard(brandco: Org, sandbox: RunningSandbox) -> None:
     plan = sandbox.faults.create(
         {
-            "GET /api/thg-fulfil/v1/{owner}/inventory-item/{inventoryItemId}": [
-                Fault.unavailable()
-            ],
+            "GET /api/thg-fulfil/v1/{owner}/inventory/{inventoryId}": [Fault.unavailable()],
             "*": [Fault.too_many_requests()],
         }
     )
@@ -111,7 +109,7 @@ def test_reset_closes_the_connection_before_the_request_is_processed(
         brandco.post(ITEMS, json=item("FAULT-RESET"), headers=planned(plan.id))
     assert skus(brandco, "FAULT-RESET") == []
     assert (
-        brandco.post(ITEMS, json=item("FAULT-RESET"), headers=planned(plan.id)).status_code == 201
+        brandco.post(ITEMS, json=item("FAULT-RESET"), headers=planned(plan.id)).status_code == 200
     )
 
 
@@ -224,7 +222,7 @@ def test_a_dropped_poll_response_hides_the_claimed_events_until_the_window_ends(
     brandco: Org, sandbox: RunningSandbox, clock: ManualClock
 ) -> None:
     sub_id = subscribe(brandco)
-    assert brandco.post(ITEMS, json=item("FAULT-POLL")).status_code == 201
+    assert brandco.post(ITEMS, json=item("FAULT-POLL")).status_code == 200
     plan = sandbox.faults.create({"pollEvents": [Fault.drop_response()]})
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         brandco.get(

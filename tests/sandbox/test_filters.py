@@ -11,7 +11,7 @@ from thg_sandbox.clock import ManualClock
 from .conftest import FULFIL, Org, errors, item
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
 
 
@@ -20,13 +20,14 @@ def stock(brandco: Org, clock: ManualClock) -> list[dict[str, Any]]:
     """Twelve items created a minute apart, with varied attributes."""
     created = []
     for n in range(12):
-        extra: dict[str, Any] = {"mass_g": 100 + n * 10, "hazmat": n % 3 == 0}
+        size = {"depth": 1, "height": 1, "mass": 100 + n * 10, "width": 1}
+        extra: dict[str, Any] = {"dimensions": size, "batchControlled": n % 3 == 0}
         if n % 2:
-            extra["description"] = f"odd {n}"
+            extra["hazmatCode"] = f"{1000 + n}"
         if n == 5:
-            extra["name"] = "O'Brien's gift"
+            extra["title"] = "O'Brien's gift"
         response = brandco.post(ITEMS, json=item(f"F-{n:02d}", **extra))
-        assert response.status_code == 201, response.text
+        assert response.status_code == 200, response.text
         created.append(response.json()["data"])
         clock.advance(60)
     return created
@@ -35,28 +36,32 @@ def stock(brandco: Org, clock: ManualClock) -> list[dict[str, Any]]:
 def skus(brandco: Org, text: str, size: int = 100) -> list[str]:
     response = brandco.get(ITEMS, params={"filter": text, "page[size]": size})
     assert response.status_code == 200, response.text
-    return [d["attributes"]["sku"] for d in response.json()["data"]]
+    return [d["attributes"]["consumerReference"] for d in response.json()["data"]]
 
 
 def test_strings_and_boolean_logic(brandco: Org, stock: list[dict[str, Any]]) -> None:
-    assert skus(brandco, "sku = 'F-03'") == ["F-03"]
-    assert skus(brandco, "sku='F-01' or sku='F-02' AND hazmat=true") == ["F-01"]
-    assert skus(brandco, "(sku='F-01' or sku='F-03') and hazmat=true") == ["F-03"]
-    assert skus(brandco, "sku >= 'F-10'") == ["F-10", "F-11"]
-    assert skus(brandco, "name = 'O''Brien''s gift'") == ["F-05"]
-    assert skus(brandco, "name = \u2018O'Brien's gift\u2019") == ["F-05"]
-    assert len(skus(brandco, "sku != 'F-00'")) == 11
+    assert skus(brandco, "consumerReference = 'F-03'") == ["F-03"]
+    assert skus(
+        brandco, "consumerReference ='F-01' or consumerReference ='F-02' AND batchControlled=true"
+    ) == ["F-01"]
+    assert skus(
+        brandco, "(consumerReference ='F-01' or consumerReference ='F-03') and batchControlled=true"
+    ) == ["F-03"]
+    assert skus(brandco, "consumerReference >= 'F-10'") == ["F-10", "F-11"]
+    assert skus(brandco, "title = 'O''Brien''s gift'") == ["F-05"]
+    assert skus(brandco, "title = \u2018O'Brien's gift\u2019") == ["F-05"]
+    assert len(skus(brandco, "consumerReference != 'F-00'")) == 11
 
 
 def test_numbers_compare_numerically(brandco: Org, stock: list[dict[str, Any]]) -> None:
-    assert skus(brandco, "mass_g > 190") == ["F-10", "F-11"]
-    assert skus(brandco, "mass_g <= 100.5") == ["F-00"]
-    assert skus(brandco, "mass_g = 1.1e2") == ["F-01"]
+    assert skus(brandco, "dimensions.mass > 190") == ["F-10", "F-11"]
+    assert skus(brandco, "dimensions.mass <= 100.5") == ["F-00"]
+    assert skus(brandco, "dimensions.mass = 1.1e2") == ["F-01"]
 
 
 def test_null_tests_absence(brandco: Org, stock: list[dict[str, Any]]) -> None:
-    assert len(skus(brandco, "description = null")) == 6
-    assert skus(brandco, "description != null and mass_g < 140") == ["F-01", "F-03"]
+    assert len(skus(brandco, "hazmatCode = null")) == 6
+    assert skus(brandco, "hazmatCode != null and dimensions.mass < 140") == ["F-01", "F-03"]
 
 
 def test_meta_dates_compare_as_instants(brandco: Org, stock: list[dict[str, Any]]) -> None:
@@ -98,24 +103,25 @@ def test_unknown_and_mistyped_fields_are_400(brandco: Org) -> None:
     response = brandco.get(ITEMS, params={"filter": "colour = 'red'"})
     assert response.status_code == 400
     assert "'colour'" in errors(response)[0]["detail"]
-    assert brandco.get(ITEMS, params={"filter": "mass_g = 'heavy'"}).status_code == 400
+    assert brandco.get(ITEMS, params={"filter": "dimensions.mass = 'heavy'"}).status_code == 400
     assert brandco.get(ITEMS, params={"filter": "barcodes = 'x'"}).status_code == 400
     assert brandco.get(ITEMS, params={"filter": "createdAt > 'yesterday'"}).status_code == 400
 
 
 def test_paging(brandco: Org, stock: list[dict[str, Any]]) -> None:
-    every = skus(brandco, "sku >= 'F-'")
+    every = skus(brandco, "consumerReference >= 'F-'")
     assert every == [f"F-{n:02d}" for n in range(12)]  # createdAt order
-    first = brandco.get(ITEMS, params={"filter": "sku >= 'F-'"})
+    first = brandco.get(ITEMS, params={"filter": "consumerReference >= 'F-'"})
     assert len(first.json()["data"]) == 10  # default size
     assert first.json()["meta"]["page"] == {"number": 1, "size": 10}
     assert "next" in first.json()["links"]
     seen = []
     for number in range(1, 5):
         page = brandco.get(
-            ITEMS, params={"filter": "sku >= 'F-'", "page[size]": 5, "page[number]": number}
+            ITEMS,
+            params={"filter": "consumerReference >= 'F-'", "page[size]": 5, "page[number]": number},
         ).json()
-        seen.append([d["attributes"]["sku"] for d in page["data"]])
+        seen.append([d["attributes"]["consumerReference"] for d in page["data"]])
     assert [len(p) for p in seen] == [5, 5, 2, 0]
     assert sum(seen, []) == every
 

@@ -54,8 +54,8 @@ def tag() -> str:
 
 def an_item(brandco: Org) -> str:
     """A new inventory item's reference string (what pre-advices and ASNs name)."""
-    created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item(f"IN-{tag()}"))
-    assert created.status_code == 201, created.text
+    created = brandco.post(f"{FULFIL}/brandco/inventory", json=item(f"IN-{tag()}"))
+    assert created.status_code == 200, created.text
     return str(created.json()["data"]["meta"]["reference"])
 
 
@@ -188,7 +188,7 @@ def test_the_booking_is_an_ordinary_write_of_the_provider(
     del seen[:]
     _, pre_advice_id, booking = approved_booking(brandco, thg)
     approval_id = brandco.get(f"{PRE_ADVICES}/{pre_advice_id}/approval").json()["data"]["id"]
-    writes = [(t, a, i, o) for t, a, i, o in seen if t != "thg-fulfil:inventory-item"]
+    writes = [(t, a, i, o) for t, a, i, o in seen if t != "thg-fulfil:inventory"]
     assert writes == [
         ("thg-fulfil:pre-advice", "CREATED", pre_advice_id, "brandco"),
         ("thg-fulfil:pre-advice.approval", "CREATED", approval_id, "thg"),  # PENDING

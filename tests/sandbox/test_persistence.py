@@ -17,14 +17,14 @@ def test_restart_keeps_resources_and_tokens(tmp_path: Path, products: list[Produ
     db = tmp_path / "sandbox.db"
     with running_sandbox(SPECS, db_path=db, products=products) as first:
         with Org(first, "brandco", AUDIENCE) as brandco:
-            created = brandco.post(f"{FULFIL}/brandco/inventory-item", json=item("KEEP-1"))
-            assert created.status_code == 201
+            created = brandco.post(f"{FULFIL}/brandco/inventory", json=item("KEEP-1"))
+            assert created.status_code == 200
             token = brandco.token()
     assert db.exists()
     with running_sandbox(SPECS, db_path=db, products=products) as second:
         with Org(second, "brandco", AUDIENCE) as brandco:
             brandco._token = token  # issued before the restart: same database, same key
-            got = brandco.get(f"{FULFIL}/brandco/inventory-item/{created.json()['data']['id']}")
+            got = brandco.get(f"{FULFIL}/brandco/inventory/{created.json()['data']['id']}")
             assert got.status_code == 200
             # The same resource; its links name the server, whose port changed.
             then, now = created.json()["data"], got.json()["data"]

@@ -31,7 +31,7 @@ def test_the_fixture_serves_the_api(thg_sandbox):
         "grant_type": "client_credentials", "audience": thg_sandbox.audience,
     }).json()["access_token"]
     listed = httpx.get(
-        thg_sandbox.base_url + "/api/thg-fulfil/v1/brandco/inventory-item",
+        thg_sandbox.base_url + "/api/thg-fulfil/v1/brandco/inventory",
         headers={"Authorization": "Bearer " + token},
     )
     assert listed.status_code == 200
@@ -107,13 +107,23 @@ READY_CLIENTS = """
 import asyncio
 
 import pytest
-from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
+from thg_connect.thg_fulfil import ApprovalApproved, Barcode, Dimensions, InventoryItem
+
+CANDLE = InventoryItem(
+    consumer_reference="test_sku",
+    title="Candle",
+    description="A soy wax candle in a glass jar",
+    type="home",
+    barcodes=[Barcode(barcode="5056379500014", type="ean")],
+    dimensions=Dimensions(depth=8, height=10, mass=0.4, width=8),
+    batch_controlled=False,
+)
 
 
 @pytest.mark.parametrize("run", [1, 2, 3])
 def test_every_test_may_create_the_same_sku(thg_clients, run):
-    items = thg_clients.consumer.thg_fulfil.inventory_items
-    item = items.create(InventoryItem(sku="test_sku", name="Candle"))
+    items = thg_clients.consumer.thg_fulfil.inventory
+    item = items.create(CANDLE)
     assert [found.id for found in items.list()] == [item.id]  # nothing of the other tests
     approval = items(item.id).approval.get().attributes  # the sandbox organisation approved it
     assert isinstance(approval, ApprovalApproved)
@@ -123,10 +133,8 @@ def test_every_test_may_create_the_same_sku(thg_clients, run):
 def test_async_clients(thg_async_clients):
     async def main():
         async with thg_async_clients.consumer as brand:
-            item = await brand.thg_fulfil.inventory_items.create(
-                InventoryItem(sku="test_sku", name="Candle")
-            )
-            return item.attributes.sku
+            item = await brand.thg_fulfil.inventory.create(CANDLE)
+            return item.attributes.consumer_reference
 
     assert asyncio.run(main()) == "test_sku"
 
@@ -134,7 +142,7 @@ def test_async_clients(thg_async_clients):
 def test_faults_and_urls_stay_reachable(thg_sandbox, thg_clients):
     assert thg_sandbox.faults is thg_sandbox.running.sandbox.faults
     assert thg_sandbox.client("thg").owner == "thg"
-    assert list(thg_clients.consumer.thg_fulfil.inventory_items.list()) == []
+    assert list(thg_clients.consumer.thg_fulfil.inventory.list()) == []
 
 
 def test_one_server_for_the_session(thg_sandbox_session, thg_sandbox):

@@ -17,8 +17,8 @@ from thg_spec.pipeline import load_products
 from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
-HAZMAT = "/data/attributes/hazmatDocumentation"
+ITEMS = f"{FULFIL}/brandco/inventory"
+HAZMAT = "/data/attributes/hazmat_documentation"
 
 
 def uploaded_document(org: Org) -> str:
@@ -47,15 +47,16 @@ def only_error(response: httpx.Response, pointer: str) -> str:
 
 def test_an_uploaded_document_is_accepted(brandco: Org) -> None:
     reference = uploaded_document(brandco)
-    body = item("REF-OK", hazmat=True, unNumber="UN1266", hazmatDocumentation=reference)
+    body = item("REF-OK", hazmatCode="1266", hazmat_documentation=reference)
     created = brandco.post(ITEMS, json=body)
-    assert created.status_code == 201, created.text
-    assert created.json()["data"]["attributes"]["hazmatDocumentation"] == reference
+    assert created.status_code == 200, created.text
+    assert created.json()["data"]["attributes"]["hazmat_documentation"] == reference
     long_form = reference.replace("thg:document:", "thg:document:document#")
     assert (
-        brandco.post(ITEMS, json=item("REF-LONG", hazmatDocumentation=long_form)).status_code == 201
+        brandco.post(ITEMS, json=item("REF-LONG", hazmat_documentation=long_form)).status_code
+        == 200
     )
-    assert brandco.post(ITEMS, json=item("REF-NULL", hazmatDocumentation=None)).status_code == 201
+    assert brandco.post(ITEMS, json=item("REF-NULL", hazmat_documentation=None)).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -64,31 +65,45 @@ def test_an_uploaded_document_is_accepted(brandco: Org) -> None:
         ("thg:document:brandco@no-such-document", "does not exist"),
         ("thg:document:otherco@no-such-document", "does not exist"),
         ("not a reference", "reference"),
-        ("thg:thg-fulfil:inventory-item#brandco@x", "pattern"),
+        ("thg:thg-fulfil:inventory#brandco@x", "pattern"),
     ],
     ids=["unknown", "unknown-owner", "malformed", "other-type"],
 )
 def test_a_reference_to_nothing_is_a_422_on_its_field(brandco: Org, value: str, says: str) -> None:
     detail = only_error(
-        brandco.post(ITEMS, json=item("REF-BAD", hazmatDocumentation=value)), HAZMAT
+        brandco.post(ITEMS, json=item("REF-BAD", hazmat_documentation=value)), HAZMAT
     )
     assert says in detail
 
 
-def test_replace_checks_references_too(brandco: Org) -> None:
+def test_replace_checks_references_too(brandco: Org, thg: Org) -> None:
+    """Inventory items are immutable, so a stock level (the provider's, mutable) shows it."""
     created = brandco.post(ITEMS, json=item("REF-PUT")).json()["data"]
-    path = f"{ITEMS}/{created['id']}"
-    dangling = item("REF-PUT", hazmatDocumentation="thg:document:brandco@gone")
-    only_error(brandco.put(path, json=dangling), HAZMAT)
-    fine = item("REF-PUT", hazmatDocumentation=uploaded_document(brandco))
-    assert brandco.put(path, json=fine).status_code == 200
+    levels = f"{FULFIL}/brandco/stock-level"
+
+    def level(reference: str, id: str | None = None) -> dict[str, Any]:
+        attributes = {
+            "inventoryItem": reference,
+            "warehouseReference": "MAN-02",
+            "condition": "GOOD",
+            "quantity": 1,
+        }
+        return doc("thg-fulfil:stock-level", attributes, id=id)
+
+    posted = thg.post(levels, json=level(created["meta"]["reference"]))
+    assert posted.status_code == 200, posted.text
+    level_id = posted.json()["data"]["id"]
+    path = f"{levels}/{level_id}"
+    gone = created["meta"]["reference"].rsplit("@", 1)[0] + "@gone"
+    only_error(thg.put(path, json=level(gone, level_id)), "/data/attributes/inventoryItem")
+    assert thg.put(path, json=level(created["meta"]["reference"], level_id)).status_code == 200
 
 
 def test_a_deleted_document_no_longer_resolves(brandco: Org) -> None:
     reference = uploaded_document(brandco)
     doc_id = reference.rsplit("@", 1)[1]
     assert brandco.delete(f"/api/document/v1/brandco/document/{doc_id}").status_code == 204
-    only_error(brandco.post(ITEMS, json=item("REF-DEL", hazmatDocumentation=reference)), HAZMAT)
+    only_error(brandco.post(ITEMS, json=item("REF-DEL", hazmat_documentation=reference)), HAZMAT)
 
 
 def _with_evidence(tmp_path: Path) -> Path:
@@ -132,14 +147,14 @@ def test_references_in_child_statuses_are_checked(tmp_path: Path) -> None:
 
 
 def _respecified(tmp_path: Path) -> Path:
-    """The repo's specs, with hazmatDocumentation re-pointed at fulfilment requests (and its
+    """The repo's specs, with hazmat_documentation re-pointed at fulfilment requests (and its
     document-only pattern dropped): the check must follow the spec, not know the field."""
     specs = tmp_path / "specs"
     shutil.copytree(SPECS, specs)
     fulfil = specs / "thg-fulfil.yaml"
     text = fulfil.read_text()
     old = (
-        "        hazmatDocumentation:\n"
+        "        hazmat_documentation:\n"
         "          type: [string, 'null']\n"
         "          format: thg-reference\n"
         "          x-thg-reference-to: ['document:document']\n"
@@ -147,7 +162,7 @@ def _respecified(tmp_path: Path) -> Path:
         "^thg:document:(document#)?[a-z0-9][a-z0-9-]*@[A-Za-z0-9][A-Za-z0-9._~-]*$\n"
     )
     new = (
-        "        hazmatDocumentation:\n"
+        "        hazmat_documentation:\n"
         "          type: [string, 'null']\n"
         "          format: thg-reference\n"
         "          x-thg-reference-to: ['thg-fulfil:fulfilment-request']\n"
@@ -164,13 +179,13 @@ def test_the_target_types_come_from_the_spec(tmp_path: Path) -> None:
             requests = f"{FULFIL}/brandco/fulfilment-request"
             created = brandco.post(requests, json=fulfilment_request("REF-SPEC")).json()
             request_ref = created["data"]["meta"]["reference"]
-            body: dict[str, Any] = item("REF-SPEC-1", hazmatDocumentation=request_ref)
-            assert brandco.post(ITEMS, json=body).status_code == 201
+            body: dict[str, Any] = item("REF-SPEC-1", hazmat_documentation=request_ref)
+            assert brandco.post(ITEMS, json=body).status_code == 200
             document = uploaded_document(brandco)
-            wrong = brandco.post(ITEMS, json=item("REF-SPEC-2", hazmatDocumentation=document))
+            wrong = brandco.post(ITEMS, json=item("REF-SPEC-2", hazmat_documentation=document))
             assert "must reference a thg-fulfil:fulfilment-request" in only_error(wrong, HAZMAT)
             gone = request_ref.rsplit("@", 1)[0] + "@no-such-request"
-            missing = brandco.post(ITEMS, json=item("REF-SPEC-3", hazmatDocumentation=gone))
+            missing = brandco.post(ITEMS, json=item("REF-SPEC-3", hazmat_documentation=gone))
             assert "does not exist" in only_error(missing, HAZMAT)
 
 
@@ -187,7 +202,7 @@ def test_every_reference_field_of_the_specs_is_found(sandbox: RunningSandbox) ->
                 assert [r.path for r in report.references] == [(name,)], (entity.type_string, name)
                 assert report.references[0].targets == tuple(member["x-thg-reference-to"])
                 checked += 1
-    assert checked >= 1  # hazmatDocumentation at least
+    assert checked >= 1  # hazmat_documentation at least
 
 
 def _reference_members(schemas: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:
@@ -207,11 +222,11 @@ def test_a_document_awaiting_its_file_cannot_be_referenced_yet(brandco: Org) -> 
         "/api/document/v1/brandco/document", json=doc("document:document", {"filename": "a.pdf"})
     ).json()["data"]
     reference = created["meta"]["reference"]
-    early = brandco.post(ITEMS, json=item("REF-EARLY", hazmatDocumentation=reference))
+    early = brandco.post(ITEMS, json=item("REF-EARLY", hazmat_documentation=reference))
     assert "has not been uploaded" in only_error(early, HAZMAT)
     instructions = created["attributes"]["upload"]
     with httpx.Client(timeout=TIMEOUT) as http:
         files = {"file": ("a.pdf", b"%PDF")}
         assert http.post(instructions["url"], data=instructions["fields"], files=files).is_success
-    later = brandco.post(ITEMS, json=item("REF-EARLY", hazmatDocumentation=reference))
-    assert later.status_code == 201, later.text
+    later = brandco.post(ITEMS, json=item("REF-EARLY", hazmat_documentation=reference))
+    assert later.status_code == 200, later.text

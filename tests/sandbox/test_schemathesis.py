@@ -122,19 +122,19 @@ def test_every_spec_operation_is_covered() -> None:
 
 
 def test_spec_examples_seed_the_sandbox(seeded: Seeded) -> None:
-    # The hazmat item's example names a document id of the docs, the inbound chain's an inventory
-    # item and a delivery booking of the docs; ids here are the sandbox's own (seed_inbound
-    # replays the inbound examples with this sandbox's item and booking).
+    # The hazmat item's example names a document id of the docs, the ASN's a delivery booking of
+    # the docs (the examples' item references are rebound to a seeded item); ids here are the
+    # sandbox's own (seed_inbound replays the inbound examples with the booking an approval makes).
     failures = "\n".join(seeded.failures)
-    assert len(seeded.failures) == 4, failures
-    assert "hazmatDocumentation names thg:document:brandco@" in failures
-    assert "/pre-advice: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
-    assert "/asn: 422 inventoryItem names thg:thg-fulfil:inventory-item#brandco@" in failures
+    assert len(seeded.failures) == 3, failures
+    assert "hazmat_documentation names thg:document:brandco@" in failures
+    assert "/asn: 422 deliveryReference 'BOOK-12345678' names no delivery booking" in failures
     assert "/asn/{asnId}/grn: a parent was not created" in failures
     assert seeded.ids.keys() == {
         *("documentId", "subscriptionId", "productModelId", "productId", "attributeTypeId"),
-        *("inventoryItemId", "approvalId", "fulfilmentRequestId", "cancellationId"),
+        *("inventoryId", "approvalId", "fulfilmentRequestId", "cancellationId"),
         *("dispatchedId", "preAdviceId", "deliveryBookingId", "asnId", "progressId", "grnId"),
+        *("stockLevelId", "stockAdjustmentId"),
     }
 
 
@@ -197,17 +197,37 @@ def test_put_with_another_id_is_a_422_on_data_id(
     sandbox: RunningSandbox, tokens: Tokens, session: requests.Session
 ) -> None:
     """Found by this module: the sandbox answered 409, which no PUT documents (CONVENTIONS §3)."""
-    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/inventory-item/{inventoryItemId}"]
-    attributes = {"sku": "SKU-PUT-ANOTHER-ID", "name": "Put with another id"}
+    call = dict(_CALLS)["PUT /api/thg-fulfil/v1/{owner}/stock-level/{stockLevelId}"]
+    item = {
+        "consumerReference": "SKU-PUT-ANOTHER-ID",
+        "title": "Put with another id",
+        "description": "d",
+        "type": "t",
+        "barcodes": [{"barcode": "1", "type": "ean"}],
+        "dimensions": {"depth": 1, "height": 1, "mass": 1, "width": 1},
+        "batchControlled": False,
+    }
+    made = session.post(
+        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/inventory",
+        json={"data": {"type": "thg-fulfil:inventory", "attributes": item}},
+        headers=tokens.header("brandco"),
+    )
+    assert made.status_code == 200, made.text
+    attributes = {
+        "inventoryItem": made.json()["data"]["meta"]["reference"],
+        "warehouseReference": "MAN-02",
+        "condition": "GOOD",
+        "quantity": 1,
+    }
     created = session.post(
-        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/inventory-item",
-        json={"data": {"type": "thg-fulfil:inventory-item", "attributes": attributes}},
+        f"{sandbox.base_url}/api/thg-fulfil/v1/{call.owner}/stock-level",
+        json={"data": {"type": "thg-fulfil:stock-level", "attributes": attributes}},
         headers=tokens.header(call.caller),
     )
-    assert created.status_code == 201, created.text
-    params = {"owner": call.owner, "inventoryItemId": created.json()["data"]["id"]}
+    assert created.status_code == 200, created.text
+    params = {"owner": call.owner, "stockLevelId": created.json()["data"]["id"]}
     body = {
-        "data": {"type": "thg-fulfil:inventory-item", "id": "another-id", "attributes": attributes}
+        "data": {"type": "thg-fulfil:stock-level", "id": "another-id", "attributes": attributes}
     }
     operation = _SCHEMAS[call.product][call.path][call.method]
     case = operation.Case(path_parameters=params, body=body, media_type="application/json")

@@ -15,10 +15,10 @@ from thg_sandbox.behaviours.unique_keys import unique_keys
 from thg_sandbox.validation import SchemaSet, check_attributes
 from thg_spec import Product
 
-from .conftest import FULFIL, Org, doc, errors, item, pointers
+from .conftest import FULFIL, Org, doc, errors, item, item_attributes, pointers
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 EVENTS = "/api/events/v1"
 DOCUMENTS = "/api/document/v1"
 
@@ -44,12 +44,17 @@ def test_unhashable_state_is_a_422_on_state_for_every_status(
 def test_unhashable_state_over_http_post_and_put(brandco: Org, thg: Org, state: Any) -> None:
     item_id = brandco.post(ITEMS, json=item(f"SM-ST-{type(state).__name__}")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
-    posted = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    posted = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert posted.status_code == 422, posted.text
     assert pointers(posted) == {"/data/attributes/state"}
-    set_ = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "APPROVED"}))
+    set_ = thg.post(
+        path,
+        json=doc(
+            "thg-fulfil:inventory.approval", {"state": "APPROVED", "providerReference": "PROV-1"}
+        ),
+    )
     assert set_.status_code == 201, set_.text
-    put = thg.put(path, json=doc("thg-fulfil:inventory-item.approval", {"state": state}))
+    put = thg.put(path, json=doc("thg-fulfil:inventory.approval", {"state": state}))
     assert put.status_code == 422, put.text
     assert pointers(put) == {"/data/attributes/state"}
 
@@ -62,7 +67,7 @@ def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
     assert response.status_code == 422, response.text
     assert pointers(response) == {"/data/attributes"}
     assert errors(response)[0]["detail"] == "attributes is required"
-    body = {"data": {"type": "thg-fulfil:inventory-item"}}
+    body = {"data": {"type": "thg-fulfil:inventory"}}
     response = brandco.post(ITEMS, json=body)
     assert response.status_code == 422, response.text
     assert pointers(response) == {"/data/attributes"}
@@ -73,7 +78,7 @@ def test_subscription_without_attributes_is_a_422(brandco: Org) -> None:
     [
         f"{EVENTS}/brandco/subscription",
         f"{DOCUMENTS}/brandco/document",
-        f"{FULFIL}/brandco/inventory-item",
+        f"{FULFIL}/brandco/inventory",
     ],
 )
 def test_405_allows_every_method_of_the_path(brandco: Org, path: str) -> None:
@@ -209,7 +214,7 @@ def test_request_attribute_objects_are_closed_in_the_schemas(products: list[Prod
             assert _open_objects(schemas, {"$ref": "#" + entity.schema}, "", set()) == [], entity
     fulfil = next(p for p in products if p.name == "thg-fulfil")
     schemas = SchemaSet(fulfil.document)
-    attributes = {"sku": "X", "name": "Y", "barcodes": [{"type": "EAN13", "value": "1", "x": 1}]}
+    attributes = item_attributes("X", barcodes=[{"barcode": "1", "type": "ean", "x": 1}])
     found = list(schemas.validator("/components/schemas/InventoryItem").iter_errors(attributes))
     assert [e.validator for e in found] == ["additionalProperties"]
 
@@ -220,7 +225,7 @@ def test_unique_keys_come_from_the_specs(products: list[Product]) -> None:
     for product in products:
         found.update(unique_keys(product, SchemaSet(product.document)))
     assert found == {
-        "thg-fulfil:inventory-item": ["sku"],
+        "thg-fulfil:inventory": ["consumerReference"],
         "thg-fulfil:fulfilment-request": ["orderId"],
         "product:product": ["sku"],  # each vInventory leaf's, nested in the variant tree
         "thg-fulfil:pre-advice": ["consumerReference"],
@@ -266,4 +271,4 @@ def test_links_let_a_generic_tool_walk_the_hierarchy(products: list[Product]) ->
                             value.startswith("$request.path.")
                             and value.removeprefix("$request.path.") in params
                         ), (name, value)
-    assert counts == {"thg-fulfil": 59, "product": 9, "document": 2, "events": 0}
+    assert counts == {"thg-fulfil": 61, "product": 9, "document": 2, "events": 0}

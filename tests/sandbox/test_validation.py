@@ -4,32 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import FULFIL, Org, doc, errors, item, pointers
+from .conftest import FULFIL, Org, doc, errors, item, item_attributes, pointers
 from .helpers import fulfilment_request
 
-ITEMS = f"{FULFIL}/brandco/inventory-item"
+ITEMS = f"{FULFIL}/brandco/inventory"
 REQUESTS = f"{FULFIL}/brandco/fulfilment-request"
 
 
 def test_one_error_per_failing_field(brandco: Org) -> None:
-    body = doc(
-        "thg-fulfil:inventory-item",
-        {"name": "", "mass_g": -1, "height_mm": "tall", "countryOfOrigin": "gb", "colour": "red"},
-    )
-    response = brandco.post(ITEMS, json=body)
+    attributes = item_attributes("VAL-1", title="", defaultCountryOfOrigin="gb", colour="red")
+    del attributes["batchControlled"]
+    attributes["dimensions"] = {"depth": -1, "height": "tall", "mass": 1, "width": 1}
+    attributes["harmonizedSystemCode"] = "330300"  # the platform wants exactly 12 digits
+    response = brandco.post(ITEMS, json=doc("thg-fulfil:inventory", attributes))
     assert response.status_code == 422
     found = {e["source"]["pointer"]: e for e in errors(response)}
     assert set(found) == {
-        "/data/attributes/sku",
-        "/data/attributes/name",
-        "/data/attributes/mass_g",
-        "/data/attributes/height_mm",
-        "/data/attributes/countryOfOrigin",
+        "/data/attributes/batchControlled",
+        "/data/attributes/title",
+        "/data/attributes/dimensions/depth",
+        "/data/attributes/dimensions/height",
+        "/data/attributes/defaultCountryOfOrigin",
+        "/data/attributes/harmonizedSystemCode",
         "/data/attributes/colour",
     }
-    assert found["/data/attributes/sku"]["detail"] == "sku is required"
-    assert found["/data/attributes/mass_g"]["detail"] == "mass_g must be greater than 0"
-    assert found["/data/attributes/height_mm"]["detail"] == "height_mm must be a number"
+    assert found["/data/attributes/batchControlled"]["detail"] == "batchControlled is required"
+    assert (
+        found["/data/attributes/dimensions/depth"]["detail"]
+        == "dimensions.depth must be greater than 0"
+    )
+    assert (
+        found["/data/attributes/dimensions/height"]["detail"]
+        == "dimensions.height must be a number"
+    )
     assert "not a known attribute" in found["/data/attributes/colour"]["detail"]
     assert all(e["code"] == "RequestValidationError" for e in found.values())
 
@@ -51,12 +58,10 @@ def test_nested_pointers(brandco: Org) -> None:
 def test_status_states(brandco: Org, thg: Org) -> None:
     item_id = brandco.post(ITEMS, json=item("VAL-ST")).json()["data"]["id"]
     path = f"{ITEMS}/{item_id}/approval"
-    no_reason = thg.post(
-        path, json=doc("thg-fulfil:inventory-item.approval", {"state": "NOT_APPROVED"})
-    )
+    no_reason = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "REJECTED"}))
     assert no_reason.status_code == 422
     assert pointers(no_reason) == {"/data/attributes/reason"}
-    unknown = thg.post(path, json=doc("thg-fulfil:inventory-item.approval", {"state": "MAYBE"}))
+    unknown = thg.post(path, json=doc("thg-fulfil:inventory.approval", {"state": "MAYBE"}))
     assert unknown.status_code == 422
     assert pointers(unknown) == {"/data/attributes/state"}
 
@@ -73,10 +78,15 @@ def test_type_must_match(brandco: Org) -> None:
 
 
 def test_unique_business_keys_are_422(brandco: Org) -> None:
-    assert brandco.post(ITEMS, json=item("VAL-U")).status_code == 201
+    assert brandco.post(ITEMS, json=item("VAL-U")).status_code == 200
     again = brandco.post(ITEMS, json=item("VAL-U"))
     assert again.status_code == 422
-    assert pointers(again) == {"/data/attributes/sku"}
+    assert pointers(again) == {"/data/attributes/consumerReference"}
+    # No SKU at all is allowed (the platform's consumerReference is optional), and is no key.
+    for n in (1, 2):
+        unkeyed = item_attributes(f"VAL-N{n}", consumerReference=None)
+        created = brandco.post(ITEMS, json=doc("thg-fulfil:inventory", unkeyed))
+        assert created.status_code == 200, created.text
 
 
 def test_read_only_attributes_are_ignored(brandco: Org) -> None:
@@ -105,12 +115,10 @@ def test_garbage_never_yields_a_traceback(brandco: Org) -> None:
         assert 400 <= response.status_code < 500, body
         assert "Traceback" not in response.text
         errors(response)
-    deep: dict[str, Any] = {
-        "data": {"type": "thg-fulfil:inventory-item", "attributes": {"sku": "X"}}
-    }
+    deep: dict[str, Any] = {"data": {"type": "thg-fulfil:inventory", "attributes": {"title": "X"}}}
     node: Any = deep["data"]["attributes"]
     for _ in range(200):
-        node["barcodes"] = [{"type": "EAN13", "value": "1"}]
+        node["barcodes"] = [{"type": "ean", "barcode": "1"}]
         node = node["barcodes"][0]
     response = brandco.post(ITEMS, json=deep)
     assert response.status_code == 422

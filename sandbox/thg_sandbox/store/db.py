@@ -24,7 +24,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     product TEXT NOT NULL,
-    entity TEXT NOT NULL,          -- the entity type string, e.g. thg-fulfil:inventory-item
+    entity TEXT NOT NULL,          -- the entity type string, e.g. thg-fulfil:inventory
     owner TEXT NOT NULL,
     id TEXT NOT NULL,
     parent_id TEXT NOT NULL,       -- the immediate parent's id; '' at the top level
