@@ -32,11 +32,11 @@ from .build import INSTALL_TIMEOUT, Built, build, build_requirements, ensure_bui
 from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, clean_env, run, tail
 from .matrix import Distributions, _probe, smoke_env
+from .pins import TEST_RUNNER
 from .sandbox_process import HOST, SandboxProcess, free_port, stop_process
 from .venvs import Interpreter, find_interpreter
 
 PUBLISH_PYTHON = "3.11"  # the sandbox's floor (sandbox/pyproject.toml) and CI's Python
-TEST_RUNNER = "pytest"  # what the user's test environment adds besides our two names
 READY_TIMEOUT = 30.0
 UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
@@ -235,8 +235,10 @@ def check_published(
     dists: Distributions,
     *,
     interpreter: Interpreter | None = None,
+    others: Sequence[Built] | None = None,
 ) -> Published:
-    """Everything of the publish step; failures land in the result, not raised."""
+    """Everything of the publish step; failures land in the result, not raised. ``others``:
+    ``frontend/`` and ``sandbox/`` built already (by ``build_others``), else built here."""
     started = time.monotonic()
     result = Published()
     cache = root / ".release-check"
@@ -245,7 +247,7 @@ def check_published(
         interpreter = interpreter or find_interpreter(PUBLISH_PYTHON)
         if interpreter is None:
             raise ReleaseCheckError(f"publish: python{PUBLISH_PYTHON} not found")
-        others = build_others(root, work, cache)
+        others = others if others is not None else build_others(root, work, cache)
         built = [dists.runtime, dists.generated, *others]
         files = [path for b in built for path in (b.wheel, b.sdist)]
         folder = work / "index"
