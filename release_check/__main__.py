@@ -11,7 +11,7 @@ from .build import Built
 from .commands import ReleaseCheckError
 from .kit import KitRow, check_kits, format_kit_table
 from .matrix import format_table, run_release_check
-from .publish import build_others, check_installed, check_published
+from .publish import build_others, check_installed, check_published, readme_test_file
 from .venvs import SUPPORTED
 
 
@@ -86,7 +86,20 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         if not args.no_kit:
             built = [dists.runtime, dists.generated, *others]
-            kits = check_kits(built, minors, work=work, cache=cache, fresh=args.fresh, report=say)
+            try:
+                test_file = readme_test_file(root)
+            except (OSError, ReleaseCheckError) as exc:
+                print(f"release check failed: {exc}", file=sys.stderr)
+                return 1
+            kits = check_kits(
+                built,
+                minors,
+                work=work,
+                cache=cache,
+                test_file=test_file,
+                fresh=args.fresh,
+                report=say,
+            )
         published = None
         if not args.no_publish:
             say("==> publish: twine upload to a local index, install by name")

@@ -46,9 +46,11 @@ def check_kit(
     *,
     work: Path,
     cache: Path,
+    test_file: str,
     fresh: bool = False,
 ) -> KitRow:
-    """The kit's venv on ``interpreter`` and the installed checks; failures land in the row."""
+    """The kit's venv on ``interpreter`` and the installed checks, ``test_file`` being the
+    README's fixture-based test file; failures land in the row."""
     row = KitRow(interpreter.minor, interpreter.version)
     started = time.monotonic()
     try:
@@ -72,7 +74,7 @@ def check_kit(
     folder = work / f"kit-py{interpreter.minor}"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        result = check_installed(venv.python, folder)
+        result = check_installed(venv.python, folder, test_file=test_file)
     except ReleaseCheckError as exc:  # the installed versions could not be read
         row.smoke, row.failure = "FAIL", str(exc)
     else:
@@ -88,6 +90,7 @@ def check_kits(
     *,
     work: Path,
     cache: Path,
+    test_file: str,
     fresh: bool = False,
     report: Callable[[str], None] = lambda line: None,
 ) -> list[KitRow]:
@@ -101,7 +104,9 @@ def check_kits(
             rows.append(KitRow(minor))
             continue
         report(f"==> kit python{interpreter.version}: venv, serve, smoke, fixture test")
-        rows.append(check_kit(interpreter, wheels, work=work, cache=cache, fresh=fresh))
+        rows.append(
+            check_kit(interpreter, wheels, work=work, cache=cache, test_file=test_file, fresh=fresh)
+        )
     return rows
 
 

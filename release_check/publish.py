@@ -19,6 +19,7 @@ import hashlib
 import http.client
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,9 @@ PUBLISH_PYTHON = "3.11"  # the sandbox's floor (sandbox/pyproject.toml) and CI's
 READY_TIMEOUT = 30.0
 UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
-# The README's fixture-based test ("Install and use"), as a user's project would have it.
+# The first test of the README's fixture-based test file ("Install and use"), for a check of an
+# install made elsewhere (--published), where no README is at hand; with the repository, the
+# README's own file runs (readme_test_file).
 FIXTURE_TEST = """\
 from thg_connect.thg_fulfil import ApprovalApproved, InventoryItem
 
@@ -258,14 +261,27 @@ def check_published(
             upload(index, files)
             result.uploaded = [path.name for path in files]
             python = install_by_name(interpreter, work / "published-venv", index)
-        check_installed(python, work, result)
+        check_installed(python, work, result, test_file=readme_test_file(root))
     except ReleaseCheckError as exc:
         result.failure = str(exc)
     result.seconds = time.monotonic() - started
     return result
 
 
-def check_installed(python: Path, work: Path, result: Published | None = None) -> Published:
+def readme_test_file(root: Path) -> str:
+    """The README's "Install and use" test file (its ``# test_inventory.py`` block), which
+    tests/e2e/test_readme_kit.py runs from the sources: here it runs with what was installed."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", readme, re.S)
+    found = [b for b in blocks if b.startswith("# test_inventory.py")]
+    if len(found) != 1:
+        raise ReleaseCheckError("README.md: expected one ```python block `# test_inventory.py`")
+    return found[0]
+
+
+def check_installed(
+    python: Path, work: Path, result: Published | None = None, *, test_file: str = FIXTURE_TEST
+) -> Published:
     """With the ``thg-connect`` and ``thg-sandbox`` installed for ``python`` (from the local
     index, or from a real one after publishing): ``thg-sandbox serve`` without ``--specs``, the
     smoke test through the installed client, and the fixture-based test under pytest."""
@@ -291,7 +307,8 @@ def check_installed(python: Path, work: Path, result: Published | None = None) -
     except ReleaseCheckError as exc:
         result.smoke = "FAIL"
         failures.append(str(exc))
-    (user / "test_inventory.py").write_text(FIXTURE_TEST, encoding="utf-8")
+    (user / "test_inventory.py").write_text(test_file, encoding="utf-8")
+    tests = len(re.findall(r"^def test_", test_file, re.M))
     try:
         command: list[str | Path] = [python, "-I", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         out = run(
@@ -301,8 +318,8 @@ def check_installed(python: Path, work: Path, result: Published | None = None) -
             cwd=user,
             env=clean_env(),
         )
-        if "1 passed" not in out:
-            raise ReleaseCheckError(f"published pytest: not one test passed:\n{tail(out)}")
+        if f"{tests} passed" not in out:
+            raise ReleaseCheckError(f"published pytest: not {tests} passed:\n{tail(out)}")
         result.fixture_test = "ok"
     except ReleaseCheckError as exc:
         result.fixture_test = "FAIL"

@@ -23,7 +23,7 @@ from release_check.matrix import (
     check_python,
     write_examples,
 )
-from release_check.publish import build_others
+from release_check.publish import build_others, readme_test_file
 from release_check.sandbox_process import SandboxProcess
 from release_check.venvs import SUPPORTED, find_interpreter
 
@@ -120,6 +120,10 @@ def kit_row(
             pytest.skip(f"python{kit_minor} is not installed on this machine")
         wheels = [distributions.runtime.wheel, distributions.generated.wheel]
         kit_rows[kit_minor] = check_kit(
-            interpreter, [*wheels, *(b.wheel for b in others)], work=release_work, cache=CACHE
+            interpreter,
+            [*wheels, *(b.wheel for b in others)],
+            work=release_work,
+            cache=CACHE,
+            test_file=readme_test_file(ROOT),
         )
     return kit_rows[kit_minor]

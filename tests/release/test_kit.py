@@ -17,6 +17,7 @@ from release_check.commands import ReleaseCheckError
 from release_check.kit import KitRow, format_kit_table
 from release_check.matrix import Distributions
 from release_check.pins import canonical, format_pins, parse_pins, pins_file, read_pins
+from release_check.publish import readme_test_file
 from release_check.venvs import SUPPORTED, Interpreter
 
 from .conftest import ROOT
@@ -32,6 +33,14 @@ def test_the_kit_serves_the_installed_specs_and_passes_smoke_and_fixture_test(
     assert set(kit_row.installed) == OURS
     version = distributions.generated.wheel.name.split("-")[1]
     assert kit_row.installed["thg-connect"] == version
+
+
+def test_the_kit_runs_the_readmes_own_test_file(tmp_path: Path) -> None:
+    found = readme_test_file(ROOT)
+    assert found.startswith("# test_inventory.py") and found.count("\ndef test_") >= 2
+    (tmp_path / "README.md").write_text("# no test file here\n", encoding="utf-8")
+    with pytest.raises(ReleaseCheckError, match="test_inventory.py"):
+        readme_test_file(tmp_path)
 
 
 # --- the pins, without the network ---
