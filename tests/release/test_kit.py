@@ -7,12 +7,14 @@ here without the network."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from release_check.build import Built
 from release_check.commands import ReleaseCheckError
 from release_check.kit import KitRow, format_kit_table
 from release_check.matrix import Distributions
@@ -33,6 +35,23 @@ def test_the_kit_serves_the_installed_specs_and_passes_smoke_and_fixture_test(
     assert set(kit_row.installed) == OURS
     version = distributions.generated.wheel.name.split("-")[1]
     assert kit_row.installed["thg-connect"] == version
+
+
+def _metadata(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return archive.read(name).decode()
+
+
+def test_the_sandbox_and_front_end_wheels_say_they_install_on_3_9(others: list[Built]) -> None:
+    metadata_of = {built.project.name: _metadata(built.wheel) for built in others}
+    sandbox, spec = metadata_of["sandbox"], metadata_of["frontend"]
+    for metadata in (sandbox, spec):
+        assert "\nRequires-Python: >=3.9\n" in metadata
+    # The backports, each only where the standard library or the port is missing.
+    assert 'Requires-Dist: tomli>=1.1; python_version < "3.11"' in sandbox
+    assert 'Requires-Dist: openapi-spec-validator-rs>=0.2.3; python_version >= "3.10"' in spec
+    assert 'Requires-Dist: openapi-spec-validator<0.8,>=0.7.1; python_version < "3.10"' in spec
 
 
 def test_the_kit_runs_the_readmes_own_test_file(tmp_path: Path) -> None:
