@@ -2,17 +2,19 @@
 
 An action is, by §4, an operation that is not create/read/replace/delete of an entity: the spec
 says how it is called and what it answers, never what it does (no annotation declares an
-action's effect, and the platform's own state changes are statuses and child entities, which
-are CRUD and served as such). So the generic endpoint answers everything the spec does decide,
-in the order of any other endpoint: a bad token is a 401; the entity the action lives under must
-exist and be visible to the caller, as for its GET (404/403); the declared parameters must be
-present when required and of their schema (400, naming the parameter); a declared request body
-must be a JSON document of its schema (400/413/422, pointing at the field). A call that passes
-all of that is valid, and is then answered 501 ``ActionNotEmulated``: no 2xx, because any
-answer would claim an effect that did not happen (the declared example of a poll is an event
-nobody emitted, with a receipt handle the confirm would refuse); no 4xx, because the request is
-not at fault. An extension that emulates an action mounts its own route, which is routed before
-these (the events extension serves ``poll`` and ``confirm``).
+action's effect, and the platform's own state changes are statuses and child entities, which are
+CRUD and served as such). So the generic endpoint answers everything the spec does decide, in
+the order of any other endpoint: a bad token is a 401; the entity the action lives under must
+exist and the caller must be the one who may write it (404 to a stranger, 403 to a partner that
+may only read it, as the events extension answers a poll or a confirm); the declared parameters
+must be present when required and of their schema (400 for a query parameter, 422 for a header,
+naming the parameter); a declared request body must be a JSON document of its schema
+(400/413/422, pointing at the field). A call that passes all of that is valid, and is then
+answered 501 ``ActionNotEmulated``: no 2xx, because any answer would claim an effect that did
+not happen (the declared example of a poll is an event nobody emitted, with a receipt handle the
+confirm would refuse); no 4xx, because the request is not at fault. An extension that emulates
+an action mounts its own route, which is routed before these (the events extension serves
+``poll`` and ``confirm``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from thg_spec import Entity, Operation, Product
 from thg_spec import pointer as jp
 from thg_spec.validation.refs import MAX_REF_CHAIN, lookup
 
+from . import access
 from .auth import read_limited
-from .errors import ApiError, bad_request, field_error, unprocessable
+from .errors import ApiError, ErrorObject, bad_request, field_error, unprocessable
 from .validation import SchemaSet
 from .validation.documents import MAX_ERRORS, pointer_of
 from .validation.messages import field_errors
@@ -56,6 +59,9 @@ def generic_action(api: Api, product: Product, entity: Entity, op: Operation) ->
     async def endpoint(request: Request) -> Response:
         caller = api.caller(request)
         target = api.target(request, product, entity, item=entity.kind == "entity")
+        # An action acts on the entity: its writer's call (a partner that may read it gets the
+        # 403, a stranger the 404, as the events extension answers a poll or a confirm).
+        access.check(api.service.config, caller, product.name, target.owner, entity, write=True)
         await run_in_threadpool(api.service.get, caller, target)
         for pointer, parameter in parameters:
             check_parameter(schemas, pointer, parameter, request)
@@ -106,15 +112,15 @@ def _followed(schemas: SchemaSet, pointer: str) -> tuple[str, Any]:
 def check_parameter(
     schemas: SchemaSet, pointer: str, parameter: dict[str, Any], request: Request
 ) -> None:
-    """400 when a required parameter is missing or a given one is not of its schema."""
+    """A required parameter missing or a given one not of its schema: a 400 for a query
+    parameter (as the list parameters, CONVENTIONS §8), a 422 for a header (the platform's
+    FastAPI answer, as the events extension's confirm gives it), naming the parameter."""
     name = str(parameter.get("name", ""))
     place = str(parameter.get("in"))
     raw = (request.query_params if place == "query" else request.headers).get(name)
     if raw is None:
         if parameter.get("required") is True:
-            raise bad_request(
-                "MissingParameter", f"The {place} parameter {name} is required.", parameter=name
-            )
+            raise _parameter_error(place, name, f"The {place} parameter {name} is required.")
         return
     schema = schemas.at(f"{pointer}/schema")
     kind = schema.get("type") if isinstance(schema, dict) else None
@@ -128,11 +134,13 @@ def check_parameter(
         found = schemas.validator(f"{pointer}/schema").iter_errors(value)
         problem = next((error.message for error in found), None)
     if problem is not None:
-        raise bad_request(
-            "InvalidParameter",
-            f"The {place} parameter {name} is invalid: {problem}.",
-            parameter=name,
-        )
+        raise _parameter_error(place, name, f"The {place} parameter {name} is invalid: {problem}.")
+
+
+def _parameter_error(place: str, name: str, detail: str) -> ApiError:
+    if place == "header":
+        return ApiError(422, [ErrorObject(422, "RequestValidationError", detail, parameter=name)])
+    return bad_request("InvalidParameter", detail, parameter=name)
 
 
 def parameter_value(raw: str, kind: str) -> Union[str, int, float, bool]:
