@@ -7,9 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .build import Built
 from .commands import ReleaseCheckError
+from .kit import KitRow, check_kits, format_kit_table
 from .matrix import format_table, run_release_check
-from .publish import check_installed, check_published
+from .publish import build_others, check_installed, check_published, readme_test_file
 from .venvs import SUPPORTED
 
 
@@ -18,8 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="release-check",
         description="Build runtime/ and generated/ (wheel + sdist), twine check them, install "
         "them into a fresh venv per Python and run the import probe and the sandbox smoke test; "
-        "then publish all four distributions to a local package index and install thg-connect "
-        "and thg-sandbox by name from it into a fresh venv for the smoke and a fixture test.",
+        "per Python, the testing kit (all four wheels and pytest: thg-sandbox serve, the smoke "
+        "test and the README's fixture test); then publish all four distributions to a local "
+        "package index and install thg-connect and thg-sandbox by name from it into a fresh venv "
+        "for the smoke and a fixture test.",
     )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository")
     parser.add_argument(
@@ -36,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the publish step (upload to a local package index, install thg-connect and "
         "thg-sandbox by name from it into a fresh venv, smoke test and a fixture-based test)",
+    )
+    parser.add_argument(
+        "--no-kit",
+        action="store_true",
+        help="skip the testing kit per Python (the four wheels and pytest in a venv per Python: "
+        "thg-sandbox serve without --specs, smoke test and the README's fixture test)",
     )
     parser.add_argument(
         "--published",
@@ -64,16 +74,53 @@ def main(argv: list[str] | None = None) -> int:
         except ReleaseCheckError as exc:
             print(f"release check failed: {exc}", file=sys.stderr)
             return 1
+        minors = args.python or SUPPORTED
+        cache = root / ".release-check"
+        kits: list[KitRow] = []
+        others: list[Built] = []
+        if not (args.no_kit and args.no_publish):  # frontend/ and sandbox/: built once for both
+            try:
+                others = build_others(root, work, cache)
+            except ReleaseCheckError as exc:
+                print(f"release check failed: {exc}", file=sys.stderr)
+                return 1
+        if not args.no_kit:
+            built = [dists.runtime, dists.generated, *others]
+            try:
+                test_file = readme_test_file(root)
+            except (OSError, ReleaseCheckError) as exc:
+                print(f"release check failed: {exc}", file=sys.stderr)
+                return 1
+            kits = check_kits(
+                built,
+                minors,
+                work=work,
+                cache=cache,
+                test_file=test_file,
+                fresh=args.fresh,
+                report=say,
+            )
         published = None
         if not args.no_publish:
-            print("==> publish: twine upload to a local index, install by name", file=sys.stderr)
-            published = check_published(root, work, dists)
+            say("==> publish: twine upload to a local index, install by name")
+            published = check_published(root, work, dists, others=others)
     print(format_table(dists, rows))
+    if kits:
+        print("\n" + format_kit_table(kits))
     if published is not None:
         print(published.line())
     checked = [row for row in rows if row.version != "not found"]
-    ok = checked and all(row.ok for row in rows) and (published is None or published.ok)
+    ok = (
+        checked
+        and all(row.ok for row in rows)
+        and all(kit.ok for kit in kits)
+        and (published is None or published.ok)
+    )
     return 0 if ok else 1
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":

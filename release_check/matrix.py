@@ -15,6 +15,7 @@ from .build import Built, build, build_requirements, ensure_build_env, twine_che
 from .commands import ReleaseCheckError, clean_env, run, tail
 from .contents import generated_package_files, sdist_problems, source_package_files, wheel_problems
 from .examples import example_documents
+from .pins import pins_file
 from .sandbox_process import SandboxProcess
 from .venvs import SUPPORTED, Interpreter, ensure_venv, find_interpreter
 
@@ -132,7 +133,14 @@ def check_python(
     label = f"python{interpreter.minor}"
     failures: list[str] = []
     try:
-        venv = ensure_venv(interpreter, dists.wheels, cache, fresh=fresh)
+        pins = pins_file(interpreter.minor)
+        venv = ensure_venv(
+            interpreter,
+            dists.wheels,
+            cache,
+            fresh=fresh,
+            constraints=pins if pins.is_file() else None,
+        )
         row.install = "cached" if venv.cached else "ok"
     except ReleaseCheckError as exc:
         row.install, row.failure = "FAIL", str(exc)

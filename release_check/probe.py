@@ -4,9 +4,9 @@
 of it, of ``thg_connect_core`` and of every product subpackage (the lazy exports).
 ``probe.py models EXAMPLES.json``: each example document (spec stem -> document) decoded into
 its entity's typed resource, with a verdict per example. ``probe.py smoke``: against the sandbox
-named by the ``THG_*`` environment variables, as ``brandco``: create an inventory item, list it
-with a filter,
-read it through ``client.get(reference)``, delete it. Prints one JSON summary line; any failure
+named by the ``THG_*`` environment variables, as ``brandco``: a long poll of a new subscription
+with nothing to deliver; create an inventory item, list it with a filter, read it through
+``client.get(reference)``, delete it. Prints one JSON summary line; any failure
 is an exception (exit 1) with its traceback.
 """
 
@@ -17,6 +17,7 @@ import importlib
 import json
 import pkgutil
 import sys
+import time
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -98,6 +99,7 @@ def smoke() -> Dict[str, Any]:
     version = "%d%d" % sys.version_info[:2]
     sku = f"release-py{version}-{uuid.uuid4().hex[:8]}"
     with Client.from_env(timeout=TIMEOUT) as client:
+        _long_poll_with_nothing(client, f"release-py{version}-{uuid.uuid4().hex[:8]}")
         items = client.thg_fulfil.inventory
         created = items.create(
             InventoryItem(
@@ -129,6 +131,22 @@ def smoke() -> Dict[str, Any]:
         else:
             raise AssertionError(f"{item_id} still there after delete")
     return {"sku": sku, "reference": str(reference)}
+
+
+def _long_poll_with_nothing(client: Any, name: str) -> None:
+    """A long poll with nothing to deliver waits its time, then answers no events (the sandbox
+    once failed it on 3.9 and 3.10, where asyncio's TimeoutError is not the builtin)."""
+    from thg_connect.events import Subscription
+
+    client.events.subscriptions.create(
+        name, Subscription(entity_types=["thg-fulfil:fulfilment-request"])
+    )
+    subscription = client.events.subscriptions(name)
+    started = time.monotonic()
+    polled = list(subscription.poll(wait_time_seconds=1, max_events=1))
+    waited = time.monotonic() - started
+    assert polled == [] and waited >= 0.9, (polled, waited)
+    subscription.delete()
 
 
 async def _async_list(client_type: Any, condition: Any) -> List[str]:

@@ -19,6 +19,7 @@ import hashlib
 import http.client
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,15 +33,17 @@ from .build import INSTALL_TIMEOUT, Built, build, build_requirements, ensure_bui
 from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, clean_env, run, tail
 from .matrix import Distributions, _probe, smoke_env
+from .pins import TEST_RUNNER
 from .sandbox_process import HOST, SandboxProcess, free_port, stop_process
 from .venvs import Interpreter, find_interpreter
 
 PUBLISH_PYTHON = "3.11"  # the sandbox's floor (sandbox/pyproject.toml) and CI's Python
-TEST_RUNNER = "pytest"  # what the user's test environment adds besides our two names
 READY_TIMEOUT = 30.0
 UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
-# The README's fixture-based test ("Install and use"), as a user's project would have it.
+# The first test of the README's fixture-based test file ("Install and use"), for a check of an
+# install made elsewhere (--published), where no README is at hand; with the repository, the
+# README's own file runs (readme_test_file).
 FIXTURE_TEST = """\
 from thg_connect.thg_fulfil import ApprovalApproved, Barcode, Dimensions, InventoryItem
 
@@ -243,8 +246,10 @@ def check_published(
     dists: Distributions,
     *,
     interpreter: Interpreter | None = None,
+    others: Sequence[Built] | None = None,
 ) -> Published:
-    """Everything of the publish step; failures land in the result, not raised."""
+    """Everything of the publish step; failures land in the result, not raised. ``others``:
+    ``frontend/`` and ``sandbox/`` built already (by ``build_others``), else built here."""
     started = time.monotonic()
     result = Published()
     cache = root / ".release-check"
@@ -253,7 +258,7 @@ def check_published(
         interpreter = interpreter or find_interpreter(PUBLISH_PYTHON)
         if interpreter is None:
             raise ReleaseCheckError(f"publish: python{PUBLISH_PYTHON} not found")
-        others = build_others(root, work, cache)
+        others = others if others is not None else build_others(root, work, cache)
         built = [dists.runtime, dists.generated, *others]
         files = [path for b in built for path in (b.wheel, b.sdist)]
         folder = work / "index"
@@ -264,14 +269,27 @@ def check_published(
             upload(index, files)
             result.uploaded = [path.name for path in files]
             python = install_by_name(interpreter, work / "published-venv", index)
-        check_installed(python, work, result)
+        check_installed(python, work, result, test_file=readme_test_file(root))
     except ReleaseCheckError as exc:
         result.failure = str(exc)
     result.seconds = time.monotonic() - started
     return result
 
 
-def check_installed(python: Path, work: Path, result: Published | None = None) -> Published:
+def readme_test_file(root: Path) -> str:
+    """The README's "Install and use" test file (its ``# test_inventory.py`` block), which
+    tests/e2e/test_readme_kit.py runs from the sources: here it runs with what was installed."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", readme, re.S)
+    found = [b for b in blocks if b.startswith("# test_inventory.py")]
+    if len(found) != 1:
+        raise ReleaseCheckError("README.md: expected one ```python block `# test_inventory.py`")
+    return found[0]
+
+
+def check_installed(
+    python: Path, work: Path, result: Published | None = None, *, test_file: str = FIXTURE_TEST
+) -> Published:
     """With the ``thg-connect`` and ``thg-sandbox`` installed for ``python`` (from the local
     index, or from a real one after publishing): ``thg-sandbox serve`` without ``--specs``, the
     smoke test through the installed client, and the fixture-based test under pytest."""
@@ -297,7 +315,8 @@ def check_installed(python: Path, work: Path, result: Published | None = None) -
     except ReleaseCheckError as exc:
         result.smoke = "FAIL"
         failures.append(str(exc))
-    (user / "test_inventory.py").write_text(FIXTURE_TEST, encoding="utf-8")
+    (user / "test_inventory.py").write_text(test_file, encoding="utf-8")
+    tests = len(re.findall(r"^def test_", test_file, re.M))
     try:
         command: list[str | Path] = [python, "-I", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         out = run(
@@ -307,8 +326,8 @@ def check_installed(python: Path, work: Path, result: Published | None = None) -
             cwd=user,
             env=clean_env(),
         )
-        if "1 passed" not in out:
-            raise ReleaseCheckError(f"published pytest: not one test passed:\n{tail(out)}")
+        if f"{tests} passed" not in out:
+            raise ReleaseCheckError(f"published pytest: not {tests} passed:\n{tail(out)}")
         result.fixture_test = "ok"
     except ReleaseCheckError as exc:
         result.fixture_test = "FAIL"

@@ -1,10 +1,11 @@
-"""The Pythons to check on, and one venv per Python holding the two wheels (cached).
+"""The Pythons to check on, and the venvs holding the wheels under test (cached).
 
-A venv is keyed by the Python's version and the wheels' content hashes: a repeat run with the
-same distributions reuses it, any change makes a new one (old ones go after an hour unused). Each
-venv is made
-``--without-pip`` and filled by running the interpreter's own bundled pip wheel (ensurepip's), so
-nothing but the distributions and their dependencies ends up in it, and no pip is downloaded.
+A venv is keyed by the Python's version, the wheels' content hashes, the other requirements and
+the pins: a repeat run with the same distributions reuses it, any change makes a new one (old
+ones go after an hour unused). Each venv is made ``--without-pip`` and filled by running the
+interpreter's own bundled pip wheel (ensurepip's), so nothing but the distributions and their
+dependencies ends up in it, and no pip is downloaded. The dependencies are installed at the
+versions of that Python's pins file (``pins.py``) when one is given.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .build import INSTALL_TIMEOUT
 from .cache import cache_lock, is_ready, mark_ready, prune
-from .commands import ReleaseCheckError, run
+from .commands import ReleaseCheckError, clean_env, run
 from .contents import wheel_content_sha256
 
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
@@ -76,20 +77,39 @@ def find_interpreter(minor: str) -> Interpreter | None:
     return None
 
 
-def venv_key(interpreter: Interpreter, wheels: Sequence[Path]) -> str:
+def venv_key(
+    interpreter: Interpreter,
+    wheels: Sequence[Path],
+    requirements: Sequence[str] = (),
+    constraints: Path | None = None,
+) -> str:
     digest = hashlib.sha256(interpreter.version.encode())
     for wheel in wheels:
         digest.update(wheel.name.encode() + wheel_content_sha256(wheel).encode())
+    for requirement in requirements:
+        digest.update(b"\0" + requirement.encode())
+    if constraints is not None:
+        digest.update(b"\0constraints\0" + constraints.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def ensure_venv(
-    interpreter: Interpreter, wheels: Sequence[Path], cache: Path, *, fresh: bool = False
+    interpreter: Interpreter,
+    wheels: Sequence[Path],
+    cache: Path,
+    *,
+    fresh: bool = False,
+    requirements: Sequence[str] = (),
+    constraints: Path | None = None,
+    prefix: str = "",
 ) -> Venv:
-    """A venv on ``interpreter`` with ``wheels`` and their dependencies installed."""
+    """A venv on ``interpreter`` with ``wheels``, ``requirements`` (names from the registry) and
+    their dependencies installed, at the versions of the ``constraints`` file if given;
+    ``prefix`` tells apart venvs of different contents on one Python (pruned separately)."""
     started = time.monotonic()
-    prefix = f"py{interpreter.minor}-"
-    home = cache / "venvs" / (prefix + venv_key(interpreter, wheels))
+    prefix = f"{prefix}py{interpreter.minor}-"
+    key = venv_key(interpreter, wheels, requirements, constraints)
+    home = cache / "venvs" / (prefix + key)
     python = home / "bin" / "python"
     if is_ready(home) and not fresh:
         return Venv(python, True, time.monotonic() - started)
@@ -99,12 +119,17 @@ def ensure_venv(
         if fresh:
             shutil.rmtree(home, ignore_errors=True)
         prune(cache / "venvs", prefix + "*", keep=home)
-        _create(interpreter, home, wheels)
-        mark_ready(home, "\n".join(w.name for w in wheels) + "\n")
+        _create(interpreter, home, [*wheels, *requirements], constraints)
+        mark_ready(home, "\n".join([*(w.name for w in wheels), *requirements]) + "\n")
     return Venv(python, False, time.monotonic() - started)
 
 
-def _create(interpreter: Interpreter, home: Path, wheels: Sequence[Path]) -> None:
+def _create(
+    interpreter: Interpreter,
+    home: Path,
+    wheels: Sequence[Path | str],
+    constraints: Path | None,
+) -> None:
     python = home / "bin" / "python"
     home.parent.mkdir(parents=True, exist_ok=True)
     what = f"python{interpreter.minor}"
@@ -114,5 +139,11 @@ def _create(interpreter: Interpreter, home: Path, wheels: Sequence[Path]) -> Non
     else:
         run([interpreter.path, "-m", "venv", home], what=what, timeout=300)
         pip = [python, "-m", "pip"]
-    install = [*pip, "install", "--quiet", "--no-input", "--disable-pip-version-check", *wheels]
-    run(install, what=f"{what}: pip install", timeout=INSTALL_TIMEOUT)
+    install = [*pip, "install", "--quiet", "--no-input", "--disable-pip-version-check"]
+    if constraints is not None:
+        install += ["--constraint", constraints]
+        # The pins file alone: a PIP_CONSTRAINT meant for this repo's installs would contradict it.
+        env = {k: v for k, v in clean_env().items() if k != "PIP_CONSTRAINT"}
+    else:
+        env = clean_env()
+    run([*install, *wheels], what=f"{what}: pip install", timeout=INSTALL_TIMEOUT, env=env)

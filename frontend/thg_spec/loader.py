@@ -410,8 +410,8 @@ def _tagged(loader: Any, tag: str, text: str) -> tuple[Any, _Problem]:
         constructor = loader.yaml_constructors[tag]
         value = constructor(loader, yaml.ScalarNode(tag, text))
     except (ValueError, IndexError, TypeError):  # `!!int ''`, `!!float x`, too many digits
-        limit = sys.get_int_max_str_digits()
-        if tag.endswith(":int") and len(text) > limit and text.lstrip("+-").isdigit():
+        limit = _int_digit_limit()
+        if tag.endswith(":int") and 0 < limit < len(text) and text.lstrip("+-").isdigit():
             return None, (
                 f"an integer of more than {limit} digits cannot be read",
                 "Write it as a string",
@@ -422,6 +422,13 @@ def _tagged(loader: Any, tag: str, text: str) -> tuple[Any, _Problem]:
             "Remove the tag, or write a value of that type",
         )
     return value, None
+
+
+def _int_digit_limit() -> int:
+    """Python's limit on the digits of an int read from text, 0 for none: the limit came with
+    3.11 and the security releases 3.9.14 and 3.10.7, and earlier ones read any length."""
+    limit = getattr(sys, "get_int_max_str_digits", None)
+    return int(limit()) if limit is not None else 0
 
 
 def _tag_problem(tag: str) -> tuple[str, str]:
@@ -677,7 +684,7 @@ def _json_events(text: str) -> Iterator[_Event]:
                 problem = None
             except ValueError:  # an integer of more digits than Python converts
                 number = None
-                limit = sys.get_int_max_str_digits()
+                limit = _int_digit_limit()
                 problem = (
                     f"an integer of more than {limit} digits cannot be read",
                     "Write it as a string",

@@ -20,13 +20,18 @@ providers = ["thg", "sandbox"]
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # tomllib is tomli, taken into the standard library in 3.11 (same API)
+    import tomli as tomllib
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 ALL_PRODUCTS = "*"

@@ -18,6 +18,7 @@ from thg_spec import Entity, Product
 
 from . import jsonapi
 from .access import Caller
+from .actions import generic_action
 from .auth import TokenIssuer, read_limited
 from .config import SLUG
 from .errors import ApiError, bad_request, not_found
@@ -218,27 +219,14 @@ def _delete(api: Api, product: Product, entity: Entity, *, item: bool) -> Endpoi
     return endpoint
 
 
-def _not_implemented(api: Api, operation: str) -> Endpoint:
-    """An action the model declares but this sandbox does not serve yet: still authenticated
-    (a bad token is a 401 as anywhere), then an honest 501 rather than a misleading 404."""
-
-    async def endpoint(request: Request) -> Response:
-        api.caller(request)
-        raise ApiError.one(
-            501, "NotImplemented", f"{operation} is not implemented in this sandbox yet."
-        )
-
-    return endpoint
-
-
-def _action_routes(api: Api, entity: Entity) -> list[BaseRoute]:
-    """Actions (poll, confirm, ...) answer 501 here; an extension that implements one mounts its
-    own route, which wins because extensions are routed before the generic entity routes."""
+def _action_routes(api: Api, product: Product, entity: Entity) -> list[BaseRoute]:
+    """Actions (poll, confirm, ...) served generically from the spec (``actions.py``): every
+    check it describes, then 501 ``ActionNotEmulated``. An extension that emulates one mounts
+    its own route, which wins because extensions are routed before the generic entity routes."""
     by_path: dict[str, dict[str, Endpoint]] = {}
     for op in entity.operations:
         if op.role == "action":
-            name = op.action or op.operation_id or "This action"
-            by_path.setdefault(op.path, {})[op.method] = _not_implemented(api, name)
+            by_path.setdefault(op.path, {})[op.method] = generic_action(api, product, entity, op)
     return [_route(path, handlers) for path, handlers in by_path.items()]
 
 
@@ -290,5 +278,5 @@ def entity_routes(api: Api, product: Product) -> list[BaseRoute]:
         if entity.lookup_path and entity.lookup_path != entity.item_path:
             lookup = {"GET": _read(api, product, entity, item=False, lookup=True)}
             routes.append(_route(entity.lookup_path, lookup))
-        routes.extend(_action_routes(api, entity))
+        routes.extend(_action_routes(api, product, entity))
     return routes

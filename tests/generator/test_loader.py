@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from thg_spec import loader
 from thg_spec import pointer as jp
-from thg_spec.loader import load_spec
+from thg_spec.loader import _int_digit_limit, load_spec
 
 # YAML itself folds some control characters (NEL, lone surrogates): not the loader's business.
 _printable = st.characters(blacklist_categories=("Cc", "Cs"))
@@ -108,6 +109,21 @@ def test_an_integer_python_cannot_convert_is_a_diagnostic(tmp_path: Path) -> Non
     _, problems = load_spec(path)
     assert [(p.rule, p.pointer) for p in problems] == [("THG000", "/x")]
     assert "digits cannot be read" in problems[0].message
+
+
+def test_the_digit_limit_is_none_where_python_has_no_getter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python 3.9.0-3.9.13 and 3.10.0-3.10.6 have no limit and no getter: the loader still runs.
+    assert _int_digit_limit() == sys.get_int_max_str_digits()
+    path = tmp_path / "tagged.yaml"
+    path.write_text("x: !!int " + "9" * 5000 + "\n", encoding="utf-8")
+    monkeypatch.delattr(sys, "get_int_max_str_digits")
+    assert _int_digit_limit() == 0
+    # (this interpreter still refuses the digits: without a known limit it is a tag problem)
+    _, problems = load_spec(path)
+    assert [(p.rule, p.pointer) for p in problems] == [("THG000", "/x")]
+    assert "cannot be read as the YAML tag !!int says" in problems[0].message
 
 
 @pytest.mark.parametrize(

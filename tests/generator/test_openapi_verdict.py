@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -210,6 +211,24 @@ def test_a_lone_surrogate_is_judged_by_the_reference_validator() -> None:
     assert check_openapi(spec) == []
     del spec.data["info"]["title"]
     assert [d.rule for d in check_openapi(spec)] == ["THG003"]
+
+
+@pytest.mark.parametrize("mutation", ["none", *sorted(MUTATIONS)])
+def test_without_the_port_the_stock_validator_gives_the_same_verdict(
+    mutation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python 3.9, where openapi-spec-validator-rs does not install (it needs 3.10): the import
+    # fails, and the stock validator decides, the same way.
+    spec, _ = load_spec(SPECS / "document.yaml")
+    spec.data = copy.deepcopy(spec.data)
+    if mutation != "none":
+        MUTATIONS[mutation](spec.data)
+    with_port = [d.rule for d in check_openapi(spec)]
+    monkeypatch.setitem(sys.modules, "openapi_spec_validator_rs", None)  # import raises
+    with pytest.raises(ImportError):
+        import openapi_spec_validator_rs as _  # noqa: F401
+    assert [d.rule for d in check_openapi(spec)] == with_port
+    assert bool(with_port) == (mutation != "none")
 
 
 def test_the_identity_names_both_validators_and_their_versions() -> None:

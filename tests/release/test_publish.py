@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from release_check.build import Built
 from release_check.matrix import Distributions
 from release_check.publish import LocalIndex, check_published, index_only_env
 from release_check.sandbox_process import HOST
@@ -19,9 +20,9 @@ from .conftest import ROOT
 
 
 def test_published_packages_install_by_name_and_pass_smoke_and_fixture_test(
-    release_work: Path, distributions: Distributions
+    release_work: Path, distributions: Distributions, others: list[Built]
 ) -> None:
-    result = check_published(ROOT, release_work / "publish", distributions)
+    result = check_published(ROOT, release_work / "publish", distributions, others=others)
     assert result.ok, result.failure
     names = {name.split("-")[0] for name in result.uploaded}
     assert names == {"thg_connect", "thg_connect_core", "thg_spec", "thg_sandbox"}

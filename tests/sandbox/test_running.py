@@ -1,4 +1,4 @@
-"""`running_sandbox(db=..., token_ttl=...)` on the real clock, and the 501 seam for actions."""
+"""`running_sandbox(db=..., token_ttl=...)` on the real clock (actions: test_actions.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from thg_sandbox.server import RunningSandbox, running_sandbox
 from thg_spec import Product
 
-from .conftest import FULFIL, SPECS, TIMEOUT, Org, doc, errors, item
+from .conftest import FULFIL, SPECS, Org, errors, item
 
 EXPIRY_WAIT = 2.0  # a 1-second token must be refused within this (second-precision claims)
 
@@ -33,22 +32,6 @@ def test_tokens_expire_on_the_real_clock(short_lived: RunningSandbox) -> None:
             response = brandco.get(f"{FULFIL}/brandco/inventory")
         assert response.status_code == 401
         assert "expired" in errors(response)[0]["detail"]
-
-
-def test_actions_answer_501_until_implemented(products: list[Product]) -> None:
-    # Without the events extension (BUILTIN serves poll and confirm) the seam shows.
-    bare = running_sandbox(SPECS, products=products, extensions=())
-    with bare as short_lived, Org(short_lived, "brandco") as brandco:
-        base = "/api/events/v1/brandco/subscription"
-        assert brandco.post(base, json=doc("events:subscription", {}, id="s1")).status_code == 201
-        poll = brandco.get(f"{base}/s1/events")
-        confirm = brandco.delete(f"{base}/s1/confirm", headers={"receipt-handle": "x"})
-        for response in (poll, confirm):
-            assert response.status_code == 501
-            assert "not implemented" in errors(response)[0]["detail"]
-            assert response.headers["x-request-id"]
-        anonymous = httpx.get(short_lived.base_url + f"{base}/s1/events", timeout=TIMEOUT)
-        assert anonymous.status_code == 401
 
 
 def test_db_argument_puts_the_database_on_disk(tmp_path: Path, products: list[Product]) -> None:

@@ -116,10 +116,8 @@ def check_path_parameters(ctx: RuleContext) -> list[Diagnostic]:
         published = ctx.index.dialect == "published"
         # Published documents name their parameters themselves (`inventory_item`): the model
         # keeps those names, so only the declaration (OpenAPI's own rule) is checked there
-        # (nothing expected: strict=False lets the loop run zero times).
-        for got, want in zip(
-            shape.id_params, () if published else _expected_id_params(shape), strict=False
-        ):
+        # (nothing expected: zip stops at the shorter, so the loop runs zero times).
+        for got, want in zip(shape.id_params, () if published else _expected_id_params(shape)):
             if got != want:
                 problems.append(
                     ctx.spec.diagnostic(

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Union
 
 from .. import conventions as cv
 from .. import pointer as jp
@@ -139,7 +139,7 @@ _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-SchemaPath = tuple[str | int, ...]
+SchemaPath = tuple[Union[str, int], ...]  # a runtime alias: no `X | Y` before 3.10
 
 
 def _walk_schema(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Tuple, Union
 
 from starlette.routing import BaseRoute
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 64  # request values are bounded by the schema check; stored ones by the same
 BRANCHES = ("oneOf", "anyOf", "allOf")
-Path = tuple[str | int, ...]
+Path = Tuple[Union[str, int], ...]
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ class EventEndpoints:
                 timeout = remaining if comeback is None else min(remaining, comeback)
                 try:
                     await asyncio.wait_for(woken.wait(), timeout)
-                except TimeoutError:
+                except asyncio.TimeoutError:  # the builtin from 3.11, a class of its own before
                     pass
         return json_response({"data": [event_resource(e, key.id) for e in claimed], "meta": {}})
 

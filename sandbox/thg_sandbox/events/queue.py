@@ -175,18 +175,19 @@ class EventQueue:
                 from_micros(until),
                 handle,
             )
-            for row, handle in zip(rows, handles, strict=True)
+            for row, handle in zip(rows, handles)
         ]
 
     @staticmethod
     def _issue_in(
         conn: sqlite3.Connection, key: SubscriptionKey, event_ids: Sequence[str]
     ) -> list[str]:
+        # One handle per event, so the callers' zips pair them one to one.
         handles = [new_handle() for _ in event_ids]
         conn.executemany(
             "INSERT INTO event_receipts (handle, owner, subscription, event_id) "
             "VALUES (?, ?, ?, ?)",
-            [(h, key.owner, key.id, e) for h, e in zip(handles, event_ids, strict=True)],
+            [(h, key.owner, key.id, e) for h, e in zip(handles, event_ids)],
         )
         return handles
 
@@ -232,7 +233,7 @@ class EventQueue:
             handles = self._issue_in(conn, key, [e.id for e in events])
         return [
             QueuedEvent(e.id, e.body, e.receive_count, e.hidden_until, h)
-            for e, h in zip(events, handles, strict=True)
+            for e, h in zip(events, handles)
         ]
 
     def seconds_until_visible(self, key: SubscriptionKey) -> float | None:
