@@ -11,21 +11,56 @@ from thg_connect_core import AsyncBaseClient, BaseClient
 from ._registry import attributes_type, reference_path
 
 if TYPE_CHECKING:
+    from typing import Union
+
     from .document._product import AsyncDocumentAPI, DocumentAPI
+    from .document.document import Document as _document_Document
     from .events._product import AsyncEventsAPI, EventsAPI
+    from .events.subscription import Subscription as _events_Subscription
     from .product._product import AsyncProductAPI, ProductAPI
+    from .product.attribute_type import AttributeType as _product_AttributeType
+    from .product.product import Product as _product_Product
+    from .product.product_model import ProductModel as _product_ProductModel
     from .thg_fulfil._product import AsyncThgFulfilAPI, ThgFulfilAPI
+    from .thg_fulfil.asn import Asn as _thg_fulfil_Asn
+    from .thg_fulfil.asn_receipt import Receipt as _thg_fulfil_Receipt
+    from .thg_fulfil.fulfilment_request import FulfilmentRequest as _thg_fulfil_FulfilmentRequest
+    from .thg_fulfil.fulfilment_request_dispatched import Dispatched as _thg_fulfil_Dispatched
+    from .thg_fulfil.fulfilment_request_dispatched_delivery import Delivery as _thg_fulfil_Delivery
+    from .thg_fulfil.fulfilment_request_fulfilment_status import (
+        FulfilmentStatus as _thg_fulfil_FulfilmentStatus,
+    )
+    from .thg_fulfil.inventory_item import InventoryItem as _thg_fulfil_InventoryItem
+    from .thg_fulfil.inventory_item_approval import Approval as _thg_fulfil_Approval
+
+    # The attributes of any entity this client knows: what ``client.get(text)`` answers.
+    EntityAttributes = Union[
+        _document_Document,
+        _events_Subscription,
+        _product_AttributeType,
+        _product_Product,
+        _product_ProductModel,
+        _thg_fulfil_Asn,
+        _thg_fulfil_Receipt,
+        _thg_fulfil_FulfilmentRequest,
+        _thg_fulfil_Dispatched,
+        _thg_fulfil_Delivery,
+        _thg_fulfil_FulfilmentStatus,
+        _thg_fulfil_InventoryItem,
+        _thg_fulfil_Approval,
+    ]
 
 
-class Client(BaseClient):
+class Client(BaseClient["EntityAttributes"]):
     """The blocking client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``Client.from_env()`` reads
     ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
     ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
     ``for_owner`` derives a client for a partner organisation that shares both.
-    ``client.get(reference, Attributes)`` reads the entity a reference names,
-    typed by its generated attributes class.
+    ``client.get(reference)`` reads the entity a reference names: typed by the
+    reference's entity (``client.get(item.reference)``), by the attributes class given
+    (``client.get(text, InventoryItem)``), or else the union of this client's entities.
     """
 
     __slots__ = ()
@@ -62,15 +97,16 @@ class Client(BaseClient):
         return ThgFulfilAPI(self._api)
 
 
-class AsyncClient(AsyncBaseClient):
+class AsyncClient(AsyncBaseClient["EntityAttributes"]):
     """The asyncio client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``AsyncClient.from_env()`` reads
     ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
     ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
     ``for_owner`` derives a client for a partner organisation that shares both.
-    ``await client.get(reference, Attributes)`` reads the entity a reference names,
-    typed by its generated attributes class.
+    ``await client.get(reference)`` reads the entity a reference names: typed by the
+    reference's entity (``client.get(item.reference)``), by the attributes class given
+    (``client.get(text, InventoryItem)``), or else the union of this client's entities.
     """
 
     __slots__ = ()

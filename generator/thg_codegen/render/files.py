@@ -83,7 +83,26 @@ def render_files(
     add("CHANGELOG.md", "CHANGELOG.md.j2", all_specs, changelog=changelog)
     add(f"{src}/__init__.py", "package_init.py.j2", all_specs, **shared)
     add(f"{src}/_version.py", "version.py.j2", all_specs, **shared)
-    add(f"{src}/_client.py", "client.py.j2", all_specs, **shared)
+    # What `client.get(text)` answers: the union of every entity's attributes type, imported for
+    # type checkers only (each under its product's name, so two products' names cannot clash).
+    entity_attributes = sorted(
+        (f".{p.package}.{m.module}", m.attributes, f"_{p.package}_{m.attributes}")
+        for p in packages
+        for m in p.entities
+    )
+    # One sorted block (isort's order: by module), the product classes among the attributes.
+    type_imports = sorted(
+        [(f".{p.package}._product", f"{p.async_class}, {p.sync_class}") for p in packages]
+        + [(module, f"{name} as {alias}") for module, name, alias in entity_attributes]
+    )
+    add(
+        f"{src}/_client.py",
+        "client.py.j2",
+        all_specs,
+        entity_attributes=entity_attributes,
+        type_imports=type_imports,
+        **shared,
+    )
     registry = [
         (m.type_string, f".{p.package}.{m.module}", m.attributes)
         for p in packages

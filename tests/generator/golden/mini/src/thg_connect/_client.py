@@ -11,18 +11,29 @@ from thg_connect_core import AsyncBaseClient, BaseClient
 from ._registry import attributes_type, reference_path
 
 if TYPE_CHECKING:
+    from typing import Union
+
     from .mini._product import AsyncMiniAPI, MiniAPI
+    from .mini.widget import Widget as _mini_Widget
+    from .mini.widget_check import Check as _mini_Check
+
+    # The attributes of any entity this client knows: what ``client.get(text)`` answers.
+    EntityAttributes = Union[
+        _mini_Widget,
+        _mini_Check,
+    ]
 
 
-class Client(BaseClient):
+class Client(BaseClient["EntityAttributes"]):
     """The blocking client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``Client.from_env()`` reads
     ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
     ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
     ``for_owner`` derives a client for a partner organisation that shares both.
-    ``client.get(reference, Attributes)`` reads the entity a reference names,
-    typed by its generated attributes class.
+    ``client.get(reference)`` reads the entity a reference names: typed by the
+    reference's entity (``client.get(item.reference)``), by the attributes class given
+    (``client.get(text, InventoryItem)``), or else the union of this client's entities.
     """
 
     __slots__ = ()
@@ -38,15 +49,16 @@ class Client(BaseClient):
         return MiniAPI(self._api)
 
 
-class AsyncClient(AsyncBaseClient):
+class AsyncClient(AsyncBaseClient["EntityAttributes"]):
     """The asyncio client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``AsyncClient.from_env()`` reads
     ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
     ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
     ``for_owner`` derives a client for a partner organisation that shares both.
-    ``await client.get(reference, Attributes)`` reads the entity a reference names,
-    typed by its generated attributes class.
+    ``await client.get(reference)`` reads the entity a reference names: typed by the
+    reference's entity (``client.get(item.reference)``), by the attributes class given
+    (``client.get(text, InventoryItem)``), or else the union of this client's entities.
     """
 
     __slots__ = ()
