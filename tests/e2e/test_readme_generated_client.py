@@ -42,6 +42,8 @@ def test_the_snippet_runs_as_consumer_then_provider(
     }
     exec(compile(readme_client_snippet(), "README.md", "exec"), names)
     client, provider, item = names["client"], names["provider"], names["item"]
+    for read in ("again", "found", "typed"):  # the item itself, read back through its reference
+        assert names[read].reference == item.reference and names[read].id == item.id  # type: ignore[attr-defined]
     assert isinstance(client, Client) and isinstance(provider, Client)
     assert (client.owner, provider.owner) == ("brandco", "thg")
     approval = client.thg_fulfil.inventory(item.id).approval.get()  # type: ignore[attr-defined]

@@ -100,7 +100,9 @@ def test_meta_and_links_construct() -> None:
     assert ResourceMeta().created_at is None
     assert Links(self_="a").self_ == "a"
     assert Links.model_validate({"self": "b"}).self_ == "b"
-    assert Resource[Dict[str, Any]](id="x", type="t", attributes={}).meta is None
+    # Never None for callers: a resource without meta or version reads as empty ones.
+    bare = Resource[Dict[str, Any]](id="x", type="t", attributes={})
+    assert bare.meta == ResourceMeta() and bare.version == ""
 
 
 def test_encode_model_by_alias_exclude_unset() -> None:
@@ -128,7 +130,9 @@ def test_resource_reference_property() -> None:
     assert parsed is not None and parsed.owner == "acme" and parsed.id == "4f29-b5"
     no_meta = dict(RESOURCE)
     del no_meta["meta"]
-    assert decode(json.dumps({"data": no_meta}).encode(), Document[Item]).data.reference is None
+    without = decode(json.dumps({"data": no_meta}).encode(), Document[Item]).data
+    with pytest.raises(InvalidReferenceError, match="came without meta.reference"):
+        _ = without.reference
     bad = dict(RESOURCE, meta={"reference": "thg:nope"})
     with pytest.raises(InvalidReferenceError):
         _ = decode(json.dumps({"data": bad}).encode(), Document[Item]).data.reference

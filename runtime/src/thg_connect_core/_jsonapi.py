@@ -29,7 +29,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ._datetime import UtcDateTime
-from ._references import Reference
+from ._references import InvalidReferenceError, Reference
 
 if TYPE_CHECKING:
     from ._response import RawResponse
@@ -148,25 +148,36 @@ class Links(_Model):
 
 
 class Resource(_Answer, Generic[A]):
-    """A resource object whose ``attributes`` are of type ``A``, as the server sends it: the
-    server always gives ``id`` and ``type``, so they are plain ``str`` for callers."""
+    """A resource object whose ``attributes`` are of type ``A``, as the server sends it.
+
+    An entity's resource always carries ``id``, ``type``, ``version`` and ``meta`` (every payload
+    the platform's docs show, S1, S7b, S17, and every spec's resource schema lists them as
+    required), so none is Optional for callers. Decoding stays lenient where a server leaves one
+    out (the published documents do not list ``meta``; an event object has no ``version``): a
+    missing ``meta`` reads as an empty ``ResourceMeta`` and a missing ``version`` as ``""``.
+    """
 
     id: str
     type: str
     attributes: A
-    meta: Optional[ResourceMeta] = None
-    version: Optional[str] = None
+    meta: ResourceMeta = Field(default_factory=ResourceMeta)
+    version: str = ""
     links: Optional[Links] = None
 
     @property
-    def reference(self) -> Optional[Reference]:
-        """The ``Reference`` in ``meta.reference`` (None when absent).
+    def reference(self) -> Reference[A]:
+        """The ``Reference`` in ``meta.reference``, typed by this resource's attributes:
+        ``client.get(resource.reference)`` answers a ``Resource[A]``.
 
         Parsed on access, not in ``decode``: decoding is the hot path and most callers never ask.
-        Raises ``InvalidReferenceError`` if the server sent a malformed reference.
+        Raises ``InvalidReferenceError`` if the server sent a malformed reference or none.
         """
-        text = self.meta.reference if self.meta is not None else None
-        return Reference.parse(text) if text else None
+        text = self.meta.reference
+        if not text:
+            missing = f"the {self.type} resource {self.id!r} came without meta.reference"
+            raise InvalidReferenceError("", 0, missing)
+        parsed: Reference[A] = Reference.parse(text)
+        return parsed
 
 
 class Document(_Answer, Generic[A]):

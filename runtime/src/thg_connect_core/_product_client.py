@@ -7,10 +7,19 @@ the registry hook, two static methods mapping an entity type to its attributes t
 Everything else (construction, ``from_env``, ``for_owner``, ``with_options``, ``get``, event
 consumers, webhooks, context managers) is here, written once per flavour.
 
-``get(reference)`` answers ``Resource[Any]``: a reference string's entity type is a value, not a
-type. ``get(reference, Attributes)`` answers ``Resource[Attributes]`` (the generated attributes
-class of the reference's entity type, e.g. ``InventoryItem``) and checks at run time that the
-reference names that entity type, so the static type cannot lie.
+``get`` is typed as precisely as the reference allows:
+
+* a resource's own reference is a ``Reference[InventoryItem]``, so
+  ``client.get(item.reference)`` answers ``Resource[InventoryItem]`` (statuses too: their
+  attributes type is the union of their states);
+* ``get(text)`` answers ``Resource[E]``: the generated client is a ``BaseClient[E]`` whose ``E`` is
+  the union of its entities' attributes types (``Any`` on a bare ``BaseClient``), to narrow
+  with ``isinstance``;
+* ``get(reference, InventoryItem)`` answers ``Resource[InventoryItem]`` and checks at run time that
+  the reference names that entity type, so the static type cannot lie. A status's union of
+  states is not a class, which Python's typing cannot take as an argument (PEP 747's
+  ``TypeForm`` is not there yet): ``get(reference, Approval)`` is checked at run time and
+  answers ``Resource[Any]``.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from typing import (
     Any,
     Awaitable,
     Callable,
+    Generic,
     List,
     Optional,
     Tuple,
@@ -39,6 +49,9 @@ from ._references import Reference
 from ._resources import AsyncResource, Headers, Query, SyncResource
 
 if TYPE_CHECKING:
+    # What a type checker calls a type alias used as a value: a status's union of states.
+    from typing import _SpecialForm
+
     from typing_extensions import Self, Unpack
 
     from ._async_consumer import AsyncEventConsumer
@@ -51,6 +64,14 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBaseClient", "BaseClient"]
 
 A = TypeVar("A")
+if TYPE_CHECKING:  # a TypeVar default (PEP 696) is only for type checkers before Python 3.13
+    from typing_extensions import TypeVar as _DefaultingTypeVar
+
+    E = _DefaultingTypeVar("E", default=Any)
+else:
+    E = TypeVar("E")
+"""The attributes of any entity the client knows: what ``get(text)`` answers. The generated
+client names the union of its entities' attributes types; ``Any`` on the bare base."""
 
 
 class _Registry:
@@ -69,7 +90,7 @@ class _Registry:
         """The URL path ``get(reference)`` reads."""
         return reference.path
 
-    def _target(self, reference: Union[str, Reference], attributes: Any) -> Tuple[str, Any]:
+    def _target(self, reference: Union[str, Reference[Any]], attributes: Any) -> Tuple[str, Any]:
         """The path and attributes type ``get`` reads ``reference`` with, checking that a given
         ``attributes`` is the one of the reference's entity type."""
         ref = reference if isinstance(reference, Reference) else Reference.parse(reference)
@@ -89,7 +110,7 @@ def _describe(cls: type, owner: str) -> str:
     return f"{cls.__name__}(owner={owner!r})"
 
 
-class BaseClient(_Registry):
+class BaseClient(_Registry, Generic[E]):
     """The blocking client of every product, for one owner organisation: the base of the
     generated ``Client``, which adds one property per product."""
 
@@ -135,18 +156,29 @@ class BaseClient(_Registry):
     @overload
     def get(
         self,
-        reference: Union[str, Reference],
+        reference: Reference[A],
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
         max_retries: Optional[int] = None,
-    ) -> Resource[Any]: ...
+    ) -> Resource[A]: ...
 
     @overload
     def get(
         self,
-        reference: Union[str, Reference],
+        reference: str,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[E]: ...
+
+    @overload
+    def get(
+        self,
+        reference: Union[str, Reference[Any]],
         attributes: Type[A],
         *,
         timeout: Optional[float] = None,
@@ -155,10 +187,22 @@ class BaseClient(_Registry):
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
+    @overload
     def get(
         self,
-        reference: Union[str, Reference],
-        attributes: Optional[Type[Any]] = None,
+        reference: Union[str, Reference[Any]],
+        attributes: _SpecialForm,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]: ...
+
+    def get(
+        self,
+        reference: Union[str, Reference[Any]],
+        attributes: object = None,
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
@@ -167,8 +211,9 @@ class BaseClient(_Registry):
     ) -> Resource[Any]:
         """The entity a reference names, as its typed resource (any product, any owner).
 
-        ``client.get(ref, InventoryItem)`` is typed ``Resource[InventoryItem]`` and raises
-        ``TypeError`` when ``ref`` names another entity type. Raises ``ValueError`` for a
+        ``client.get(item.reference)`` and ``client.get(ref, InventoryItem)`` are typed
+        ``Resource[InventoryItem]``; the second raises ``TypeError`` when ``ref`` names another
+        entity type. Raises ``ValueError`` for a
         malformed reference or an entity type this client does not know, and
         ``NotFoundError`` when the entity does not exist.
         """
@@ -239,7 +284,7 @@ class BaseClient(_Registry):
         return _describe(type(self), self.owner)
 
 
-class AsyncBaseClient(_Registry):
+class AsyncBaseClient(_Registry, Generic[E]):
     """The asyncio client of every product, for one owner organisation: the base of the
     generated ``AsyncClient``, which adds one property per product."""
 
@@ -287,18 +332,29 @@ class AsyncBaseClient(_Registry):
     @overload
     async def get(
         self,
-        reference: Union[str, Reference],
+        reference: Reference[A],
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
         max_retries: Optional[int] = None,
-    ) -> Resource[Any]: ...
+    ) -> Resource[A]: ...
 
     @overload
     async def get(
         self,
-        reference: Union[str, Reference],
+        reference: str,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[E]: ...
+
+    @overload
+    async def get(
+        self,
+        reference: Union[str, Reference[Any]],
         attributes: Type[A],
         *,
         timeout: Optional[float] = None,
@@ -307,10 +363,22 @@ class AsyncBaseClient(_Registry):
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
+    @overload
     async def get(
         self,
-        reference: Union[str, Reference],
-        attributes: Optional[Type[Any]] = None,
+        reference: Union[str, Reference[Any]],
+        attributes: _SpecialForm,
+        *,
+        timeout: Optional[float] = None,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        max_retries: Optional[int] = None,
+    ) -> Resource[Any]: ...
+
+    async def get(
+        self,
+        reference: Union[str, Reference[Any]],
+        attributes: object = None,
         *,
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
@@ -319,8 +387,9 @@ class AsyncBaseClient(_Registry):
     ) -> Resource[Any]:
         """The entity a reference names, as its typed resource (any product, any owner).
 
-        ``await client.get(ref, InventoryItem)`` is typed ``Resource[InventoryItem]`` and raises
-        ``TypeError`` when ``ref`` names another entity type. Raises ``ValueError`` for a
+        ``await client.get(item.reference)`` and ``await client.get(ref, InventoryItem)`` are
+        typed ``Resource[InventoryItem]``; the second raises ``TypeError`` when ``ref`` names
+        another entity type. Raises ``ValueError`` for a
         malformed reference or an entity type this client does not know, and
         ``NotFoundError`` when the entity does not exist.
         """

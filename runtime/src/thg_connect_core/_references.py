@@ -15,9 +15,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Tuple, TypeVar, Union
 
 __all__ = ["InvalidReferenceError", "Reference"]
+
+# The attributes type of the entity a reference names, for type checkers only (nothing checks it
+# at run time): ``Resource[InventoryItem].reference`` is a ``Reference[InventoryItem]``, so
+# ``client.get(resource.reference)`` is typed ``Resource[InventoryItem]``. A reference parsed from
+# text names an entity type only known at run time: ``Reference[Any]`` (the default).
+if TYPE_CHECKING:  # a TypeVar default (PEP 696) is only for type checkers before Python 3.13
+    from typing_extensions import TypeVar as _DefaultingTypeVar
+
+    A_co = _DefaultingTypeVar("A_co", covariant=True, default=Any)
+else:
+    A_co = TypeVar("A_co", covariant=True)
 
 _SEGMENT = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _OWNER = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -48,8 +59,11 @@ _ID_RULE = "[A-Za-z0-9][A-Za-z0-9._~-]*"
 
 
 @dataclass(frozen=True)
-class Reference:
+class Reference(Generic[A_co]):
     """A reference to one entity: ``Reference("thg-fulfil", "inventory-item", "brandco", id)``.
+
+    ``Reference[InventoryItem]`` is a reference whose entity's attributes are ``InventoryItem``
+    (a resource's ``reference``), for type checkers: ``client.get`` answers its typed resource.
 
     ``entity_path`` may be given dotted (``"fulfilment-request.dispatched"``) or as a tuple; it is
     stored as a tuple of segments. Equal references compare and hash equal, whichever form they

@@ -104,8 +104,9 @@ class _Plan:
 
     def created(self, document: Any) -> Tuple[Reference, _Upload]:
         resource = document.data
-        reference = resource.reference
-        if reference is None:
+        if resource.meta.reference:
+            reference = resource.reference
+        else:
             if not resource.id:
                 raise DocumentUploadError("the created document has neither reference nor id")
             reference = Reference("document", "document", self.client.owner, resource.id)
