@@ -38,13 +38,23 @@ FilterArg = Union[FilterExpr, str, None]
 Attributes = Union[BaseModel, Mapping[str, Any]]
 
 
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def path_id(value: object, name: str) -> str:
-    """An id for a URL path segment: refused before sending when empty, percent-encoded so an id
-    can never change the path's shape."""
+    """An id for a URL path segment: refused before sending when empty or a dot segment, and
+    percent-encoded, so an id can never change the path's shape.
+
+    ``.`` and ``..`` are refused rather than encoded: URL normalisation (RFC 3986 §5.2.4, done by
+    httpx, proxies and servers alike) removes them, and ``%2E`` is the same unreserved character,
+    which a server may decode back to a dot segment. ``/`` and every other reserved character are
+    percent-encoded."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must not be empty")
+    if value in _DOT_SEGMENTS:
+        raise ValueError(f"{name} must not be {value!r}: a dot segment would address another path")
     return quote(value, safe="")
 
 
