@@ -73,7 +73,7 @@ def test_anything_else_is_a_located_400(text: str) -> None:
 
 def test_a_date_field_refuses_a_time_of_day() -> None:
     with pytest.raises(TypeError, match="is a date"):
-        SHIP_DATE >= datetime(2024, 5, 2, 10, 0, tzinfo=timezone.utc)
+        _ = SHIP_DATE >= datetime(2024, 5, 2, 10, 0, tzinfo=timezone.utc)
 
 
 OPS: dict[str, Any] = {
