@@ -29,6 +29,7 @@ INTERNAL: Dict[str, FrozenSet[str]] = {
     "_retry": frozenset(
         {
             "IDEMPOTENT_METHODS",
+            "RATE_LIMIT_WAIT",
             "RETRY_STATUSES",
             "backoff_delay",
             "next_delay",

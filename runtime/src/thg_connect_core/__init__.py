@@ -50,6 +50,7 @@ from ._filter_parser import FilterSyntaxError, parse_filter
 from ._filter_render import render as render_filter
 from ._jsonapi import (
     Document,
+    ErrorLinks,
     ErrorObject,
     ErrorSource,
     Links,
@@ -125,6 +126,7 @@ __all__: list[str] = [
     "error_from_response",
     # JSON:API
     "Document",
+    "ErrorLinks",
     "ErrorObject",
     "ErrorSource",
     "Links",

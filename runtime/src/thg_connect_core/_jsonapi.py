@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Document",
+    "ErrorLinks",
     "ErrorObject",
     "ErrorSource",
     "Links",
@@ -78,31 +79,44 @@ class _Answer(_Model):
 
 
 class ErrorSource(_Model):
-    """Where an error came from: a JSON pointer (or a bare field name) or a query parameter."""
+    """Where an error came from: a JSON pointer (or, on the older API, a bare field name such as
+    ``weight_g``), a query parameter, or a header (``Authorization``, S27)."""
 
     pointer: Optional[str] = None
     parameter: Optional[str] = None
+    header: Optional[str] = None
+
+
+class ErrorLinks(_Model):
+    """An error object's ``links`` (S3): ``about`` this occurrence, and its ``type``."""
+
+    about: Optional[str] = None
+    type: Optional[str] = None
 
 
 class ErrorObject(_Model):
-    """One member of a JSON:API ``errors`` array."""
+    """One member of a JSON:API ``errors`` array, in every shape the platform has sent: the
+    reference pages' ``id, links{about,type}, status, code, title, detail, meta`` (S3), the older
+    API's ``source.header`` / bare ``source.pointer`` (S27), and FastAPI's ``detail[]`` entries
+    (read into this shape by ``error_from_response``)."""
 
     id: Optional[str] = None
+    links: Optional[ErrorLinks] = None
     status: Optional[str] = None
     code: Optional[str] = None
     title: Optional[str] = None
     detail: Optional[str] = None
     source: Optional[ErrorSource] = None
+    meta: Optional[Dict[str, Any]] = None
 
     @property
     def pointer(self) -> Optional[str]:
-        """Where the error is: the source's JSON pointer (or field name), else its parameter."""
+        """Where the error is: the source's JSON pointer (or field name), else its parameter,
+        else its header."""
         if self.source is None:
             return None
         for key in ("pointer", "parameter", "header"):
             value = getattr(self.source, key, None)
-            if value is None and self.source.model_extra:
-                value = self.source.model_extra.get(key)
             if isinstance(value, str) and value:
                 return value
         return None
