@@ -19,6 +19,7 @@ INTERNAL: Dict[str, FrozenSet[str]] = {
     "_auth": frozenset({"TokenState", "TOKEN_REQUEST_EXTENSION"}),
     "_body": frozenset({"CHUNK_SIZE", "FileBody", "RequestStream"}),
     "_multipart": frozenset({"MultipartBody"}),
+    "_lenient": frozenset({"lenient_decode", "lenient_value"}),
     "_call": frozenset({"Body", "Call", "Params", "USER_AGENT", "logger"}),
     "_datetime": frozenset({"to_utc"}),
     "_filter_ast": frozenset(

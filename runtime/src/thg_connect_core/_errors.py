@@ -17,7 +17,9 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 import httpx
 
+from ._base_error import ThgConnectError
 from ._jsonapi import ErrorObject
+from ._lenient import ResponseDecodeError
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -32,19 +34,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestMaybeSentError",
+    "ResponseDecodeError",
     "ThgConnectError",
     "TokenError",
     "UnprocessableEntityError",
     "error_from_response",
 ]
-
-
-class ThgConnectError(Exception):
-    """Base class of every error the runtime raises."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class APIStatusError(ThgConnectError):

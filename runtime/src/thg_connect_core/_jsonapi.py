@@ -26,9 +26,11 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ._datetime import UtcDateTime
+from ._lenient import lenient_decode
+from ._models import decoding_response
 from ._references import Reference
 
 if TYPE_CHECKING:
@@ -152,6 +154,33 @@ class Resource(_Answer, Generic[A]):
     meta: Optional[ResourceMeta] = None
     version: Optional[str] = None
 
+    # Set (per instance, like ``_raw_response``) only on a record read leniently.
+    _lenient_raw: ClassVar[Optional[Dict[str, Any]]] = None
+    _decode_error: ClassVar[Optional[str]] = None
+
+    def _mark_lenient(self, raw: Dict[str, Any], error: ValidationError) -> None:
+        object.__setattr__(self, "_lenient_raw", raw)
+        problems = error.errors(include_url=False, include_input=False)
+        text = "; ".join(
+            f"{'/'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in problems
+        )
+        object.__setattr__(self, "_decode_error", text or str(error))
+
+    @property
+    def decode_error(self) -> Optional[str]:
+        """Why this record did not fit its declared type (then it was read leniently: fields
+        that break a constraint kept as sent, odd ones raw); None for a record that fit."""
+        return self._decode_error
+
+    @property
+    def raw_data(self) -> Dict[str, Any]:
+        """The resource object as the server sent it for a record read leniently; for one that
+        fit, its JSON form (wire names)."""
+        if self._lenient_raw is not None:
+            return self._lenient_raw
+        dumped: Dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped
+
     @property
     def reference(self) -> Optional[Reference]:
         """The ``Reference`` in ``meta.reference`` (None when absent).
@@ -185,7 +214,10 @@ def _adapter(type_: Any) -> TypeAdapter[Any]:
 
 
 def decode(content: Union[bytes, str], type_: Type[T]) -> T:
-    """Validate JSON ``content`` as ``type_`` (one ``TypeAdapter`` per type, cached). A runtime
+    """Validate JSON ``content`` as ``type_`` (one ``TypeAdapter`` per type, cached). Inside
+    ``lenient_enums`` (a server's answer: every call's response), what does not fit is read
+    leniently (``_lenient``: constraints ignored, odd records kept raw) and only
+    what cannot be read at all raises ``ResponseDecodeError``. A runtime
     type that reads plain JSON itself (``__thg_from_json__``, e.g. ``EventListDocument``) gets
     ``json.loads``'s objects: pydantic builds plain Python objects more slowly than json does."""
     reader = getattr(type_, "__thg_from_json__", None)
@@ -195,7 +227,12 @@ def decode(content: Union[bytes, str], type_: Type[T]) -> T:
         adapter = _adapter(cast(Any, type_))
     except TypeError:  # unhashable type expression: build one, uncached
         adapter = TypeAdapter(type_)
-    return cast(T, adapter.validate_json(content))
+    try:
+        return cast(T, adapter.validate_json(content))
+    except ValidationError as exc:  # only now: the typed path above stays one pydantic pass
+        if not decoding_response():
+            raise  # not a server's answer (a test, user data): strict
+        return cast(T, lenient_decode(content, type_, exc))
 
 
 def encode_resource(

@@ -1,0 +1,149 @@
+"""Lenient decoding (issue 14, as openai-python reads responses): a response never fails
+because a value breaks a constraint the spec declares, an enum value, state or member is new, or
+one record is odd; the odd record keeps its raw data; requests stay strict; what cannot be read
+at all is a ``ResponseDecodeError`` (a ``ThgConnectError``), never pydantic's
+``ValidationError``. Decoded with the generated models, through the public client."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Dict, Iterator
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from thg_connect.thg_fulfil import InventoryItem
+from thg_connect_core import (
+    Document,
+    ListDocument,
+    ResponseDecodeError,
+    ThgConnectError,
+    lenient_enums,
+)
+from thg_connect_core._jsonapi import decode
+
+from .client_harness import Harness, ok
+
+PATH = "/api/thg-fulfil/v1/brandco/inventory-item"
+
+
+def record(i: int, **attributes: Any) -> Dict[str, Any]:
+    attrs: Dict[str, Any] = {"sku": f"SKU-{i}", "name": f"Item {i}", "mass_g": 250.0}
+    attrs.update(attributes)
+    return {
+        "id": f"id{i}",
+        "type": "thg-fulfil:inventory-item",
+        "attributes": attrs,
+        "meta": {"owner": "brandco"},
+    }
+
+
+@pytest.fixture(params=["sync", "async"])
+def h(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    yield Harness(request.param)
+
+
+def test_broken_constraints_decode_as_sent(h: Harness) -> None:
+    odd = record(
+        2,
+        sku="lower case and far too long " * 5,  # breaks pattern and maxLength
+        mass_g=5_000_000,  # breaks maximum
+        barcodes=[{"type": "QR", "value": "has spaces!"}],  # unknown enum, broken pattern
+        countryOfOrigin="GBR",
+    )
+    h.server.default = ok({"data": [record(1), odd, record(3)], "links": {"next": None}})
+    page = h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
+    assert [r.id for r in page.data] == ["id1", "id2", "id3"]
+    first, second, third = page.data
+    assert first.decode_error is None and third.decode_error is None
+    assert isinstance(second.attributes, InventoryItem)
+    assert second.attributes.sku.startswith("lower case")
+    assert second.attributes.mass_g == 5_000_000
+    assert second.attributes.country_of_origin == "GBR"
+    (barcode,) = second.attributes.barcodes  # type: ignore[misc]
+    assert barcode.type == "QR" and not barcode.type.is_known and barcode.value == "has spaces!"
+    assert second.decode_error is not None and "sku" in second.decode_error
+    assert second.raw_data == odd  # the record exactly as sent
+    assert third.raw_data["attributes"]["sku"] == "SKU-3"
+
+
+def test_an_odd_record_never_fails_the_page(h: Harness) -> None:
+    # S1's list sample renders attributes as an array holding one object; another record has
+    # no attributes at all and a third a number where an object belongs.
+    weird = [
+        dict(record(2), attributes=[{"title": "cd"}]),
+        {k: v for k, v in record(3).items() if k != "attributes"},
+        dict(record(4), meta=17),
+    ]
+    h.server.default = ok({"data": [record(1), *weird, record(5)]})
+    page = h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
+    assert [r.id for r in page.data] == ["id1", "id2", "id3", "id4", "id5"]
+    assert page.data[1].raw_data["attributes"] == [{"title": "cd"}]
+    assert page.data[1].attributes == [{"title": "cd"}]  # kept as sent
+    assert page.data[3].raw_data["meta"] == 17
+    assert isinstance(page.data[4].attributes, InventoryItem)
+
+
+def test_unknown_members_are_kept(h: Harness) -> None:
+    h.server.default = ok({"data": record(1, consumerReference="12345"), "jsonapi": {"v": "1"}})
+    doc = h.request("GET", f"{PATH}/id1", cast_to=Document[InventoryItem])
+    assert doc.data.attributes.model_extra == {"consumerReference": "12345"}
+
+
+def test_requests_stay_strict() -> None:
+    with pytest.raises(ValidationError):
+        InventoryItem(sku="lower case!")
+    with pytest.raises(ValidationError):
+        InventoryItem(sku="OK-1", mass_g=5_000_000)
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html>502 Bad Gateway</html>", b"[1, 2]", b'{"meta": {}}', b'"text"']
+)
+def test_what_cannot_be_read_is_a_thg_connect_error(h: Harness, body: bytes) -> None:
+    h.server.default = httpx.Response(200, content=body)
+    with pytest.raises(ResponseDecodeError) as info:
+        h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
+    assert isinstance(info.value, ThgConnectError)
+    assert not isinstance(info.value, ValidationError)
+
+
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+FIELDS = ["sku", "name", "description", "barcodes", "mass_g", "countryOfOrigin", "hazmat"]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
+@given(
+    changes=st.dictionaries(st.sampled_from(FIELDS + ["extra"]), json_values, max_size=4),
+    where=st.sampled_from(["attributes", "meta", "record", "id"]),
+)
+def test_any_odd_record_decodes_beside_good_ones(changes: Dict[str, Any], where: str) -> None:
+    odd: Any = record(2)
+    if where == "attributes":
+        odd["attributes"].update(changes)
+    elif where == "meta":
+        odd["meta"] = changes or None
+    elif where == "record":
+        odd = changes  # anything at all in place of a resource object
+    else:
+        odd["id"] = changes.get("sku", 7)
+    body = {"data": [record(1), copy.deepcopy(odd), record(3)]}
+    with lenient_enums():  # as every call reads its response
+        page = decode(json.dumps(body), ListDocument[InventoryItem])
+    assert len(page.data) == 3
+    assert page.data[0].attributes.sku == "SKU-1" and page.data[2].attributes.sku == "SKU-3"
+    middle = page.data[1]
+    if middle.decode_error is not None:
+        assert middle.raw_data == odd
