@@ -75,10 +75,12 @@ from ._pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
     Page,
+    PaginationWarning,
     Paginator,
     filter_param,
     links_next_hint,
     page_params,
+    same_origin_link,
 )
 from ._product_client import AsyncBaseClient, BaseClient
 from ._references import InvalidReferenceError, Reference
@@ -166,6 +168,7 @@ __all__ += [
     "Operator",
     "Or",
     "Page",
+    "PaginationWarning",
     "Paginator",
     "Reference",
     "StringField",
@@ -175,6 +178,7 @@ __all__ += [
     "iter_comparisons",
     "links_next_hint",
     "page_params",
+    "same_origin_link",
     "parse_filter",
     "parse_utc_datetime",
     "render_filter",

@@ -18,7 +18,7 @@ from ._client import AsyncAPIClient, SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
-from ._pagination import AsyncPaginator, Page, Paginator, page_params
+from ._pagination import AsyncPaginator, Page, Paginator, page_params, same_origin_link
 from ._references import Reference
 
 __all__ = [
@@ -88,10 +88,13 @@ def _body(type_string: str, attributes: Attributes, id: Optional[str]) -> bytes:
     return encode_resource(type_string, attributes, id=id)
 
 
-def _page(document: ListDocument[Any], number: int, size: int) -> Page[Resource[Any]]:
+def _page(
+    document: ListDocument[Any], number: int, size: int, base_url: str
+) -> Page[Resource[Any]]:
     links = document.links
     hint: Optional[bool] = None if links is None else links.next not in (None, "")
-    return Page(items=document.data, number=number, size=size, next_hint=hint)
+    link = None if links is None else same_origin_link(links.next, base_url)
+    return Page(items=document.data, number=number, size=size, next_hint=hint, next_link=link)
 
 
 def _list_params(number: int, size: int, filter: FilterArg) -> Dict[str, str]:
@@ -138,6 +141,11 @@ class _ResourceBase:
     ) -> _Request:
         params = _list_params(number, size, filter)
         return _Request("GET", path or self._path, document_type, options, params=params)
+
+    def _link_request(self, document_type: Any, url: str, **options: Any) -> _Request:
+        """The page a server's ``links.next`` names (already checked to be on the API's origin):
+        its query carries the paging and the filter, so none is added."""
+        return _Request("GET", url, document_type, options)
 
     def _write_request(
         self,
@@ -295,13 +303,27 @@ class SyncResource(_ResourceBase):
             )
             with lenient_enums():
                 document = self._api.request(request.method, request.path, **request.arguments())
-            return _page(document, number, size)
+            return _page(document, number, size, self._api.config.base_url)
+
+        def fetch_link(url: str, number: int) -> Page[Resource[Any]]:
+            request = self._link_request(
+                document_type,
+                url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
+            with lenient_enums():
+                document = self._api.request(request.method, request.path, **request.arguments())
+            return _page(document, number, page_size, self._api.config.base_url)
 
         return Paginator(
             fetch,
             start_page=start_page,
             page_size=page_size,
             max_items=max_items,
+            fetch_link=fetch_link,
         )
 
     def _write(
@@ -472,13 +494,29 @@ class AsyncResource(_ResourceBase):
                 document = await self._api.request(
                     request.method, request.path, **request.arguments()
                 )
-            return _page(document, number, size)
+            return _page(document, number, size, self._api.config.base_url)
+
+        async def fetch_link(url: str, number: int) -> Page[Resource[Any]]:
+            request = self._link_request(
+                document_type,
+                url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
+            with lenient_enums():
+                document = await self._api.request(
+                    request.method, request.path, **request.arguments()
+                )
+            return _page(document, number, page_size, self._api.config.base_url)
 
         return AsyncPaginator(
             fetch,
             start_page=start_page,
             page_size=page_size,
             max_items=max_items,
+            fetch_link=fetch_link,
         )
 
     async def _write(
