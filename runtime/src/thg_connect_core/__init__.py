@@ -83,7 +83,7 @@ from ._pagination import (
     same_origin_link,
 )
 from ._product_client import AsyncBaseClient, BaseClient
-from ._references import InvalidReferenceError, Reference
+from ._references import NO_PRODUCT, InvalidReferenceError, Reference
 from ._resources import (
     AsyncResource,
     EntityType,
@@ -164,6 +164,7 @@ __all__ += [
     "FloatField",
     "IntField",
     "InvalidReferenceError",
+    "NO_PRODUCT",
     "NumberField",
     "Operator",
     "Or",

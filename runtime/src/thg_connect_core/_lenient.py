@@ -23,9 +23,9 @@ import functools
 import json
 import types
 import typing
-from typing import Any, Dict, List, Optional, Tuple, Type, Union
+from typing import Annotated, Any, Dict, List, Optional, Tuple, Type, Union
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Discriminator, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from ._base_error import ThgConnectError
@@ -82,7 +82,9 @@ def _pick_model(models: List[Type[BaseModel]], value: Dict[str, Any]) -> Type[Ba
     if state is not None:
         for model in models:
             field = model.model_fields.get("state")
-            if field is not None and field.default == state:
+            if field is not None and (
+                field.default == state or state in typing.get_args(field.annotation)
+            ):
                 return model
     return max(models, key=lambda m: len(_keys_of(m) & value.keys()))
 
@@ -143,6 +145,15 @@ def _rebuild(annotation: Any, value: Any, depth: int, error: ValidationError) ->
     return value
 
 
+def _typed(field: FieldInfo) -> Any:
+    """The field's type without its constraints, but with what decides a union's member (a
+    status's ``Discriminator``: without it an odd known state would read as ``UnknownState``)."""
+    choosers = [m for m in field.metadata if isinstance(m, Discriminator)]
+    if not choosers:
+        return field.annotation
+    return Annotated[field.annotation, *choosers]
+
+
 def lenient_model(
     model: Type[BaseModel], data: Dict[str, Any], depth: int, error: ValidationError
 ) -> BaseModel:
@@ -157,7 +168,7 @@ def lenient_model(
                 used.add(key)
                 if data[key] is None and not field.is_required() and field.default is not None:
                     break  # a stray null where the field takes none: its default
-                values[name] = lenient_value(field.annotation, data[key], depth)
+                values[name] = lenient_value(_typed(field), data[key], depth)
                 break
     extras = {k: v for k, v in data.items() if k not in used and k not in model.model_fields}
     built = model.model_construct(**values, **extras)

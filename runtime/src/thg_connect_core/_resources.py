@@ -19,7 +19,7 @@ from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
 from ._pagination import AsyncPaginator, Page, Paginator, page_params, same_origin_link
-from ._references import Reference
+from ._references import NO_PRODUCT, Reference
 
 __all__ = [
     "AsyncResource",
@@ -77,6 +77,8 @@ class EntityType:
     def parse_reference(self, text: Union[str, Reference]) -> Reference:
         """Parse ``text`` and check that it names this entity type."""
         reference = text if isinstance(text, Reference) else Reference.parse(text)
+        if reference.product == NO_PRODUCT and reference.entity_path == self.path:
+            reference = reference.with_product(self.product)  # thg:<entity>:<owner>@<id>
         if reference.entity_type != self.type_string:
             raise ValueError(
                 f"{str(reference)!r} names a {reference.entity_type}, not a {self.type_string}"
