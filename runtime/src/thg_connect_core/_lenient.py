@@ -151,7 +151,7 @@ def _typed(field: FieldInfo) -> Any:
     choosers = [m for m in field.metadata if isinstance(m, Discriminator)]
     if not choosers:
         return field.annotation
-    return Annotated[field.annotation, *choosers]
+    return Annotated[(field.annotation, *choosers)]
 
 
 def lenient_model(
