@@ -20,6 +20,7 @@ INTERNAL: Dict[str, FrozenSet[str]] = {
     "_body": frozenset({"CHUNK_SIZE", "FileBody", "RequestStream"}),
     "_multipart": frozenset({"MultipartBody"}),
     "_lenient": frozenset({"lenient_decode", "lenient_value"}),
+    "_environments": frozenset({"check_token_url"}),
     "_call": frozenset({"Body", "Call", "Params", "USER_AGENT", "logger"}),
     "_datetime": frozenset({"to_utc"}),
     "_filter_ast": frozenset(

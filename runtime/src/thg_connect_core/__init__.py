@@ -17,6 +17,7 @@ from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOp
 
 # --- filters, references, pagination, datetimes ---
 from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
+from ._environments import ENVIRONMENTS, PRODUCTION, STABLE, STAGING, Environment
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -105,6 +106,11 @@ __all__: list[str] = [
     "ClientCredentialsAuth",
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",
+    "ENVIRONMENTS",
+    "Environment",
+    "PRODUCTION",
+    "STABLE",
+    "STAGING",
     "Secret",
     # clients
     "AsyncAPIClient",
