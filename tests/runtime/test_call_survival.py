@@ -128,3 +128,16 @@ def test_any_other_id_is_one_encoded_segment(value: str) -> None:
     url = httpx.URL("https://h.example/a/" + encoded)
     assert url.raw_path.split(b"?")[0].count(b"/") == 2  # as sent: still one segment
     assert url.raw_path.endswith(encoded.encode())
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+def test_the_generated_client_refuses_a_dot_segment_id_before_sending(value: str) -> None:
+    from thg_connect import Client
+
+    from .client_harness import config
+
+    client = Client(config())
+    with pytest.raises(ValueError, match="dot segment"):
+        client.thg_fulfil.inventory_items(value).delete()
+    slash = client.thg_fulfil.inventory_items("a/b")
+    assert repr(slash).endswith("/inventory-item/a%2Fb')")

@@ -137,11 +137,15 @@ class ResourceMeta(_Model):
 
 
 class Links(_Model):
-    """Document ``links``; ``self`` is spelt ``self_`` in Python."""
+    """Document and resource ``links`` (S1: ``self, related, next, prev, first, describedBy``);
+    ``self`` is spelt ``self_`` in Python, ``describedBy`` ``described_by``."""
 
     self_: Optional[str] = Field(default=None, alias="self")
     next: Optional[str] = None
     prev: Optional[str] = None
+    first: Optional[str] = None
+    related: Optional[str] = None
+    described_by: Optional[str] = Field(default=None, alias="describedBy")
 
 
 class Resource(_Answer, Generic[A]):
@@ -153,6 +157,9 @@ class Resource(_Answer, Generic[A]):
     attributes: A
     meta: Optional[ResourceMeta] = None
     version: Optional[str] = None
+    links: Optional[Links] = None
+    """The resource's own ``links`` (``self, related, describedBy``; S1), null in some payloads
+    (S7b)."""
 
     # Set (per instance, like ``_raw_response``) only on a record read leniently.
     _lenient_raw: ClassVar[Optional[Dict[str, Any]]] = None
