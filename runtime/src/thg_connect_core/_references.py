@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Tuple, Union
 
+from ._base_error import ThgConnectError
+
 __all__ = ["InvalidReferenceError", "NO_PRODUCT", "Reference"]
 
 _SEGMENT = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -35,7 +37,7 @@ NO_PRODUCT = ""
 """The ``product`` of a reference in the product-less form ``thg:<entity>:<owner>@<id>``."""
 
 
-class InvalidReferenceError(ValueError):
+class InvalidReferenceError(ThgConnectError, ValueError):
     """A malformed reference string: where (0-based ``position``) and what (``reason``)."""
 
     def __init__(self, text: str, position: int, reason: str) -> None:
