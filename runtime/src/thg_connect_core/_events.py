@@ -19,12 +19,12 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Uni
 from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
 from pydantic_core import core_schema
 
+from ._base_error import ThgConnectError
 from ._event_entities import as_model, decode_entity
-from ._lenient import lenient_value
-from ._models import lenient_enums
 from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
 from ._event_shapes import LEGACY, Fields, is_map, read_fields
-from ._base_error import ThgConnectError
+from ._lenient import lenient_value
+from ._models import lenient_enums
 from ._references import Reference
 
 __all__ = [
