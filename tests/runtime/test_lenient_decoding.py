@@ -88,6 +88,16 @@ def test_an_odd_record_never_fails_the_page(h: Harness) -> None:
     assert isinstance(page.data[4].attributes, InventoryItem)
 
 
+def test_a_record_that_is_not_an_object_is_left_out_with_a_warning(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h.server.default = ok({"data": [record(1), 17, "x", None, record(2)]})
+    page = h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
+    assert [r.id for r in page.data] == ["id1", "id2"]
+    assert "not a resource object" in caplog.text
+    assert page.raw_response is not None and b"17" in page.raw_response.http_response.content
+
+
 def test_unknown_members_are_kept(h: Harness) -> None:
     h.server.default = ok({"data": record(1, consumerReference="12345"), "jsonapi": {"v": "1"}})
     doc = h.request("GET", f"{PATH}/id1", cast_to=Document[InventoryItem])
@@ -102,13 +112,16 @@ def test_requests_stay_strict() -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"<html>502 Bad Gateway</html>", b"[1, 2]", b'{"meta": {}}', b'"text"']
+    "body",
+    [b"<html>502 Bad Gateway</html>", b"[1, 2]", b'{"meta": {}}', b'"text"', b'{"data": 17}'],
 )
 def test_what_cannot_be_read_is_a_thg_connect_error(h: Harness, body: bytes) -> None:
     h.server.default = httpx.Response(200, content=body)
     with pytest.raises(ResponseDecodeError) as info:
         h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
     assert isinstance(info.value, ThgConnectError)
+    with pytest.raises(ResponseDecodeError):
+        h.request("GET", f"{PATH}/id1", cast_to=Document[InventoryItem])
     assert not isinstance(info.value, ValidationError)
 
 

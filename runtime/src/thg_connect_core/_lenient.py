@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import types
 import typing
 from typing import Annotated, Any, Dict, List, Optional, Tuple, Type, Union
@@ -32,6 +33,8 @@ from ._base_error import ThgConnectError
 from ._models import NotGiven
 
 __all__ = ["ResponseDecodeError", "lenient_decode", "lenient_value"]
+
+logger = logging.getLogger("thg_connect")
 
 _UNION_TYPES: Tuple[Any, ...] = (Union, types.UnionType)
 _MAX_DEPTH = 64
@@ -99,6 +102,23 @@ def _keys_of(model: Type[BaseModel]) -> frozenset[str]:
     return frozenset(k for n, f in model.model_fields.items() for k in _wire_keys(n, f))
 
 
+def _lenient_list(item_type: Any, items: List[Any], depth: int) -> List[Any]:
+    """Each item read leniently. A record of a page (a resource) that is not even a JSON object
+    cannot be one: it is left out with a warning (as a poll leaves out what is not an event),
+    so every item of a page stays a resource; the raw response keeps it."""
+    records = [m for m in _models_in(item_type) if hasattr(m, "_mark_lenient")]
+    kept = []
+    for item in items:
+        if records and not isinstance(item, dict):
+            logger.warning(
+                "a record of the response is a JSON %s, not a resource object: left out",
+                type(item).__name__,
+            )
+            continue
+        kept.append(lenient_value(item_type, item, depth))
+    return kept
+
+
 def _may_be(annotation: Any, value: Any) -> bool:
     """Whether a union member could hold ``value`` once its constraints are dropped, judged by
     shape alone: a list for a list type, a mapping for a model or a dict, a scalar otherwise
@@ -136,7 +156,7 @@ def _rebuild(annotation: Any, value: Any, depth: int, error: ValidationError) ->
         if len(shaped) == 1:
             return lenient_value(shaped[0], value, depth)
     if origin in (list, List) and isinstance(value, list) and args:
-        return [lenient_value(args[0], item, depth) for item in value]
+        return _lenient_list(args[0], value, depth)
     if origin in (dict, Dict) and isinstance(value, dict) and len(args) == 2:
         return {k: lenient_value(args[1], v, depth) for k, v in value.items()}
     models = _models_in(bare)
@@ -190,7 +210,7 @@ def lenient_decode(content: Union[bytes, str], annotation: Any, error: Validatio
         missing = _missing_required(models[0], data)
         if missing:
             raise ResponseDecodeError(
-                _describe(f"the response has no {', '.join(missing)}", error)
+                _describe(f"the response has no readable {', '.join(missing)}", error)
             ) from None
     elif models:
         raise ResponseDecodeError(
@@ -200,11 +220,16 @@ def lenient_decode(content: Union[bytes, str], annotation: Any, error: Validatio
 
 
 def _missing_required(model: Type[BaseModel], data: Dict[str, Any]) -> List[str]:
-    return [
-        _wire_keys(name, field)[0]
-        for name, field in model.model_fields.items()
-        if field.is_required() and not any(k in data for k in _wire_keys(name, field))
-    ]
+    """The document's required members that are absent, or not even of their shape (a
+    ``data`` that is neither the object nor the list it should be): nothing can be read."""
+    missing = []
+    for name, field in model.model_fields.items():
+        if not field.is_required():
+            continue
+        found = [data[k] for k in _wire_keys(name, field) if k in data]
+        if not found or not _may_be(field.annotation, found[0]):
+            missing.append(_wire_keys(name, field)[0])
+    return missing
 
 
 def _describe(what: str, error: Optional[ValidationError]) -> str:
