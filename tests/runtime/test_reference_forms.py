@@ -5,12 +5,14 @@ field typed ``Reference``, and ``EntityType.parse_reference``."""
 
 from __future__ import annotations
 
+from typing import Any, Dict
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from thg_connect_core import NO_PRODUCT, EntityType, InvalidReferenceError, Reference
+from thg_connect_core import NO_PRODUCT, EntityType, InvalidReferenceError, Reference, Resource
 
 
 def test_the_hash_form_s17() -> None:
@@ -111,3 +113,21 @@ def test_the_product_less_form_prints_and_parses_back(
     assert ref.product == ("document" if path == ("document",) else NO_PRODUCT)
     assert str(ref) == text
     assert Reference.parse(str(ref)) == ref
+
+
+@pytest.mark.parametrize(
+    "meta, type_",
+    [({"product": "thg-fulfil"}, "inventory"), ({}, "thg-fulfil:inventory")],
+)
+def test_a_resource_gives_a_product_less_reference_its_product(
+    meta: dict[str, str], type_: str
+) -> None:
+    resource = Resource[Dict[str, Any]].model_validate(
+        {
+            "id": "4f29",
+            "type": type_,
+            "attributes": {},
+            "meta": {**meta, "reference": "thg:inventory:mycompany@4f29"},
+        }
+    )
+    assert resource.reference == Reference("thg-fulfil", "inventory", "mycompany", "4f29")

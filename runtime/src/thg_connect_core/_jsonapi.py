@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from ._datetime import UtcDateTime
 from ._lenient import lenient_decode
 from ._models import decoding_response
-from ._references import Reference
+from ._references import NO_PRODUCT, Reference
 
 if TYPE_CHECKING:
     from ._response import RawResponse
@@ -193,10 +193,21 @@ class Resource(_Answer, Generic[A]):
         """The ``Reference`` in ``meta.reference`` (None when absent).
 
         Parsed on access, not in ``decode``: decoding is the hot path and most callers never ask.
-        Raises ``InvalidReferenceError`` if the server sent a malformed reference.
+        Every form the platform sends is read; one naming no product (``thg:<entity>:<owner>@<id>``)
+        takes it from ``meta.product``, else from ``type``. Raises ``InvalidReferenceError`` if
+        the server sent a malformed reference.
         """
         text = self.meta.reference if self.meta is not None else None
-        return Reference.parse(text) if text else None
+        if not text:
+            return None
+        reference = Reference.parse(text)
+        if reference.product == NO_PRODUCT:
+            product = (self.meta.product if self.meta is not None else None) or (
+                self.type.partition(":")[0] if ":" in self.type else None
+            )
+            if product:
+                reference = reference.with_product(product)
+        return reference
 
 
 class Document(_Answer, Generic[A]):
