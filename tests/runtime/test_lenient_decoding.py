@@ -98,6 +98,12 @@ def test_a_record_that_is_not_an_object_is_left_out_with_a_warning(
     assert page.raw_response is not None and b"17" in page.raw_response.http_response.content
 
 
+def test_one_record_where_a_page_belongs_is_a_page_of_one(h: Harness) -> None:
+    h.server.default = ok({"data": record(1)})
+    page = h.request("GET", PATH, cast_to=ListDocument[InventoryItem])
+    assert [r.attributes.sku for r in page.data] == ["SKU-1"]
+
+
 def test_unknown_members_are_kept(h: Harness) -> None:
     h.server.default = ok({"data": record(1, consumerReference="12345"), "jsonapi": {"v": "1"}})
     doc = h.request("GET", f"{PATH}/id1", cast_to=Document[InventoryItem])

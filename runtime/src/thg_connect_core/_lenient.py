@@ -9,6 +9,7 @@ does it come here, where the document is rebuilt member by member, as openai-pyt
   relaxed a limit never breaks a deployed client;
 * a member that still does not fit is rebuilt the same way when it is a model (a nested object,
   one record of a page) and kept as the server sent it otherwise;
+* one object where a list belongs becomes a list of that one object;
 * each record rebuilt so keeps its raw mapping and the problem that forced it
   (``Resource.raw_data``, ``Resource.decode_error``), so one odd record never fails a page and
   nothing the server sent is lost.
@@ -130,7 +131,7 @@ def _may_be(annotation: Any, value: Any) -> bool:
     if origin in _UNION_TYPES:
         return any(_may_be(a, value) for a in typing.get_args(bare))
     if origin in (list, List):
-        return isinstance(value, list)
+        return isinstance(value, (list, dict))
     if origin in (dict, Dict) or _models_in(bare):
         return isinstance(value, dict)
     return not isinstance(value, (list, dict))
@@ -155,8 +156,10 @@ def _rebuild(annotation: Any, value: Any, depth: int, error: ValidationError) ->
         shaped = [a for a in args if _may_be(a, value)]
         if len(shaped) == 1:
             return lenient_value(shaped[0], value, depth)
-    if origin in (list, List) and isinstance(value, list) and args:
-        return _lenient_list(args[0], value, depth)
+    if origin in (list, List) and args and isinstance(value, (list, dict)):
+        # One object where a list belongs (a generation that answers a single record): a list
+        # of that one record.
+        return _lenient_list(args[0], value if isinstance(value, list) else [value], depth)
     if origin in (dict, Dict) and isinstance(value, dict) and len(args) == 2:
         return {k: lenient_value(args[1], v, depth) for k, v in value.items()}
     models = _models_in(bare)
