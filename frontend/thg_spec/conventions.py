@@ -17,6 +17,9 @@ TOKEN_EXTENSION = "x-thg-token-endpoint"
 REFERENCE_TO_EXTENSION = "x-thg-reference-to"
 UNIQUE_EXTENSION = "x-thg-unique"  # a business key, unique per owner and entity type (THG028)
 REFERENCE_FORMAT = "thg-reference"
+# The published documents name the format `reference` (recovered/schemas.md §1.4, S2); both mark
+# a reference field, and `thg-reference` stays what the project's own specs write.
+REFERENCE_FORMATS = (REFERENCE_FORMAT, "reference")
 
 ENTITY_KINDS = ("entity", "status")
 OWNER_ROLES = ("consumer", "provider", "self")

@@ -1,14 +1,15 @@
 """The filter language (parsed by thg_connect_core) as parameterised SQL over the stored JSON.
 
 Each comparison is typed by the entity's schema: date-times compare as instants (integer
-microseconds, via the `thg_instant` SQL function), numbers numerically, booleans as JSON's 1/0,
-everything else as text. Values only ever travel as bound parameters.
+microseconds, via the `thg_instant` SQL function), dates (`format: date`) as their
+`yyyy-mm-dd` text (a midnight date-time literal reads as its date), numbers numerically, booleans
+as JSON's 1/0, everything else as text. Values only ever travel as bound parameters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from thg_connect_core import And, Comparison, FilterExpr, FilterSyntaxError, Or, parse_filter
@@ -60,8 +61,8 @@ def _kind(schemas: SchemaSet, root: Any, field: str) -> str:
         return "number"
     if "boolean" in names:
         return "boolean"
-    if isinstance(schema, dict) and schema.get("format") == "date-time":
-        return "date-time"
+    if isinstance(schema, dict) and schema.get("format") in ("date-time", "date"):
+        return str(schema["format"])
     return "string"
 
 
@@ -75,6 +76,8 @@ def _value(field: str, kind: str, value: Any) -> Any:
         if not isinstance(value, datetime):
             raise _invalid(f"{field!r} is a date-time: compare it with 'yyyy-mm-ddThh:mm:ss' (UTC)")
         return instant_micros(value.astimezone(timezone.utc).isoformat())
+    if kind == "date":
+        return _date_value(field, value)
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _invalid(f"{field!r} is a number: compare it with a number")
@@ -88,6 +91,19 @@ def _value(field: str, kind: str, value: Any) -> Any:
     if not isinstance(value, str):
         raise _invalid(f"{field!r} is text: compare it with a quoted string")
     return value
+
+
+def _date_value(field: str, value: Any) -> str:
+    """A date compares as its `yyyy-mm-dd` text (how the attribute is stored): `'2024-05-01'`,
+    or the midnight date-time `'2024-05-01T00:00:00'` that older clients send for a date."""
+    if isinstance(value, datetime) and value.time() == time(0, 0):
+        return value.date().isoformat()
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise _invalid(f"{field!r} is a date: compare it with 'yyyy-mm-dd'")
 
 
 class _Compiler:

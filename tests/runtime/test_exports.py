@@ -19,6 +19,8 @@ INTERNAL: Dict[str, FrozenSet[str]] = {
     "_auth": frozenset({"TokenState", "TOKEN_REQUEST_EXTENSION"}),
     "_body": frozenset({"CHUNK_SIZE", "FileBody", "RequestStream"}),
     "_multipart": frozenset({"MultipartBody"}),
+    "_lenient": frozenset({"lenient_decode", "lenient_value"}),
+    "_environments": frozenset({"check_token_url"}),
     "_call": frozenset({"Body", "Call", "Params", "USER_AGENT", "logger"}),
     "_datetime": frozenset({"to_utc"}),
     "_filter_ast": frozenset(
@@ -29,6 +31,7 @@ INTERNAL: Dict[str, FrozenSet[str]] = {
     "_retry": frozenset(
         {
             "IDEMPOTENT_METHODS",
+            "RATE_LIMIT_WAIT",
             "RETRY_STATUSES",
             "backoff_delay",
             "next_delay",

@@ -10,7 +10,6 @@ import json
 from typing import Any, Dict, List
 
 import httpx
-import pytest
 
 from thg_connect import Client
 from thg_connect.thg_fulfil import Approval, ApprovalRejected, InventoryItem
@@ -120,11 +119,6 @@ def test_the_list_sample_decodes_through_the_generated_client() -> None:
     assert_is_the_sample_item(resource.attributes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Redoc renders the list sample's `attributes` as an array holding one object; "
-    "reading that shape as the object is the lenient-decoding work of issue 14 (runtime part)",
-)
 def test_the_list_sample_with_attributes_as_a_one_element_array() -> None:
     seen: List[httpx.Request] = []
     http = serving(list_sample([SAMPLE_ATTRIBUTES]), seen)
@@ -134,11 +128,6 @@ def test_the_list_sample_with_attributes_as_a_one_element_array() -> None:
     assert_is_the_sample_item(resource.attributes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the runtime's UnknownState requires `state`, and F1's approval carries only "
-    "`message` (its state is on the parent's meta.status): a runtime fix for the lead to route",
-)
 def test_the_approval_sample_keeps_its_message() -> None:
     """The sample carries no `state`: an unknown state, whose payload (the message) is kept."""
     seen: List[httpx.Request] = []

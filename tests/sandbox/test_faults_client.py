@@ -81,6 +81,22 @@ def test_a_lost_post_is_reported_as_maybe_sent(
     assert len(found) == created  # a reset never reached the handler; a dropped answer did
 
 
+def test_a_delete_whose_answer_was_lost_succeeds_on_its_retry(
+    client: SyncAPIClient, sandbox: RunningSandbox, brandco: Org
+) -> None:
+    """Issue 14: the first DELETE is processed but its answer is lost; the retry gets 404, which
+    means the first one worked, so the call succeeds instead of raising NotFoundError."""
+    created = brandco.post(ITEMS, json=item("FAULT-CLIENT-DELETE"))
+    assert created.status_code in (200, 201), created.text
+    path = f"{ITEMS}/{created.json()['data']['id']}"
+    headers = plan(sandbox, "*", Fault.drop_response())
+    assert client.request("DELETE", path, extra_headers=headers) is None
+    assert [c.fault.kind for c in sandbox.faults.consumed(headers[FAULT_HEADER])] == [
+        "drop-response"
+    ]
+    assert brandco.get(path).status_code == 404
+
+
 def test_upload_document_end_to_end(client: SyncAPIClient, brandco: Org, tmp_path: Path) -> None:
     sheet = tmp_path / "sds.pdf"
     sheet.write_bytes(b"%PDF-1.7\n" + b"0" * 70_000)

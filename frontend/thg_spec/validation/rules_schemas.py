@@ -189,7 +189,7 @@ def check_written_schemas(ctx: RuleContext) -> list[Diagnostic]:
     document: one walk for both."""
     problems: list[Diagnostic] = []
     for path, node in _all_schemas(ctx.data):
-        if cv.REFERENCE_TO_EXTENSION in node or node.get("format") == cv.REFERENCE_FORMAT:
+        if cv.REFERENCE_TO_EXTENSION in node or node.get("format") in cv.REFERENCE_FORMATS:
             problems.extend(_reference_marker_problems(ctx, jp.from_path(path), node))
         if "enum" in node or "const" in node or "pattern" in node:
             problems.extend(_value_problems(ctx, jp.from_path(path), node))
@@ -201,7 +201,7 @@ def _reference_marker_problems(
 ) -> list[Diagnostic]:
     problems = []
     targets = node.get(cv.REFERENCE_TO_EXTENSION)
-    if node.get("format") != cv.REFERENCE_FORMAT:
+    if node.get("format") not in cv.REFERENCE_FORMATS:
         return [
             ctx.spec.diagnostic(
                 jp.child(where, cv.REFERENCE_TO_EXTENSION),

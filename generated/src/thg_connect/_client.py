@@ -73,9 +73,9 @@ class Client(BaseClient["EntityAttributes"]):
     """The blocking client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``Client.from_env()`` reads
-    ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
-    ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
-    ``for_owner`` derives a client for a partner organisation that shares both.
+    ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_ENVIRONMENT``,
+    ``THG_BASE_URL``, ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token
+    per client; ``for_owner`` derives a client for a partner organisation that shares both.
     ``client.get(reference)`` reads the entity a reference names: typed by the
     reference's entity (``client.get(item.reference)``), by the attributes class given
     (``client.get(text, InventoryItem)``), or else the union of this client's entities.
@@ -119,9 +119,9 @@ class AsyncClient(AsyncBaseClient["EntityAttributes"]):
     """The asyncio client of every product, for one owner organisation.
 
     Build it from a ``ClientConfig`` or from the environment (``AsyncClient.from_env()`` reads
-    ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_BASE_URL``,
-    ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token per client;
-    ``for_owner`` derives a client for a partner organisation that shares both.
+    ``THG_CLIENT_ID``, ``THG_CLIENT_SECRET``, ``THG_OWNER`` and the optional ``THG_ENVIRONMENT``,
+    ``THG_BASE_URL``, ``THG_TOKEN_URL`` and ``THG_AUDIENCE``). One connection pool and one token
+    per client; ``for_owner`` derives a client for a partner organisation that shares both.
     ``await client.get(reference)`` reads the entity a reference names: typed by the
     reference's entity (``client.get(item.reference)``), by the attributes class given
     (``client.get(text, InventoryItem)``), or else the union of this client's entities.

@@ -18,7 +18,7 @@ Constraint = tuple[str, Any]
 SCHEMA_PREFIX = "#/components/schemas/"
 REFERENCE_TO = "x-thg-reference-to"  # the entity types a reference field may name
 # Formats the generated client maps to their own Python types (the rest stay `str`).
-TYPED_FORMATS = ("date-time", "date", "thg-reference")
+TYPED_FORMATS = ("date-time", "date", "thg-reference", "reference")
 _DOC_KEYS = ("title", "description", "examples", "example", "deprecated")
 # Bounds whose raising narrows what is allowed; the rest narrow when lowered.
 LOWER_LIMITS = ("minLength", "minItems", "minProperties")
@@ -177,7 +177,7 @@ def shape_of(schema: Any, document: Any) -> FieldShape:
         types=tuple(sorted(types)),
         nullable=nullable or nullable_union or ("enum" in own and None in (enum or [])),
         model=model,
-        format=str(own.get("format", "")),
+        format=_same_format(str(own.get("format", ""))),
         enum=(
             tuple(sorted(_json(v) for v in enum if v is not None))
             if isinstance(enum, list)
@@ -188,3 +188,9 @@ def shape_of(schema: Any, document: Any) -> FieldShape:
         constraints=_constraints(own),
         docs=wrapper_docs if model else schema_docs(own),
     )
+
+
+def _same_format(name: str) -> str:
+    """Formats that give a field the same Python type read as one: `reference` (the published
+    documents' name) and `thg-reference` are both a `Reference`."""
+    return "thg-reference" if name == "reference" else name

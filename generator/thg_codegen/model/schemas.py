@@ -12,7 +12,7 @@ the templates only print. It is the only place that maps JSON Schema to Python:
   is nullable, else ``Union[X, NotGiven]`` with default ``NOT_GIVEN`` (unset is not null);
 * constraints -> pydantic ``Field`` arguments (``gt`` for ``exclusiveMinimum`` …);
 * ``format: date-time`` -> ``UtcDateTime``, ``format: date`` -> ``date``, ``format:
-  thg-reference`` -> ``Reference``;
+  thg-reference`` (or the published documents' ``format: reference``) -> ``Reference``;
 * a schema marked ``x-thg-runtime-model: <Name>`` (CONVENTIONS §11) -> the runtime's own type of
   that name (``Event``): referenced, never generated.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thg_spec import pointer as jp
+from thg_spec.conventions import REFERENCE_FORMATS
 from thg_spec.validation.refs import MAX_REF_CHAIN, lookup, resolve
 
 from .. import naming
@@ -382,7 +383,7 @@ class SchemaTyper:
                     arguments.append(f"{argument}={literal(value)}")
         # A reference (format thg-reference) is a ``Reference``, which checks its own syntax;
         # string length and pattern constraints do not apply to it.
-        reference = schema.get("format") == "thg-reference"
+        reference = schema.get("format") in REFERENCE_FORMATS
         if "string" in types and "const" not in schema and "enum" not in schema and not reference:
             for key, argument in (("minLength", "min_length"), ("maxLength", "max_length")):
                 if isinstance(schema.get(key), int):
@@ -473,7 +474,7 @@ class SchemaTyper:
                 return "UtcDateTime"
             if fmt == "date":
                 return "date"
-            if fmt == "thg-reference":
+            if fmt in REFERENCE_FORMATS:
                 return "Reference"
             return "str"
         if kind == "integer":

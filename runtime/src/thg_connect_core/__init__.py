@@ -17,6 +17,7 @@ from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOp
 
 # --- filters, references, pagination, datetimes ---
 from ._datetime import UtcDateTime, format_utc_datetime, parse_utc_datetime
+from ._environments import ENVIRONMENTS, PRODUCTION, STABLE, STAGING, Environment
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -29,6 +30,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestMaybeSentError,
+    ResponseDecodeError,
     ThgConnectError,
     TokenError,
     UnprocessableEntityError,
@@ -50,6 +52,7 @@ from ._filter_parser import FilterSyntaxError, parse_filter
 from ._filter_render import render as render_filter
 from ._jsonapi import (
     Document,
+    ErrorLinks,
     ErrorObject,
     ErrorSource,
     Links,
@@ -73,13 +76,15 @@ from ._pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
     Page,
+    PaginationWarning,
     Paginator,
     filter_param,
     links_next_hint,
     page_params,
+    same_origin_link,
 )
 from ._product_client import AsyncBaseClient, BaseClient
-from ._references import InvalidReferenceError, Reference
+from ._references import NO_PRODUCT, InvalidReferenceError, Reference
 from ._resources import (
     AsyncResource,
     EntityType,
@@ -101,6 +106,11 @@ __all__: list[str] = [
     "ClientCredentialsAuth",
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",
+    "ENVIRONMENTS",
+    "Environment",
+    "PRODUCTION",
+    "STABLE",
+    "STAGING",
     "Secret",
     # clients
     "AsyncAPIClient",
@@ -119,12 +129,14 @@ __all__: list[str] = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestMaybeSentError",
+    "ResponseDecodeError",
     "ThgConnectError",
     "TokenError",
     "UnprocessableEntityError",
     "error_from_response",
     # JSON:API
     "Document",
+    "ErrorLinks",
     "ErrorObject",
     "ErrorSource",
     "Links",
@@ -158,10 +170,12 @@ __all__ += [
     "FloatField",
     "IntField",
     "InvalidReferenceError",
+    "NO_PRODUCT",
     "NumberField",
     "Operator",
     "Or",
     "Page",
+    "PaginationWarning",
     "Paginator",
     "Reference",
     "StringField",
@@ -171,6 +185,7 @@ __all__ += [
     "iter_comparisons",
     "links_next_hint",
     "page_params",
+    "same_origin_link",
     "parse_filter",
     "parse_utc_datetime",
     "render_filter",

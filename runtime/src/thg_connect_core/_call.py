@@ -99,6 +99,9 @@ class Call:
         self._deadline = clock() + self._budget
         self.attempt = 0
         self._started = 0.0
+        self._may_have_applied = False
+        """An earlier attempt may have reached the server and taken effect (its response was
+        lost, or a 5xx came back, possibly from a gateway after the origin acted)."""
         self.authenticate = authenticate
         """False for requests that must carry no token whatever their origin (presigned
         uploads: the sandbox serves them on the API's own origin)."""
@@ -193,6 +196,8 @@ class Call:
         delay = self._delay(self.method, status=response.status_code, retry_after=retry_after)
         if delay is not None:
             self.attempt += 1
+            if response.status_code >= 500:
+                self._may_have_applied = True
         return delay
 
     def failed(self, request: httpx.Request, exc: httpx.TransportError) -> float:
@@ -206,6 +211,8 @@ class Call:
         if delay is None:
             raise self._error(exc, failed_request, token_request) from exc
         self.attempt += 1
+        if not token_request and not provably_unsent(exc):
+            self._may_have_applied = True
         return delay
 
     def _error(
@@ -226,10 +233,15 @@ class Call:
     def result(self, response: httpx.Response) -> Any:
         """The final response decoded as ``cast_to`` (None for 204 or no ``cast_to``; the
         ``RawResponse`` itself when ``cast_to`` is ``RawResponse``), or the typed error for an
-        error status. A decoded document and its resources carry the ``RawResponse``."""
+        error status. A decoded document and its resources carry the ``RawResponse``.
+
+        A DELETE retried after an attempt that may have taken effect (its response was lost, or
+        a 5xx came back) and answered 404 succeeded: the earlier attempt deleted it."""
+        raw = RawResponse(response, retries_taken=self.attempt)
+        if self._already_deleted(response):
+            return raw if self._cast_to is RawResponse else None
         if not response.is_success:
             raise error_from_response(response)
-        raw = RawResponse(response, retries_taken=self.attempt)
         if self._cast_to is RawResponse:
             return raw
         if response.status_code == 204 or self._cast_to is None:
@@ -239,6 +251,15 @@ class Call:
         with lenient_enums():
             document = decode(response.content, self._cast_to)
         return attach_raw_response(document, raw)
+
+    def _already_deleted(self, response: httpx.Response) -> bool:
+        gone = response.status_code == 404 and self.method == "DELETE" and self._may_have_applied
+        if gone:
+            logger.debug(
+                "DELETE %s -> 404 on a retry: an earlier attempt deleted it",
+                response.request.url.path,
+            )
+        return gone
 
     def _log(self, request: httpx.Request, outcome: str) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

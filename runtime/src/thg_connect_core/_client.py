@@ -183,8 +183,9 @@ class SyncAPIClient(_BaseClient):
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
-        raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
-        pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
+        raises a ``ThgConnectError`` subclass (a body is read leniently: one that breaks
+        ``cast_to``'s constraints or has odd records still decodes, and one that cannot be read
+        at all raises ``ResponseDecodeError``). ``timeout`` (seconds) bounds the whole call, retries
         and waits included, and ``max_retries`` caps this call's retries; both default to the
         configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """
@@ -316,8 +317,9 @@ class AsyncAPIClient(_BaseClient):
         """Send ``method path`` (a path under the base URL, or an absolute URL) with retries.
 
         Returns the body decoded as ``cast_to`` (None for a 204 or when ``cast_to`` is None);
-        raises a ``ThgConnectError`` subclass (a body that does not match ``cast_to`` raises
-        pydantic's ``ValidationError``). ``timeout`` (seconds) bounds the whole call, retries
+        raises a ``ThgConnectError`` subclass (a body is read leniently: one that breaks
+        ``cast_to``'s constraints or has odd records still decodes, and one that cannot be read
+        at all raises ``ResponseDecodeError``). ``timeout`` (seconds) bounds the whole call, retries
         and waits included, and ``max_retries`` caps this call's retries; both default to the
         configuration's. ``cast_to=RawResponse`` returns the raw response instead of a body.
         """

@@ -1,9 +1,12 @@
 """Client configuration: credentials, owner, endpoints, timeouts and the retry budget.
 
-``ClientConfig.from_env()`` reads THG_CLIENT_ID, THG_CLIENT_SECRET, THG_OWNER, THG_BASE_URL,
-THG_TOKEN_URL and THG_AUDIENCE (runtime brief, "Platform facts"); keyword overrides win over the
-environment. The client secret is wrapped in ``Secret`` so that no ``repr``, ``str``, log line or
-traceback shows it; only ``reveal()`` does.
+``ClientConfig.from_env()`` reads THG_CLIENT_ID, THG_CLIENT_SECRET, THG_OWNER, THG_ENVIRONMENT,
+THG_BASE_URL, THG_TOKEN_URL and THG_AUDIENCE (runtime brief, "Platform facts"); keyword overrides
+win over the environment. THG_ENVIRONMENT (``production`` by default; ``stable``, ``staging``)
+picks the profile the three URLs default to (``_environments``); a profile whose URLs the
+platform's pages do not show requires them. A configuration whose API is not production's never
+uses production's token URL (``check_token_url``). The client secret is wrapped in ``Secret``
+so that no ``repr``, ``str``, log line or traceback shows it; only ``reveal()`` does.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, TypedDict, Union
+
+from ._environments import ENVIRONMENTS, PRODUCTION, check_token_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -23,6 +28,7 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.developer.thgingenuity.com"
 DEFAULT_TOKEN_URL = "https://frontier-production.uk.auth0.com/oauth/token"
+assert (DEFAULT_BASE_URL, DEFAULT_TOKEN_URL) == (PRODUCTION.base_url, PRODUCTION.token_url)
 
 _MASK = "**********"
 
@@ -69,6 +75,7 @@ class ConfigOptions(TypedDict, total=False):
     client_id: str
     client_secret: Union[str, Secret]
     owner: str
+    environment: str
     base_url: str
     token_url: str
     audience: str
@@ -123,6 +130,7 @@ class ClientConfig:
             raise ValueError("max_retries must be 0 or more")
         if self.backoff_base < 0 or self.backoff_cap < 0 or self.retry_after_cap < 0:
             raise ValueError("backoff_base, backoff_cap and retry_after_cap must not be negative")
+        check_token_url(self.base_url, self.token_url)
 
     @classmethod
     def from_env(
@@ -132,6 +140,7 @@ class ClientConfig:
         client_id: Optional[str] = None,
         client_secret: Union[str, Secret, None] = None,
         owner: Optional[str] = None,
+        environment: Optional[str] = None,
         base_url: Optional[str] = None,
         token_url: Optional[str] = None,
         audience: Optional[str] = None,
@@ -144,10 +153,13 @@ class ClientConfig:
         """Read the THG_* environment variables; ``overrides`` (field names) take precedence.
 
         Raises ``ValueError`` naming the variable when a required value (client id, client
-        secret, owner) is neither overridden nor set.
+        secret, owner, or a URL the chosen environment's profile cannot supply) is neither
+        overridden nor set, when THG_ENVIRONMENT names no known environment, and when the API is
+        not production's but the token URL would be (see the module docs).
         """
         env = os.environ if environ is None else environ
         overrides: Dict[str, Any] = dict(
+            environment=environment,
             client_id=client_id,
             client_secret=client_secret,
             owner=owner,
@@ -174,14 +186,37 @@ class ClientConfig:
                 f"{variable} is not set: set the environment variable or pass {field}=..."
             )
 
-        base_url = pick("base_url", "THG_BASE_URL", DEFAULT_BASE_URL)
+        name = str(environment or env.get("THG_ENVIRONMENT", "").strip() or PRODUCTION.name)
+        profile = ENVIRONMENTS.get(name.lower())
+        if profile is None:
+            raise ValueError(
+                f"THG_ENVIRONMENT {name!r} is not an environment of the platform: use one of "
+                f"{', '.join(sorted(ENVIRONMENTS))} (or production's default and set THG_BASE_URL, "
+                "THG_TOKEN_URL and THG_AUDIENCE)"
+            )
+
+        def pick_url(field: str, variable: str, default: Optional[str]) -> Any:
+            try:
+                return pick(field, variable, default)
+            except ValueError:
+                raise ValueError(
+                    f"{variable} is not set, and the platform's pages do not show the "
+                    f"{profile.name} environment's value ({profile.evidence}): set the "
+                    f"environment variable or pass {field}=..."
+                ) from None
+
+        base_url = pick_url("base_url", "THG_BASE_URL", profile.base_url)
         values = {
             "client_id": pick("client_id", "THG_CLIENT_ID"),
             "client_secret": pick("client_secret", "THG_CLIENT_SECRET"),
             "owner": pick("owner", "THG_OWNER"),
             "base_url": base_url,
-            "token_url": pick("token_url", "THG_TOKEN_URL", DEFAULT_TOKEN_URL),
-            "audience": pick("audience", "THG_AUDIENCE", str(base_url).rstrip("/")),
+            "token_url": pick_url("token_url", "THG_TOKEN_URL", profile.token_url),
+            "audience": pick(
+                "audience",
+                "THG_AUDIENCE",
+                profile.audience if profile.base_url == base_url else str(base_url).rstrip("/"),
+            ),
         }
         for name in ("timeout", "max_retries", "backoff_base", "backoff_cap", "retry_after_cap"):
             if overrides.get(name) is not None:

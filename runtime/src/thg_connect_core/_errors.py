@@ -17,7 +17,9 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 import httpx
 
+from ._base_error import ThgConnectError
 from ._jsonapi import ErrorObject
+from ._lenient import ResponseDecodeError
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -32,19 +34,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestMaybeSentError",
+    "ResponseDecodeError",
     "ThgConnectError",
     "TokenError",
     "UnprocessableEntityError",
     "error_from_response",
 ]
-
-
-class ThgConnectError(Exception):
-    """Base class of every error the runtime raises."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class APIStatusError(ThgConnectError):
@@ -67,11 +62,15 @@ class APIStatusError(ThgConnectError):
 
 
 class BadRequestError(APIStatusError):
-    """400."""
+    """400; the reference pages answer 400 "data not valid" for a request that fails validation
+    (S3), so its message lists every failing field as ``pointer: detail`` as a 422's does."""
 
 
 class AuthenticationError(APIStatusError):
-    """401 (also after the one token refresh and resend)."""
+    """401, always after the one token refresh and resend: the token endpoint accepted the
+    credentials, so the API refused a fresh token. The older platform answers 401 (code
+    ``UnauthorizedException``, ``source.header`` ``Authorization``) for a valid token that lacks
+    permission (S27), so the message says that this may be a permission problem."""
 
 
 class PermissionDeniedError(APIStatusError):
@@ -87,7 +86,8 @@ class ConflictError(APIStatusError):
 
 
 class UnprocessableEntityError(APIStatusError):
-    """422: the message lists every failing field as ``pointer: detail``."""
+    """422: the message lists every failing field as ``pointer: detail``; JSON:API ``errors[]``
+    and FastAPI's ``detail[]`` (its ``loc`` read as the pointer) alike."""
 
 
 class RateLimitError(APIStatusError):
@@ -181,13 +181,47 @@ def _error_object(error: Union[ErrorObject, Dict[str, Any]]) -> ErrorObject:
             return ErrorObject.model_construct(**error)
 
 
-def _error_objects(body: Any) -> List[Dict[str, Any]]:
+def _error_objects(body: Any, status: int) -> List[Dict[str, Any]]:
+    """The body's error objects: JSON:API ``errors[]``, or FastAPI's ``{"detail": [{loc, msg,
+    type}]}`` (S4) read into the same shape (``source.pointer`` from ``loc``)."""
     if not isinstance(body, dict):
         return []
     errors = body.get("errors")
-    if not isinstance(errors, list):
-        return []
-    return [e for e in errors if isinstance(e, dict)]
+    if isinstance(errors, list):
+        return [e for e in errors if isinstance(e, dict)]
+    detail = body.get("detail")
+    if isinstance(detail, list):
+        return [_from_fastapi(d, status) for d in detail if isinstance(d, dict)]
+    return []
+
+
+# FastAPI's first ``loc`` item says where the value came from; the rest is the path inside it.
+_FASTAPI_PLACES = {"query": "parameter", "path": "parameter", "header": "header"}
+
+
+def _from_fastapi(entry: Dict[str, Any], status: int) -> Dict[str, Any]:
+    """One FastAPI validation entry as a JSON:API error object: ``loc ["body", "data",
+    "attributes", "sku"]`` is the pointer ``/data/attributes/sku``, ``["query", "page[size]"]``
+    the parameter ``page[size]``, ``["header", "x"]`` the header ``x``."""
+    loc = entry.get("loc")
+    parts = [str(p) for p in loc] if isinstance(loc, list) else []
+    source: Dict[str, str] = {}
+    if parts:
+        place = _FASTAPI_PLACES.get(parts[0])
+        if place is not None and len(parts) > 1:
+            source[place] = ".".join(parts[1:])
+        else:
+            rest = parts[1:] if parts[0] == "body" else parts
+            escaped = (p.replace("~", "~0").replace("/", "~1") for p in rest)
+            source["pointer"] = "/" + "/".join(escaped)
+    error: Dict[str, Any] = {"status": str(status), "title": "Validation Error"}
+    if isinstance(entry.get("type"), str):
+        error["code"] = entry["type"]
+    if isinstance(entry.get("msg"), str):
+        error["detail"] = entry["msg"]
+    if source:
+        error["source"] = source
+    return error
 
 
 def _pointer(error: Dict[str, Any]) -> Optional[str]:
@@ -211,7 +245,7 @@ def _describe(error: Dict[str, Any]) -> str:
 def _message(response: httpx.Response, errors: List[Dict[str, Any]], body: Any) -> str:
     head = f"HTTP {response.status_code}"
     if errors:
-        if response.status_code == 422:
+        if response.status_code in (400, 422) and any(_pointer(e) for e in errors):
             lines = []
             for error in errors:
                 pointer = _pointer(error)
@@ -240,12 +274,21 @@ def parse_retry_after_header(response: httpx.Response) -> Optional[float]:
     return parse_retry_after(response.headers.get("retry-after"), time.time())
 
 
+_AFTER_REFRESH = (
+    " (refused with a freshly fetched token: the credentials are valid at the token endpoint, so"
+    " this API may be refusing them for lack of permission; the older platform answers 401, not"
+    " 403, for a valid token without permission)"
+)
+
+
 def error_from_response(response: httpx.Response) -> APIStatusError:
     """The typed error for an error response (JSON:API ``errors`` if present; any body
     tolerated)."""
     body = _json_body(response)
-    errors = _error_objects(body)
+    errors = _error_objects(body, response.status_code)
     message = _message(response, errors, body)
+    if response.status_code == 401:
+        message += _AFTER_REFRESH
     request_id = response.headers.get("x-request-id")
     status = response.status_code
     if status == 429:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, List, Mapping, Optional
 
 from ._datetime import parse_utc_datetime
-from ._references import Reference
+from ._references import NO_PRODUCT, Reference
 
 __all__: List[str] = []  # internal to event decoding; nothing here is public API
 
@@ -59,9 +59,16 @@ def lenient_reference(
     """
     if isinstance(text, str) and text:
         try:
-            return Reference.parse(text)
+            parsed = Reference.parse(text)
         except (ValueError, TypeError):
             pass
+        else:
+            if parsed.product == NO_PRODUCT and product:
+                try:
+                    return parsed.with_product(product)
+                except ValueError:
+                    return parsed
+            return parsed
         head, at, ident = text.rpartition("@")
         parts = head.split(":") if at else []
         try:

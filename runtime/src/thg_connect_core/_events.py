@@ -16,12 +16,15 @@ import logging
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
-from pydantic import BaseModel, GetCoreSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
 from pydantic_core import core_schema
 
+from ._base_error import ThgConnectError
 from ._event_entities import as_model, decode_entity
 from ._event_fields import epoch_seconds, iso_datetime, lenient_reference, single_state
 from ._event_shapes import LEGACY, Fields, is_map, read_fields
+from ._lenient import lenient_value
+from ._models import lenient_enums
 from ._references import Reference
 
 __all__ = [
@@ -40,7 +43,7 @@ _UNSET: Any = object()
 M = TypeVar("M", bound=BaseModel)
 
 
-class EventFormatError(ValueError):
+class EventFormatError(ThgConnectError, ValueError):
     """A delivered record is not an event in any known shape (or carries no id)."""
 
 
@@ -206,11 +209,17 @@ class Event:
     def entity_as(self, model: Type[M]) -> M:
         """The changed entity's attributes validated as ``model`` (a generated model class),
         typed as it: ``event.entity_as(InventoryItem).sku``. Raises ``EventFormatError`` when the
-        event carries no entity, and pydantic's ``ValidationError`` when they do not fit."""
+        event carries no entity. Attributes that do not fit (a broken constraint, a missing or
+        odd member) are read leniently as any response is (``_lenient``): fields kept as sent."""
         attributes = self.attributes
         if attributes is None:
             raise EventFormatError(f"event {self._f.id}: carries no entity attributes")
-        return as_model(model, attributes)
+        try:
+            return as_model(model, attributes)
+        except ValidationError:
+            with lenient_enums():
+                built: M = lenient_value(model, dict(attributes))
+            return built
 
     @property
     def reference_text(self) -> str:

@@ -15,7 +15,7 @@ operator methods accept only the field's value type. ``Field`` is the untyped es
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, ClassVar, Generic, Optional, Tuple, TypeVar
 
 from ._filter_ast import Comparison, FilterValue, normalise_value, validate_field_name
@@ -160,10 +160,23 @@ class DateTimeField(_OrderedField[date]):
 
 
 class DateField(_OrderedField[date]):
-    """A date attribute; compared as midnight UTC (``yyyy-mm-ddT00:00:00``)."""
+    """A ``format: date`` attribute, compared as a date: the value is sent as ``'yyyy-mm-dd'``,
+    the form the attribute itself takes, so ``==`` matches and ``>=`` keeps the day on a server
+    that compares the text as well as on one that reads dates. A ``datetime`` is accepted only at
+    midnight UTC (its date); another time of day has no date to compare with."""
 
     __slots__ = ()
     _accepts = (date,)
+
+    def _check(self, value: object) -> FilterValue:
+        checked = super()._check(value)
+        if not isinstance(checked, datetime):
+            return checked
+        if checked.time() != time(0, 0):
+            raise TypeError(
+                f"{self!r} is a date: compare it with a date, not the date-time {checked}"
+            )
+        return checked.date().isoformat()
 
 
 E = TypeVar("E")

@@ -26,16 +26,19 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ._datetime import UtcDateTime
-from ._references import InvalidReferenceError, Reference
+from ._lenient import lenient_decode
+from ._models import decoding_response
+from ._references import NO_PRODUCT, InvalidReferenceError, Reference
 
 if TYPE_CHECKING:
     from ._response import RawResponse
 
 __all__ = [
     "Document",
+    "ErrorLinks",
     "ErrorObject",
     "ErrorSource",
     "Links",
@@ -78,31 +81,44 @@ class _Answer(_Model):
 
 
 class ErrorSource(_Model):
-    """Where an error came from: a JSON pointer (or a bare field name) or a query parameter."""
+    """Where an error came from: a JSON pointer (or, on the older API, a bare field name such as
+    ``weight_g``), a query parameter, or a header (``Authorization``, S27)."""
 
     pointer: Optional[str] = None
     parameter: Optional[str] = None
+    header: Optional[str] = None
+
+
+class ErrorLinks(_Model):
+    """An error object's ``links`` (S3): ``about`` this occurrence, and its ``type``."""
+
+    about: Optional[str] = None
+    type: Optional[str] = None
 
 
 class ErrorObject(_Model):
-    """One member of a JSON:API ``errors`` array."""
+    """One member of a JSON:API ``errors`` array, in every shape the platform has sent: the
+    reference pages' ``id, links{about,type}, status, code, title, detail, meta`` (S3), the older
+    API's ``source.header`` / bare ``source.pointer`` (S27), and FastAPI's ``detail[]`` entries
+    (read into this shape by ``error_from_response``)."""
 
     id: Optional[str] = None
+    links: Optional[ErrorLinks] = None
     status: Optional[str] = None
     code: Optional[str] = None
     title: Optional[str] = None
     detail: Optional[str] = None
     source: Optional[ErrorSource] = None
+    meta: Optional[Dict[str, Any]] = None
 
     @property
     def pointer(self) -> Optional[str]:
-        """Where the error is: the source's JSON pointer (or field name), else its parameter."""
+        """Where the error is: the source's JSON pointer (or field name), else its parameter,
+        else its header."""
         if self.source is None:
             return None
         for key in ("pointer", "parameter", "header"):
             value = getattr(self.source, key, None)
-            if value is None and self.source.model_extra:
-                value = self.source.model_extra.get(key)
             if isinstance(value, str) and value:
                 return value
         return None
@@ -163,6 +179,35 @@ class Resource(_Answer, Generic[A]):
     meta: ResourceMeta = Field(default_factory=ResourceMeta)
     version: str = ""
     links: Optional[Links] = None
+    """The resource's own ``links`` (``self, related, describedBy``; S1), null in some payloads
+    (S7b)."""
+
+    # Set (per instance, like ``_raw_response``) only on a record read leniently.
+    _lenient_raw: ClassVar[Optional[Dict[str, Any]]] = None
+    _decode_error: ClassVar[Optional[str]] = None
+
+    def _mark_lenient(self, raw: Dict[str, Any], error: ValidationError) -> None:
+        object.__setattr__(self, "_lenient_raw", raw)
+        problems = error.errors(include_url=False, include_input=False)
+        text = "; ".join(
+            f"{'/'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in problems
+        )
+        object.__setattr__(self, "_decode_error", text or str(error))
+
+    @property
+    def decode_error(self) -> Optional[str]:
+        """Why this record did not fit its declared type (then it was read leniently: fields
+        that break a constraint kept as sent, odd ones raw); None for a record that fit."""
+        return self._decode_error
+
+    @property
+    def raw_data(self) -> Dict[str, Any]:
+        """The resource object as the server sent it for a record read leniently; for one that
+        fit, its JSON form (wire names)."""
+        if self._lenient_raw is not None:
+            return self._lenient_raw
+        dumped: Dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped
 
     @property
     def reference(self) -> Reference[A]:
@@ -170,14 +215,22 @@ class Resource(_Answer, Generic[A]):
         ``client.get(resource.reference)`` answers a ``Resource[A]``.
 
         Parsed on access, not in ``decode``: decoding is the hot path and most callers never ask.
-        Raises ``InvalidReferenceError`` if the server sent a malformed reference or none.
+        Every form the platform sends is read; one naming no product (``thg:<entity>:<owner>@<id>``)
+        takes it from ``meta.product``, else from ``type``. Raises ``InvalidReferenceError`` if
+        the server sent a malformed reference or none.
         """
         text = self.meta.reference
         if not text:
             missing = f"the {self.type} resource {self.id!r} came without meta.reference"
             raise InvalidReferenceError("", 0, missing)
-        parsed: Reference[A] = Reference.parse(text)
-        return parsed
+        reference: Reference[A] = Reference.parse(text)
+        if reference.product == NO_PRODUCT:
+            product = self.meta.product or (
+                self.type.partition(":")[0] if ":" in self.type else None
+            )
+            if product:
+                reference = reference.with_product(product)
+        return reference
 
 
 class Document(_Answer, Generic[A]):
@@ -202,7 +255,10 @@ def _adapter(type_: Any) -> TypeAdapter[Any]:
 
 
 def decode(content: Union[bytes, str], type_: Type[T]) -> T:
-    """Validate JSON ``content`` as ``type_`` (one ``TypeAdapter`` per type, cached). A runtime
+    """Validate JSON ``content`` as ``type_`` (one ``TypeAdapter`` per type, cached). Inside
+    ``lenient_enums`` (a server's answer: every call's response), what does not fit is read
+    leniently (``_lenient``: constraints ignored, odd records kept raw) and only
+    what cannot be read at all raises ``ResponseDecodeError``. A runtime
     type that reads plain JSON itself (``__thg_from_json__``, e.g. ``EventListDocument``) gets
     ``json.loads``'s objects: pydantic builds plain Python objects more slowly than json does."""
     reader = getattr(type_, "__thg_from_json__", None)
@@ -212,7 +268,12 @@ def decode(content: Union[bytes, str], type_: Type[T]) -> T:
         adapter = _adapter(cast(Any, type_))
     except TypeError:  # unhashable type expression: build one, uncached
         adapter = TypeAdapter(type_)
-    return cast(T, adapter.validate_json(content))
+    try:
+        return cast(T, adapter.validate_json(content))
+    except ValidationError as exc:  # only now: the typed path above stays one pydantic pass
+        if not decoding_response():
+            raise  # not a server's answer (a test, user data): strict
+        return cast(T, lenient_decode(content, type_, exc))
 
 
 def encode_resource(

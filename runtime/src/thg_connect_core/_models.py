@@ -26,7 +26,7 @@ import contextlib
 import contextvars
 import difflib
 import enum
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, Type
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, Optional, Type
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, model_validator
 from pydantic_core import PydanticCustomError, core_schema
@@ -222,11 +222,13 @@ class OpenEnum(str, enum.Enum):
 
 class UnknownState(ApiModel):
     """A status state this client does not know; every member of the payload is kept
-    (``model_extra``), so nothing the server sent is lost."""
+    (``model_extra``), so nothing the server sent is lost. ``state`` is None for a payload that
+    names none: the rendered reference's approval GET carries only ``attributes.message``, its
+    state being on the parent's ``meta.status`` (S1 F1, S7b)."""
 
     _open: ClassVar[bool] = True
 
-    state: str
+    state: Optional[str] = None
 
 
 def state_union_discriminator(known: FrozenSet[str]) -> Callable[[Any], str]:

@@ -1,12 +1,18 @@
 """Reference strings: the platform's global name for an entity (specs/CONVENTIONS.md §5).
 
-Two forms (docs gap 2):
+Every form seen in real payloads parses (recovered/schemas.md §1.4):
 
-* entity form ``thg:<product>:<entity-path>#<owner>@<id>``, e.g.
-  ``thg:thg-fulfil:fulfilment-request.dispatched#providercompany@93sf39-wf839rs-srs3r34``;
-* document form ``thg:document:<owner>@<id>``: the canonical, short form for product ``document``
-  (whose only entity path is ``document``). The long ``thg:document:document#<owner>@<id>`` is
-  accepted and is the same reference; formatting always gives the short form.
+* ``thg:<product>:<entity-path>#<owner>@<id>``, e.g.
+  ``thg:thg-fulfil:fulfilment-request.dispatched#providercompany@93sf39-wf839rs-srs3r34`` (the
+  reference-string page, S17): the canonical form, which ``str()`` gives;
+* ``thg:<product>:<entity-path>:<owner>@<id>``, e.g. ``thg:thg-commerce:site:thgcommerce@d91…``
+  (the newer Data Changed Event page, S7b): the same reference;
+* ``thg:<entity-path>:<owner>@<id>``, e.g. ``thg:inventory:mycompany@4f29…`` (the older event
+  pages, S6a/S7a): it names no product (``product`` is ``NO_PRODUCT``, ``""``) until
+  ``with_product`` or ``EntityType.parse_reference`` gives it one;
+* the document form ``thg:document:<owner>@<id>`` (platform-integration.txt): product
+  ``document``, whose only entity path is ``document``; the long
+  ``thg:document:document#<owner>@<id>`` is the same reference, and ``str()`` gives the short one.
 
 The scanner below walks the text once so an error can say exactly where it went wrong.
 """
@@ -17,7 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Tuple, TypeVar, Union
 
-__all__ = ["InvalidReferenceError", "Reference"]
+from ._base_error import ThgConnectError
+
+__all__ = ["InvalidReferenceError", "NO_PRODUCT", "Reference"]
 
 # The attributes type of the entity a reference names, for type checkers only (nothing checks it
 # at run time): ``Resource[InventoryItem].reference`` is a ``Reference[InventoryItem]``, so
@@ -36,8 +44,11 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _SCHEME = "thg"
 _DOCUMENT = "document"
 
+NO_PRODUCT = ""
+"""The ``product`` of a reference in the product-less form ``thg:<entity>:<owner>@<id>``."""
 
-class InvalidReferenceError(ValueError):
+
+class InvalidReferenceError(ThgConnectError, ValueError):
     """A malformed reference string: where (0-based ``position``) and what (``reason``)."""
 
     def __init__(self, text: str, position: int, reason: str) -> None:
@@ -82,7 +93,8 @@ class Reference(Generic[A_co]):
         self, product: str, entity_path: Union[str, Tuple[str, ...]], owner: str, id: str
     ) -> None:
         segments = tuple(entity_path.split(".")) if isinstance(entity_path, str) else entity_path
-        _check_part(_SEGMENT, product, "product", _SEGMENT_RULE)
+        if product != NO_PRODUCT:
+            _check_part(_SEGMENT, product, "product", _SEGMENT_RULE)
         if not isinstance(segments, tuple) or not segments:
             raise ValueError("a reference needs an entity path of at least one segment")
         for segment in segments:
@@ -99,7 +111,8 @@ class Reference(Generic[A_co]):
 
     @classmethod
     def parse(cls, text: str) -> Reference:
-        """Parse either form; raises ``InvalidReferenceError`` with the position of the fault."""
+        """Parse any form (module docs); raises ``InvalidReferenceError`` with the position of
+        the fault."""
         if not isinstance(text, str):
             raise TypeError(f"a reference string must be a str, not {type(text).__name__}")
         return _parse(text)
@@ -107,8 +120,15 @@ class Reference(Generic[A_co]):
     @property
     def entity_type(self) -> str:
         """``<product>:<entity-path>``, e.g. ``thg-fulfil:fulfilment-request.dispatched``; the
-        resource object's ``type``."""
+        resource object's ``type``. Just the entity path for a reference naming no product."""
+        if self.product == NO_PRODUCT:
+            return ".".join(self.entity_path)
         return f"{self.product}:{'.'.join(self.entity_path)}"
+
+    def with_product(self, product: str) -> "Reference":
+        """The same reference naming ``product`` (a reference read from the product-less form
+        gets the product it belongs to from its context)."""
+        return Reference(product, self.entity_path, self.owner, self.id)
 
     @property
     def parent_entity_path(self) -> Tuple[str, ...]:
@@ -127,12 +147,17 @@ class Reference(Generic[A_co]):
         """The lookup URL path: ``/api/<product>/v1/<owner>/<entity-path with dots>/<id>``.
 
         Every part is already URL-safe (the lexical rules allow only unreserved characters).
+        Raises ``ValueError`` for a reference naming no product (see ``with_product``).
         """
+        if self.product == NO_PRODUCT:
+            raise ValueError(f"{self} names no product: give it one with with_product()")
         return f"/api/{self.product}/v1/{self.owner}/{'.'.join(self.entity_path)}/{self.id}"
 
     def __str__(self) -> str:
         if self.product == _DOCUMENT:
             return f"{_SCHEME}:{_DOCUMENT}:{self.owner}@{self.id}"
+        if self.product == NO_PRODUCT:
+            return f"{_SCHEME}:{'.'.join(self.entity_path)}:{self.owner}@{self.id}"
         return f"{_SCHEME}:{self.entity_type}#{self.owner}@{self.id}"
 
     def __repr__(self) -> str:
@@ -188,13 +213,14 @@ class _Scanner:
 
 
 # The whole of a well-formed reference in one match (the common case: every reference a server
-# sends). Anything else goes to the scanner, which says where and what is wrong; both accept
-# exactly the same strings (tests/runtime/test_references.py checks it).
+# sends), one pattern per form. Anything else goes to the scanner, which says where and what is
+# wrong; both accept exactly the same strings (tests/runtime/test_references.py checks it).
+_PATH = rf"{_SEGMENT.pattern}(?:\.{_SEGMENT.pattern})*"
 _WELL_FORMED = re.compile(
-    rf"thg:(?:(?!document:)({_SEGMENT.pattern}):({_SEGMENT.pattern}(?:\.{_SEGMENT.pattern})*)"
-    rf"|(document):(document))#({_OWNER.pattern})@({_ID.pattern})"
+    rf"thg:(?:(?!document:)({_SEGMENT.pattern}):({_PATH})"
+    rf"|(document):(document))[#:]({_OWNER.pattern})@({_ID.pattern})"
 )
-_WELL_FORMED_DOCUMENT = re.compile(rf"thg:document:({_OWNER.pattern})@({_ID.pattern})")
+_WELL_FORMED_SHORT = re.compile(rf"thg:({_PATH}):({_OWNER.pattern})@({_ID.pattern})")
 
 
 def _trusted(product: str, segments: Tuple[str, ...], owner: str, id_: str) -> Reference:
@@ -207,6 +233,13 @@ def _trusted(product: str, segments: Tuple[str, ...], owner: str, id_: str) -> R
     return reference
 
 
+def _short(path: str, owner: str, id_: str) -> Reference:
+    """``thg:<entity-path>:<owner>@<id>``: the document form, or an entity naming no product."""
+    if path == _DOCUMENT:
+        return _trusted(_DOCUMENT, (_DOCUMENT,), owner, id_)
+    return _trusted(NO_PRODUCT, tuple(path.split(".")), owner, id_)
+
+
 def _parse(text: str) -> Reference:
     match = _WELL_FORMED.fullmatch(text)
     if match is not None:
@@ -214,9 +247,9 @@ def _parse(text: str) -> Reference:
         if document:
             return _trusted(_DOCUMENT, (_DOCUMENT,), owner, id_)
         return _trusted(product, tuple(path.split(".")), owner, id_)
-    match = _WELL_FORMED_DOCUMENT.fullmatch(text)
+    match = _WELL_FORMED_SHORT.fullmatch(text)
     if match is not None:
-        return _trusted(_DOCUMENT, (_DOCUMENT,), match.group(1), match.group(2))
+        return _short(*match.groups())
     return _scan(text)
 
 
@@ -227,29 +260,43 @@ def _scan(text: str) -> Reference:
         shown = text if end < 0 else text[:end]
         raise scan.fail(f"expected the scheme 'thg:' at the start, found {shown[:20]!r}")
     scan.pos = len(_SCHEME) + 1
-    product = scan.take(_SEGMENT, "a product", _SEGMENT_RULE)
+    first_at = scan.pos
+    first = _take_path(scan, "a product or an entity type")
     scan.expect(":", "the product")
     body_at = scan.pos
-    if product == _DOCUMENT and "#" not in text[body_at:]:
-        segments: Tuple[str, ...] = (_DOCUMENT,)  # the short document form: no entity path
-    else:
-        segments = (scan.take(_SEGMENT, "an entity type", _SEGMENT_RULE),)
-        while text.startswith(".", scan.pos):
-            scan.pos += 1
-            segments += (scan.take(_SEGMENT, "an entity type after '.'", _SEGMENT_RULE),)
-        if not text.startswith("#", scan.pos):
-            if text.startswith("@", scan.pos) and product != _DOCUMENT:
-                raise scan.fail(
-                    "expected '#<owner>' after the entity path (only product 'document' has "
-                    "the short form thg:document:<owner>@<id>), found '@'"
-                )
-            raise scan.fail(f"expected '.' or '#' after the entity path, found {scan.found()}")
-        scan.pos += 1
-        if product == _DOCUMENT and segments != (_DOCUMENT,):
-            raise scan.fail("product 'document' has only the entity path 'document'", body_at)
+    # Which form: '@' before any '#' or ':' means thg:<entity-path>:<owner>@<id> (no product).
+    rest = text[body_at:]
+    cut = min((i for i in (rest.find("#"), rest.find(":"), rest.find("@")) if i >= 0), default=-1)
+    if cut >= 0 and rest[cut] == "@":
+        owner = scan.take(_OWNER, "the owner", _OWNER_RULE)
+        scan.expect("@", "the owner")
+        id_ = _take_id(scan)
+        return _short(".".join(first), owner, id_)
+    if len(first) > 1:
+        raise scan.fail("expected a product (no '.') before the entity path", first_at)
+    product = first[0]
+    segments = _take_path(scan, "an entity type")
+    if not text.startswith(("#", ":"), scan.pos):
+        raise scan.fail(f"expected '.', '#' or ':' after the entity path, found {scan.found()}")
+    scan.pos += 1
+    if product == _DOCUMENT and segments != (_DOCUMENT,):
+        raise scan.fail("product 'document' has only the entity path 'document'", body_at)
     owner = scan.take(_OWNER, "the owner", _OWNER_RULE)
     scan.expect("@", "the owner")
-    id_ = scan.take(_ID, "the id", _ID_RULE)
-    if scan.pos != len(text):
-        raise scan.fail(f"unexpected {scan.found()} after the id")
+    id_ = _take_id(scan)
     return Reference(product, segments, owner, id_)
+
+
+def _take_path(scan: _Scanner, what: str) -> Tuple[str, ...]:
+    segments: Tuple[str, ...] = (scan.take(_SEGMENT, what, _SEGMENT_RULE),)
+    while scan.text.startswith(".", scan.pos):
+        scan.pos += 1
+        segments += (scan.take(_SEGMENT, "an entity type after '.'", _SEGMENT_RULE),)
+    return segments
+
+
+def _take_id(scan: _Scanner) -> str:
+    id_ = scan.take(_ID, "the id", _ID_RULE)
+    if scan.pos != len(scan.text):
+        raise scan.fail(f"unexpected {scan.found()} after the id")
+    return id_

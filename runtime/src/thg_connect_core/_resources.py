@@ -18,8 +18,8 @@ from ._client import AsyncAPIClient, SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
-from ._pagination import AsyncPaginator, Page, Paginator, page_params
-from ._references import Reference
+from ._pagination import AsyncPaginator, Page, Paginator, page_params, same_origin_link
+from ._references import NO_PRODUCT, Reference
 
 __all__ = [
     "AsyncResource",
@@ -38,13 +38,23 @@ FilterArg = Union[FilterExpr, str, None]
 Attributes = Union[BaseModel, Mapping[str, Any]]
 
 
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def path_id(value: object, name: str) -> str:
-    """An id for a URL path segment: refused before sending when empty, percent-encoded so an id
-    can never change the path's shape."""
+    """An id for a URL path segment: refused before sending when empty or a dot segment, and
+    percent-encoded, so an id can never change the path's shape.
+
+    ``.`` and ``..`` are refused rather than encoded: URL normalisation (RFC 3986 §5.2.4, done by
+    httpx, proxies and servers alike) removes them, and ``%2E`` is the same unreserved character,
+    which a server may decode back to a dot segment. ``/`` and every other reserved character are
+    percent-encoded."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must not be empty")
+    if value in _DOT_SEGMENTS:
+        raise ValueError(f"{name} must not be {value!r}: a dot segment would address another path")
     return quote(value, safe="")
 
 
@@ -67,6 +77,8 @@ class EntityType:
     def parse_reference(self, text: Union[str, Reference]) -> Reference:
         """Parse ``text`` and check that it names this entity type."""
         reference = text if isinstance(text, Reference) else Reference.parse(text)
+        if reference.product == NO_PRODUCT and reference.entity_path == self.path:
+            reference = reference.with_product(self.product)  # thg:<entity>:<owner>@<id>
         if reference.entity_type != self.type_string:
             raise ValueError(
                 f"{str(reference)!r} names a {reference.entity_type}, not a {self.type_string}"
@@ -78,10 +90,13 @@ def _body(type_string: str, attributes: Attributes, id: Optional[str]) -> bytes:
     return encode_resource(type_string, attributes, id=id)
 
 
-def _page(document: ListDocument[Any], number: int, size: int) -> Page[Resource[Any]]:
+def _page(
+    document: ListDocument[Any], number: int, size: int, base_url: str
+) -> Page[Resource[Any]]:
     links = document.links
     hint: Optional[bool] = None if links is None else links.next not in (None, "")
-    return Page(items=document.data, number=number, size=size, next_hint=hint)
+    link = None if links is None else same_origin_link(links.next, base_url)
+    return Page(items=document.data, number=number, size=size, next_hint=hint, next_link=link)
 
 
 def _list_params(number: int, size: int, filter: FilterArg) -> Dict[str, str]:
@@ -128,6 +143,11 @@ class _ResourceBase:
     ) -> _Request:
         params = _list_params(number, size, filter)
         return _Request("GET", path or self._path, document_type, options, params=params)
+
+    def _link_request(self, document_type: Any, url: str, **options: Any) -> _Request:
+        """The page a server's ``links.next`` names (already checked to be on the API's origin):
+        its query carries the paging and the filter, so none is added."""
+        return _Request("GET", url, document_type, options)
 
     def _write_request(
         self,
@@ -285,13 +305,27 @@ class SyncResource(_ResourceBase):
             )
             with lenient_enums():
                 document = self._api.request(request.method, request.path, **request.arguments())
-            return _page(document, number, size)
+            return _page(document, number, size, self._api.config.base_url)
+
+        def fetch_link(url: str, number: int) -> Page[Resource[Any]]:
+            request = self._link_request(
+                document_type,
+                url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
+            with lenient_enums():
+                document = self._api.request(request.method, request.path, **request.arguments())
+            return _page(document, number, page_size, self._api.config.base_url)
 
         return Paginator(
             fetch,
             start_page=start_page,
             page_size=page_size,
             max_items=max_items,
+            fetch_link=fetch_link,
         )
 
     def _write(
@@ -462,13 +496,29 @@ class AsyncResource(_ResourceBase):
                 document = await self._api.request(
                     request.method, request.path, **request.arguments()
                 )
-            return _page(document, number, size)
+            return _page(document, number, size, self._api.config.base_url)
+
+        async def fetch_link(url: str, number: int) -> Page[Resource[Any]]:
+            request = self._link_request(
+                document_type,
+                url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                max_retries=max_retries,
+            )
+            with lenient_enums():
+                document = await self._api.request(
+                    request.method, request.path, **request.arguments()
+                )
+            return _page(document, number, page_size, self._api.config.base_url)
 
         return AsyncPaginator(
             fetch,
             start_page=start_page,
             page_size=page_size,
             max_items=max_items,
+            fetch_link=fetch_link,
         )
 
     async def _write(

@@ -7,6 +7,9 @@
   Never on a status response.
 * Backoff is exponential with full jitter, capped; ``Retry-After`` is honoured up to a cap; no
   wait ever ends past the caller's overall deadline.
+* A 429 without ``Retry-After`` waits the platform's documented 60 s (``RATE_LIMIT_WAIT``; the
+  "Confirm Event" reference page says "API quota reached: wait 60 seconds and retry", S4), cut
+  to 90% of what is left of the call's budget so the retry still has time to run.
 
 Nothing here does I/O or reads a clock: callers pass the time in.
 """
@@ -21,6 +24,7 @@ import httpx
 
 __all__ = [
     "IDEMPOTENT_METHODS",
+    "RATE_LIMIT_WAIT",
     "RETRY_STATUSES",
     "backoff_delay",
     "next_delay",
@@ -31,6 +35,9 @@ __all__ = [
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RATE_LIMIT_WAIT = 60.0
+"""Seconds the platform says to wait after a 429 that carries no ``Retry-After`` (S4)."""
+_RATE_LIMIT_BUDGET_SHARE = 0.9
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -100,7 +107,8 @@ def next_delay(
     ``attempt`` is the 0-based number of the attempt that just failed. Stops when the failure is
     not retryable, no retries are left, ``retry_after`` (seconds) exceeds ``retry_after_cap``, or
     waiting would pass ``deadline`` (same clock as ``now``). ``Retry-After`` is honoured exactly;
-    otherwise the delay is the jittered backoff.
+    a 429 without one waits ``RATE_LIMIT_WAIT`` (at most 90% of the time left before
+    ``deadline``); otherwise the delay is the jittered backoff.
     """
     if attempt >= max_retries:
         return None
@@ -110,6 +118,12 @@ def next_delay(
         if retry_after > retry_after_cap:
             return None
         delay = retry_after
+    elif status == 429:
+        delay = RATE_LIMIT_WAIT
+        if deadline is not None:
+            delay = min(delay, _RATE_LIMIT_BUDGET_SHARE * (deadline - now))
+        if delay <= 0:
+            return None
     else:
         delay = backoff_delay(attempt, base, cap, rand)
     if deadline is not None and now + delay >= deadline:

@@ -23,6 +23,7 @@ _FORMAT_NAMES = {
     "email": "an email address",
     "uri": "an absolute URI",
     "thg-reference": "a reference string such as thg:document:brandco@4f2929b5",
+    "reference": "a reference string such as thg:document:brandco@4f2929b5",
 }
 
 

@@ -78,6 +78,7 @@ def _is_uri(value: object) -> bool:
     return bool(parts.netloc) if parts.scheme in ("http", "https") else bool(parts.path)
 
 
+@FORMATS.checks("reference")
 @FORMATS.checks("thg-reference")
 def _is_reference(value: object) -> bool:
     if not isinstance(value, str):

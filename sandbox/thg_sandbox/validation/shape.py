@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from thg_spec.conventions import REFERENCE_FORMATS
+
 from .schemas import SchemaSet
 
 # Deep enough for any real document, small enough that a hostile one cannot exhaust the stack.
@@ -88,7 +90,7 @@ def walk(
     schema = schemas.deref(raw_schema)
     if not isinstance(schema, dict):
         return value
-    if isinstance(value, str) and schema.get("format") == "thg-reference":
+    if isinstance(value, str) and schema.get("format") in REFERENCE_FORMATS:
         targets = raw_schema.get("x-thg-reference-to") if isinstance(raw_schema, dict) else None
         targets = targets or schema.get("x-thg-reference-to")
         if isinstance(targets, list) and targets:
