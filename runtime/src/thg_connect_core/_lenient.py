@@ -38,7 +38,8 @@ __all__ = ["ResponseDecodeError", "lenient_decode", "lenient_value"]
 
 logger = logging.getLogger("thg_connect")
 
-_UNION_TYPES: Tuple[Any, ...] = (Union, types.UnionType)
+# `X | Y` annotations make a types.UnionType, which exists from 3.10 on; the client runs on 3.9.
+_UNION_TYPES: Tuple[Any, ...] = (Union, *filter(None, [getattr(types, "UnionType", None)]))
 _MAX_DEPTH = 64
 
 
