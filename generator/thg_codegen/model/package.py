@@ -608,9 +608,7 @@ def _typed_states(statuses: list[Entity]) -> tuple[str, ...]:
     """The states to type the ``state`` of attributes these published statuses share: those
     the document gives as a contract (the ``states`` hint, an ``enum`` on ``_values``; not an
     example, which only illustrates), when every one of them gives the same; else ()."""
-    found = {
-        e.known_states if e.known_states_source in ("hint", "enum") else () for e in statuses
-    }
+    found = {e.known_states if e.known_states_source in ("hint", "enum") else () for e in statuses}
     return next(iter(found)) if len(found) == 1 else ()
 
 
