@@ -321,3 +321,18 @@ def test_get_by_reference_of_an_annotated_product_keeps_its_lookup_path(tmp_path
         "client.get cannot read events:subscription from a reference: it is read at its lookup "
         "path, which needs no parent ids: remove parents={'x': '1'}"
     )
+
+
+def test_attributes_two_statuses_share_type_check(tmp_path: Path) -> None:
+    """The stand-in's two approvals share one attributes model, defined in `_common`: the
+    client's `get` union imports it from there (an entity module only imports it, which
+    `mypy --strict` refuses to re-export)."""
+    mypy = pytest.importorskip("mypy.api")
+    out = tmp_path / "client"
+    generate([DOCUMENTS[3]], out)
+    client = (out / "src" / "thg_connect" / "_client.py").read_text(encoding="utf-8")
+    assert "from .thg_fulfil._common import Approval as _thg_fulfil_Approval" in client
+    stdout, stderr, status = mypy.run(
+        ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"), str(out / "src")]
+    )
+    assert status == 0, stdout + stderr

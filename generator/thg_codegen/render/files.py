@@ -11,7 +11,7 @@ from thg_spec.entities import Entity
 from thg_spec.path_tree import parse_path
 
 from .. import __version__ as GENERATOR_VERSION
-from ..model.package import ProductPackage
+from ..model.package import COMMON_MODULE, EntityModule, ProductPackage
 
 PACKAGE = "thg_connect"
 # The specs the client was generated from, as package data: `thg-sandbox serve` and its pytest
@@ -53,6 +53,15 @@ def reference_path(entity: Entity) -> tuple[str, tuple[str, ...]]:
     return path, tuple(ancestors)
 
 
+def _home(module: EntityModule) -> str:
+    """The module defining an entity's attributes type: its own, or ``_common`` when several
+    entities share it (two published statuses of one schema), which the entity module only
+    imports (not a re-export a type checker accepts)."""
+    if any(d.name == module.attributes for d in module.definitions):
+        return module.module
+    return COMMON_MODULE
+
+
 def render_files(
     env: jinja2.Environment,
     packages: Sequence[ProductPackage],
@@ -88,9 +97,11 @@ def render_files(
     # What `client.get(text)` answers: the union of every entity's attributes type, imported for
     # type checkers only (each under its product's name, so two products' names cannot clash).
     entity_attributes = sorted(
-        (f".{p.package}.{m.module}", m.attributes, f"_{p.package}_{m.attributes}")
-        for p in packages
-        for m in p.entities
+        {
+            (f".{p.package}.{_home(m)}", m.attributes, f"_{p.package}_{m.attributes}")
+            for p in packages
+            for m in p.entities
+        }
     )
     # One sorted block (isort's order: by module), the product classes among the attributes.
     type_imports = sorted(
