@@ -71,6 +71,11 @@ class Entity:
     id_parameter: str = ""
     owner_param: str = "owner"
     values_path: str | None = None
+    # A published status's possible states (CONVENTIONS §16) and where they came from: "hint"
+    # (x-thg-entity states) or "enum" (both contracts the client types), "example" (the sandbox
+    # answers it, the client keeps an open string), "" (none known).
+    known_states: tuple[str, ...] = ()
+    known_states_source: str = ""
 
     @property
     def type_string(self) -> str:
@@ -273,6 +278,8 @@ def build_product(spec: LoadedSpec) -> Product:
                 id_parameter=decl.id_param,
                 owner_param=decl.owner_param,
                 values_path=decl.values_path,
+                known_states=decl.states,
+                known_states_source=decl.states_source,
             )
         )
     info = data.get("info", {})

@@ -166,6 +166,49 @@ def _response(data: Any, path: str, method: str, op: dict[str, Any]) -> _Envelop
     return _envelope(data, schema, at) if schema is not None else None
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    """`value` as distinct strings in order; () unless it is a non-empty list of strings only."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return ()
+    return tuple(dict.fromkeys(value))
+
+
+def _good_states(value: Any) -> bool:
+    """A `states` hint as written must be: distinct non-empty strings, none still the
+    `<STATE>` placeholder `thg-codegen overlay` proposes."""
+    states = _strings(value)
+    return (
+        bool(states)
+        and len(states) == len(value)
+        and all(s and not (s.startswith("<") and s.endswith(">")) for s in states)
+    )
+
+
+def listed_states(data: Any, values_path: str) -> tuple[tuple[str, ...], str]:
+    """What a status's `GET …/_values` declares it answers in `data.attributes`: (the states,
+    where they came from). An `enum` on the items is a contract ("enum"); the attributes' first
+    example only illustrates ("example"); ((), "") when the document says neither."""
+    paths = data.get("paths") if isinstance(data, dict) else None
+    item = paths.get(values_path) if isinstance(paths, dict) else None
+    op = item.get("get") if isinstance(item, dict) else None
+    status = _success(op) if isinstance(op, dict) else None
+    if not isinstance(op, dict) or status is None:
+        return (), ""
+    where = jp.join("paths", values_path, "get", "responses", status)
+    schema, at = _body_schema(data, op["responses"][status], where)
+    resource, at = _member(data, schema, at, "data")
+    attributes, at = _member(data, resource, at, "attributes")
+    if not isinstance(attributes, dict):
+        return (), ""
+    items, _ = _follow(data, attributes.get("items", {}), jp.child(at, "items"))
+    enum = _strings(items.get("enum")) if isinstance(items, dict) else ()
+    if enum:
+        return enum, "enum"
+    examples = attributes.get("examples")
+    example = _strings(examples[0]) if isinstance(examples, list) and examples else ()
+    return (example, "example") if example else ((), "")
+
+
 # -- the product's name ----------------------------------------------------------------------------
 
 
@@ -460,6 +503,7 @@ def _declare(
                     f"item {collection} when the other side sets it",
                 )
             )
+    states, states_source = _states(index, name, node, hint, collection, pointer)
     id_source = hint.get("idSource")
     index.entities[name] = EntityDecl(
         name=name,
@@ -474,7 +518,60 @@ def _declare(
         id_param=_id_param(node, parsed, nodes),
         owner_param=owner_param,
         values_path=node.values[0] if node.values else None,
+        states=states,
+        states_source=states_source,
     )
+
+
+def _states(
+    index: SpecIndex,
+    name: tuple[str, ...],
+    node: _Node,
+    hint: dict[str, Any],
+    collection: str,
+    pointer: str,
+) -> tuple[tuple[str, ...], str]:
+    """A status's possible states and where they came from: the `states` hint, else what its
+    `_values` declares (listed_states); else none, a warning naming the hint (the client's
+    `state` stays an open string and the sandbox's `_values` answers [])."""
+    if node.kind != "status":
+        if "states" in hint:
+            index.notes.append(
+                index.spec.diagnostic(
+                    pointer,
+                    "THG023",
+                    f"{cv.ENTITY_EXTENSION} states on {'.'.join(name)!r}, which is not a status",
+                    "Remove 'states' here: only a status lists possible states",
+                )
+            )
+        return (), ""
+    if _good_states(hint.get("states")):
+        return _strings(hint["states"]), "hint"
+    found = listed_states(index.spec.data, node.values[0]) if node.values else ((), "")
+    if found[0]:
+        return found
+    dotted = ".".join(name)
+    index.hints.append(
+        HintNeeded(
+            jp.join("paths", collection),
+            {cv.ENTITY_EXTENSION: {"states": ["<STATE>"]}},
+            "open",
+            f"the possible states of the status {dotted!r}, as GET …/_values lists them (an open "
+            "string without this: the document declares neither an enum nor an example)",
+        )
+    )
+    index.notes.append(
+        _warning(
+            index.spec,
+            pointer,
+            "THG023",
+            f"the states of the status {dotted!r} cannot be inferred: its _values declares "
+            "neither an enum nor an example, so its state is read as an open string",
+            f"Add '{cv.ENTITY_EXTENSION}: {{states: [...]}}' to the path item {collection} "
+            "(thg-codegen overlay proposes it)",
+        )
+    )
+    return (), ""
 
 
 # What each hint member may say (CONVENTIONS §3); a hint that says something else is an error,
@@ -516,6 +613,17 @@ def _check_hint(index: SpecIndex, name: tuple[str, ...], where: str, hint: dict[
                 "partnership (consumer or provider) under a top-level entity one side owns",
                 "Remove 'owner' here, or say 'owner: consumer' (or provider) on the top-level "
                 "entity too",
+            )
+        )
+    if "states" in hint and not _good_states(hint["states"]):
+        index.notes.append(
+            index.spec.diagnostic(
+                jp.child(where, "states"),
+                "THG023",
+                f"{cv.ENTITY_EXTENSION} states {hint['states']!r} is not a list of distinct, "
+                "non-empty strings (a <placeholder> from thg-codegen overlay is still there?)",
+                "Say 'states: [PENDING, APPROVED]' (the strings GET …/_values answers), or "
+                "remove it",
             )
         )
     schema = hint.get("schema")

@@ -55,6 +55,10 @@ class EntityDecl:
     id_param: str = ""
     owner_param: str = "owner"
     values_path: str | None = None
+    # A published status's possible states (inference.py): from the `states` hint ("hint"),
+    # its `_values` items' `enum` ("enum") or first example ("example"); () and "" when none.
+    states: tuple[str, ...] = ()
+    states_source: str = ""
 
     @property
     def parent(self) -> tuple[str, ...]:

@@ -309,30 +309,47 @@ def release(
 @main.command(epilog=EXIT_STATUS)
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace an overlay that is already there.")
+@click.option(
+    "--merge",
+    "merge_from",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Another document of the same product: the overlay adds what it has and SPEC lacks.",
+)
 @_format_option
-def overlay(spec: Path, force: bool, output_format: str) -> None:
+def overlay(spec: Path, force: bool, merge_from: Path | None, output_format: str) -> None:
     """Write SPEC's starting overlay: every hint the tool could not infer from a platform-published
-    document (who owns an entity, who writes a status…) as an OpenAPI Overlay beside it,
-    `<stem>.overlay.yaml`, with what was assumed in its place as a comment. The document itself
-    stays as downloaded; generate and validate apply the overlay.
+    document (who owns an entity, who writes a status, a status's states…) as an OpenAPI Overlay
+    beside it, `<stem>.overlay.yaml`, with what was assumed in its place as a comment. The
+    document itself stays as downloaded; generate and validate apply the overlay.
+
+    With --merge OTHER (two documents of one product, THG001), the overlay also adds OTHER's
+    paths, operations, components and tags that SPEC lacks; then move OTHER out of the folder.
+    Nothing is written where the two documents disagree.
 
     \b
     Examples:
       thg-codegen overlay specs/thg-fulfil.json
       thg-codegen overlay specs/thg-fulfil.json --force
+      thg-codegen overlay specs/thg-fulfil.json --merge downloads/thg-fulfil-v2.json
     """
     from .overlay_command import OverlayCommandError, write_starting_overlay
 
     report = Report("overlay", output_format)
     try:
-        written, count = write_starting_overlay(spec, force)
+        written, count = write_starting_overlay(spec, force, merge_from)
     except (OverlayCommandError, OSError) as error:
         report.finish(Exit.INVALID, f"thg-codegen overlay: {error}", error=str(error))
     if written is None:
         report.finish(Exit.OK, f"nothing to write: {spec} needs no hint the tool could not infer")
     report.finish(
         Exit.OK,
-        f"wrote {written}: {count} hint(s) to review",
+        f"wrote {written}: {count} action(s) to review"
+        + (
+            f"; move {merge_from} out of this folder (THG001: one document per product)"
+            if merge_from and merge_from.resolve().parent == spec.resolve().parent
+            else ""
+        ),
         overlay=str(written),
-        hints=count,
+        actions=count,
     )

@@ -18,7 +18,6 @@ from typing import Any
 
 from thg_connect_core import InvalidReferenceError, Reference
 from thg_spec import Entity, Product
-from thg_spec.validation.refs import resolve
 
 from . import access
 from .access import Caller
@@ -41,31 +40,11 @@ MAX_ID_LENGTH = 200
 
 def declared_values(product: Product, entity: Entity) -> list[str]:
     """What a status's GET …/_values answers: an annotated status's states (the `oneOf` mapping,
-    CONVENTIONS §3); a published status's, those its response schema declares (an `enum` on
-    the attributes' items, else its first example), [] when none (§16)."""
+    CONVENTIONS §3); a published status's, those the front-end found (its `states` hint, else
+    an `enum` on its `_values` items, else their first example), [] when none (§16)."""
     if entity.states:
         return [state.value for state in entity.states]
-    if entity.values_path is None or entity.values_path not in product.document["paths"]:
-        return []
-    op = product.document["paths"][entity.values_path].get("get", {})
-    schema: Any = op.get("responses", {}).get("200", {})
-    for key in (
-        "content",
-        "application/json",
-        "schema",
-        "properties",
-        "data",
-        "properties",
-        "attributes",
-    ):
-        schema = resolve(product.document, schema).get(key, {}) if isinstance(schema, dict) else {}
-    items = resolve(product.document, schema.get("items", {})) if isinstance(schema, dict) else {}
-    enum = items.get("enum") if isinstance(items, dict) else None
-    examples = schema.get("examples") if isinstance(schema, dict) else None
-    for found in (enum, examples[0] if isinstance(examples, list) and examples else None):
-        if isinstance(found, list) and all(isinstance(v, str) for v in found):
-            return list(found)
-    return []
+    return list(entity.known_states)
 
 
 def _open_state(product: Product, entity: Entity, raw: Any) -> tuple[Any, Any, list[ErrorObject]]:

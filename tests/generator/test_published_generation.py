@@ -215,61 +215,95 @@ config = ClientConfig(client_id="c", client_secret="s", owner="acme",
                       audience="https://api.example.com")
 out = {}
 with Client(config, http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:
-    for ref in sys.argv[1:]:
+    for key, (ref, parents) in json.loads(sys.argv[1]).items():
         try:
-            client.get(ref)
-            out[ref] = seen.pop()
+            client.get(ref, parents=parents)
+            out[key] = seen.pop()
         except ValueError as exc:  # the scripted body need not decode: the request is what counts
-            out[ref] = seen.pop() if "ValidationError" in type(exc).__name__ else str(exc)
+            out[key] = seen.pop() if "ValidationError" in type(exc).__name__ else str(exc)
 
 
 async def run_async():
     transport = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     async with AsyncClient(config, http_client=transport) as client:
-        try:
-            await client.get(sys.argv[1])
-        except Exception as exc:
-            if "ValidationError" not in type(exc).__name__:
-                raise
-        out["async"] = seen.pop()
+        for key, (ref, parents) in json.loads(sys.argv[1]).items():
+            if key.startswith("async"):
+                try:
+                    await client.get(ref, parents=parents)
+                except Exception as exc:
+                    if "ValidationError" not in type(exc).__name__:
+                        raise
+                out[key] = seen.pop()
 
 asyncio.run(run_async())
 print(json.dumps(out))
 """
 
 
-def test_get_by_reference_reaches_a_published_entity_by_its_item_path(tmp_path: Path) -> None:
-    """A published product has no lookup path (`/api/<product>/v1/<owner>/<entity.path>/<id>`):
-    the generated package registers each entity type's item path, so `client.get(reference)`
-    reads a top-level entity there, the reference's owner in the owner's place. A child's path
-    needs its parent's id, which a reference does not carry: a ValueError says so, naming the
-    parent and its parameter; so does an entity whose document reads no single item."""
-    out = tmp_path / "client"
-    generate([DOCUMENTS[0]], out)
-    refs = [
-        "thg:thg-fulfil:inventory#brandco@item-1",
-        "thg:thg-fulfil:inventory.approval#brandco@ap-1",
-        "thg:thg-fulfil:asn#brandco@asn-1",
-    ]
+def _get_by_reference(out: Path, calls: dict[str, Any]) -> dict[str, Any]:
+    """What `client.get(ref, parents=...)` requested (or the ValueError it raised) for each of
+    `calls` ({key: [reference, parents]}), through the client generated into `out`; the keys
+    starting `async` go through the AsyncClient."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(out / "src"), str(REPO / "runtime" / "src")]),
     }
     run = subprocess.run(
-        [sys.executable, "-c", GET_DRIVER, *refs], capture_output=True, text=True, env=env,
-        timeout=120, check=False,
+        [sys.executable, "-c", GET_DRIVER, json.dumps(calls)], capture_output=True, text=True,
+        env=env, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout)
-    assert got[refs[0]] == ["GET", "/brandco/v1/inventory/item-1"]
-    assert got["async"] == ["GET", "/brandco/v1/inventory/item-1"]
-    assert got[refs[1]] == (
+    answer: dict[str, Any] = json.loads(run.stdout)
+    return answer
+
+
+def test_get_by_reference_reaches_a_published_entity_by_its_item_path(tmp_path: Path) -> None:
+    """A published product has no lookup path (`/api/<product>/v1/<owner>/<entity.path>/<id>`):
+    the generated package registers each entity type's item path, so `client.get(reference)`
+    reads a top-level entity there, the reference's owner in the owner's place. A child's path
+    needs its parent's id, which a reference does not carry: `parents` gives it by the path's
+    parameter name, and a ValueError says which is missing, or which is not the path's; so
+    does an entity whose document reads no single item."""
+    out = tmp_path / "client"
+    generate([DOCUMENTS[0]], out)
+    item = "thg:thg-fulfil:inventory#brandco@item-1"
+    approval = "thg:thg-fulfil:inventory.approval#brandco@ap-1"
+    got = _get_by_reference(
+        out,
+        {
+            "top": [item, None],
+            "async": [item, None],
+            "child": [approval, {"inventory_item": "item-1"}],
+            "async child": [approval, {"inventory_item": "a/b c"}],
+            "child without parents": [approval, None],
+            "child, another parameter": [approval, {"inventory": "item-1"}],
+            "child, a dot segment": [approval, {"inventory_item": ".."}],
+            "top with parents": [item, {"inventory_item": "x"}],
+            "unreadable": ["thg:thg-fulfil:asn#brandco@asn-1", None],
+        },
+    )
+    assert got["top"] == got["async"] == ["GET", "/brandco/v1/inventory/item-1"]
+    assert got["child"] == ["GET", "/brandco/v1/inventory/item-1/approval"]
+    assert got["async child"] == ["GET", "/brandco/v1/inventory/a%2Fb%20c/approval"]
+    assert got["child without parents"] == (
         "client.get cannot read thg-fulfil:inventory.approval from a reference: its path "
         "/{owner}/v1/inventory/{inventory_item}/approval needs the id of its parent "
         "thg-fulfil:inventory ({inventory_item}), which a reference does not carry (its document "
-        "has no lookup path); read it through its parent's endpoint with that id"
+        "has no lookup path): pass parents={'inventory_item': ...}"
     )
-    assert got[refs[2]] == (
+    assert got["child, another parameter"] == (
+        "client.get cannot read thg-fulfil:inventory.approval from a reference: its path "
+        "/{owner}/v1/inventory/{inventory_item}/approval has no parameter inventory (parents it "
+        "needs: inventory_item)"
+    )
+    assert got["child, a dot segment"] == (
+        "parents['inventory_item'] must not be '..': a dot segment would address another path"
+    )
+    assert got["top with parents"] == (
+        "client.get cannot read thg-fulfil:inventory from a reference: its path "
+        "/{owner}/v1/inventory/{id} has no parameter inventory_item (parents it needs: none)"
+    )
+    assert got["unreadable"] == (
         "client.get cannot read thg-fulfil:asn from a reference: its document has no GET of one "
         "item"
     )
@@ -279,4 +313,26 @@ def test_get_by_reference_of_an_annotated_product_keeps_its_lookup_path(tmp_path
     out = tmp_path / "client"
     generate([REPO / "specs" / "events.yaml"], out)
     registry = (out / "src" / "thg_connect" / "_registry.py").read_text()
-    assert "_REFERENCE_PATHS: Dict[str, Tuple[str, str]] = {}" in registry
+    assert "_REFERENCE_PATHS: Dict[str, Tuple[str, Tuple[str, ...]]] = {}" in registry
+    ref = "thg:events:subscription#acme@s-1"
+    got = _get_by_reference(out, {"lookup": [ref, None], "parents": [ref, {"x": "1"}]})
+    assert got["lookup"] == ["GET", "/api/events/v1/acme/subscription/s-1"]
+    assert got["parents"] == (
+        "client.get cannot read events:subscription from a reference: it is read at its lookup "
+        "path, which needs no parent ids: remove parents={'x': '1'}"
+    )
+
+
+def test_attributes_two_statuses_share_type_check(tmp_path: Path) -> None:
+    """The stand-in's two approvals share one attributes model, defined in `_common`: the
+    client's `get` union imports it from there (an entity module only imports it, which
+    `mypy --strict` refuses to re-export)."""
+    mypy = pytest.importorskip("mypy.api")
+    out = tmp_path / "client"
+    generate([DOCUMENTS[3]], out)
+    client = (out / "src" / "thg_connect" / "_client.py").read_text(encoding="utf-8")
+    assert "from .thg_fulfil._common import Approval as _thg_fulfil_Approval" in client
+    stdout, stderr, status = mypy.run(
+        ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"), str(out / "src")]
+    )
+    assert status == 0, stdout + stderr

@@ -174,3 +174,26 @@ def test_published_confirm_is_the_callers_own_subscription(fulfil: Org) -> None:
     assert refused.status_code == 404  # no such subscription of the caller's organisation
     ok = fulfil.delete(f"/subscription/{sub_id}/confirm", headers={"receipt-handle": handle})
     assert ok.status_code == 200
+
+
+def test_two_documents_merged_by_an_overlay_are_served_as_one(tmp_path: Path) -> None:
+    """`thg-codegen overlay thg-fulfil.json --merge thg-fulfil-api-prefix.json`: the sandbox
+    applies the overlay and serves both documents' paths as one product."""
+    from click.testing import CliRunner
+
+    from thg_codegen.cli import main
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(CORPUS / "thg-fulfil.json", specs / "thg-fulfil.json")
+    other = shutil.copy(CORPUS / "thg-fulfil-api-prefix.json", tmp_path / "other.json")
+    merged = CliRunner().invoke(main, ["overlay", str(specs / "thg-fulfil.json"), "--merge", other])
+    assert merged.exit_code == 0, merged.output
+    with running_sandbox(specs) as running, Org(running, "brandco") as org:
+        item = org.post("/brandco/v1/inventory", json=doc("thg-fulfil:inventory", ITEM))
+        assert item.status_code == 200, item.text
+        base = "/api/thg-fulfil/v1/brandco/fulfilment-request"
+        body = {"delivery_address": {"name": "Ann"}, "lines": []}
+        request = org.post(base, json=doc("thg-fulfil:fulfilment-request", body))
+        assert request.status_code == 200, request.text
+        assert org.get(f"{base}/{request.json()['data']['id']}").status_code == 200

@@ -44,9 +44,10 @@ def check_one_document_per_product(indexes: Sequence[SpecIndex]) -> list[Diagnos
                     "THG001",
                     f"product {product!r} is also described by {others}: one folder holds one "
                     "document per product",
-                    "Keep only one of these documents in the folder, or merge them: keep one "
-                    "as downloaded and add the other's paths and schemas to it through an "
-                    "overlay beside it (<stem>.overlay.yaml, CONVENTIONS §16)",
+                    "Keep only one of these documents in the folder, or merge them: "
+                    f"'thg-codegen overlay {index.spec.path.name} --merge <the other>' keeps "
+                    "this one as downloaded and adds the other's paths and schemas through an "
+                    "overlay beside it (CONVENTIONS §16); then move the other out",
                 )
             )
     return problems

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
-from thg_connect_core import Reference, register_entity_models
+from thg_connect_core import Reference, path_id, register_entity_models
 
 _ENTITY_TYPES: Dict[str, Tuple[str, str]] = {
     "document:document": (".document.document", "Document"),
@@ -44,26 +44,46 @@ _ENTITY_TYPES: Dict[str, Tuple[str, str]] = {
 }
 
 # Published products have no lookup path: (the item path, with {owner} and {id} to fill, and
-# the parent id it needs besides, which a reference does not carry); ("", "") when the document
-# reads no single item. Entity types not listed use the reference's lookup path.
-_REFERENCE_PATHS: Dict[str, Tuple[str, str]] = {}
+# the ancestors' id parameters it needs besides, which a reference does not carry: `parents`
+# gives them); ("", ()) when the document reads no single item. Entity types not listed use the
+# reference's lookup path.
+_REFERENCE_PATHS: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
 
 
-def reference_path(reference: Reference) -> str:
-    """The URL path ``client.get(reference)`` reads; ``ValueError`` when there is none."""
+def reference_path(reference: Reference, parents: Mapping[str, str]) -> str:
+    """The URL path ``client.get(reference, parents=...)`` reads; ``ValueError`` when there is
+    none, or ``parents`` misses an id the path needs or names one it has not."""
     found = _REFERENCE_PATHS.get(reference.entity_type)
-    if found is None:
-        return reference.path
-    path, missing = found
     cannot = f"client.get cannot read {reference.entity_type} from a reference: "
+    if found is None:
+        if parents:
+            raise ValueError(
+                f"{cannot}it is read at its lookup path, which needs no parent ids: remove "
+                f"parents={dict(parents)!r}"
+            )
+        return reference.path
+    path, needed = found
     if not path:
         raise ValueError(cannot + "its document has no GET of one item")
-    if missing:
+    unknown = sorted(set(parents) - set(needed))
+    if unknown:
+        wanted = ", ".join(needed) if needed else "none"
         raise ValueError(
-            f"{cannot}its path {path} needs the id of its parent {reference.parent_entity_type} "
-            "({" + missing + "}), which a reference does not carry (its document has no lookup "
-            "path); read it through its parent's endpoint with that id"
+            f"{cannot}its path {path} has no parameter {', '.join(unknown)} (parents it needs: "
+            f"{wanted})"
         )
+    absent = [name for name in needed if name not in parents]
+    if absent:
+        example = ", ".join(f"{name!r}: ..." for name in needed)
+        raise ValueError(
+            f"{cannot}its path {path} needs the id of its parent "
+            f"{reference.parent_entity_type} ({', '.join('{' + n + '}' for n in absent)}), which a "
+            "reference does not carry (its document has no lookup path): pass parents={"
+            + example
+            + "}"
+        )
+    for name in needed:
+        path = path.replace("{" + name + "}", path_id(parents[name], f"parents[{name!r}]"))
     return path.replace("{owner}", reference.owner).replace("{id}", reference.id)
 
 

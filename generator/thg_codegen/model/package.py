@@ -604,23 +604,59 @@ class _Resources:
         )
 
 
-def _open_state(typer: SchemaTyper, name: str) -> None:
-    """A published status's attributes get an open ``state: Optional[str]`` when their schema
-    has none: its states are listed at run time (``values()``), not declared (CONVENTIONS §16)."""
+def _typed_states(statuses: list[Entity]) -> tuple[str, ...]:
+    """The states to type the ``state`` of attributes these published statuses share: those
+    the document gives as a contract (the ``states`` hint, an ``enum`` on ``_values``; not an
+    example, which only illustrates), when every one of them gives the same; else ()."""
+    found = {e.known_states if e.known_states_source in ("hint", "enum") else () for e in statuses}
+    return next(iter(found)) if len(found) == 1 else ()
+
+
+def _status_state(typer: SchemaTyper, name: str, statuses: list[Entity]) -> None:
+    """The ``state`` of a published status's attributes (CONVENTIONS §16), whose states are
+    listed at run time (``values()``) rather than declared: added as an open
+    ``Optional[str]`` when the schema has none; where the document gives the states
+    (``_typed_states``), typed as an open enum of them (a state it does not list still
+    decodes), also over a plain ``str`` the schema declares itself."""
     definition = typer.defs.get(name)
     if definition is None or definition.kind != "model":
         return
-    if any("state" in (f.wire, f.name) for f in definition.fields):
+    states = _typed_states(statuses)
+    own = next((f for f in definition.fields if "state" in (f.wire, f.name)), None)
+    if own is not None and (not states or len(re.findall(r"\bstr\b", own.annotation)) != 1):
         return
-    state = FieldDef(
-        "state",
-        "state",
-        "Optional[str]",
-        ("default=None",),
-        "The state: one of those values() lists; None when the body carries none.",
-        False,
-    )
-    typer.defs[name] = replace(definition, fields=(*definition.fields, state))
+    enum = ""
+    if states:
+        first = statuses[0]
+        # Named after the status, or after the attributes model several statuses share.
+        owner_name = first.name if len(statuses) == 1 else (name,)
+        enum = typer.names.claim(naming.pascal("_".join((*owner_name, "state"))))
+        typer.defs[enum] = typer.open_enum(
+            enum,
+            list(states),
+            jp.join("paths", first.values_path or first.collection_path),
+            f"The possible states of {', '.join('.'.join(e.name) for e in statuses)}, as "
+            "values() lists them.",
+        )
+    if own is not None:
+        typed = replace(
+            own,
+            annotation=re.sub(r"\bstr\b", enum, own.annotation),
+            base=re.sub(r"\bstr\b", enum, own.base),
+        )
+        fields = tuple(typed if f is own else f for f in definition.fields)
+    else:
+        state = FieldDef(
+            "state",
+            "state",
+            f"Optional[{enum or 'str'}]",
+            ("default=None",),
+            "The state: one of those values() lists; None when the body carries none.",
+            False,
+        )
+        fields = (*definition.fields, state)
+    depends = (*definition.depends, enum) if enum else definition.depends
+    typer.defs[name] = replace(definition, fields=fields, depends=depends)
 
 
 def _values_summary(document: Any, path: str) -> str:
@@ -657,9 +693,14 @@ def build_package(product: Product, package: str) -> ProductPackage:
     """The generated subpackage of one product."""
     builder = _Builder(product)
     builder.type_entities()
+    # A published status's attributes (statuses sharing a schema share its state's type).
+    statuses: dict[str, list[Entity]] = {}
     for entity in product.entities:
-        if entity.kind == "status" and entity.values_path and not entity.states:
-            _open_state(builder.typer, builder.attributes[entity.name])
+        if entity.kind == "status" and product.dialect == "published" and not entity.states:
+            statuses.setdefault(builder.attributes[entity.name], []).append(entity)
+    for attributes, sharing in statuses.items():
+        if any(e.values_path for e in sharing):
+            _status_state(builder.typer, attributes, sharing)
     resources = _Resources(builder, builder.typer.names)
     sync_class = builder.typer.names.claim(naming.pascal(product.name) + "API")
     async_class = builder.typer.names.claim("Async" + sync_class)

@@ -247,6 +247,10 @@ class SchemaTyper:
             and isinstance(discriminator.get("mapping"), dict)
         )
 
+    def open_enum(self, name: str, values: list[str], pointer: str, description: str) -> TypeDef:
+        """A string enum of ``values`` named ``name`` (claimed by the caller): an ``OpenEnum``."""
+        return self._enum(name, values, pointer, description)
+
     def _enum(self, name: str, values: list[str], pointer: str, description: str) -> TypeDef:
         members = naming.Namespace(_ENUM_MEMBERS)
         pairs = []

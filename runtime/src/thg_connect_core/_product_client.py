@@ -32,6 +32,7 @@ from typing import (
     Callable,
     Generic,
     List,
+    Mapping,
     Optional,
     Tuple,
     Type,
@@ -86,15 +87,25 @@ class _Registry:
         raise ValueError(f"unknown entity type {entity_type!r}: this client knows no products")
 
     @staticmethod
-    def _reference_path(reference: Reference) -> str:
-        """The URL path ``get(reference)`` reads."""
+    def _reference_path(reference: Reference, parents: Mapping[str, str]) -> str:
+        """The URL path ``get(reference)`` reads: its lookup path, which needs no parent ids."""
+        if parents:
+            raise ValueError(
+                f"client.get reads {reference.entity_type} at its lookup path, which needs no "
+                f"parent ids: remove parents={dict(parents)!r}"
+            )
         return reference.path
 
-    def _target(self, reference: Union[str, Reference[Any]], attributes: Any) -> Tuple[str, Any]:
+    def _target(
+        self,
+        reference: Union[str, Reference[Any]],
+        attributes: Any,
+        parents: Optional[Mapping[str, str]] = None,
+    ) -> Tuple[str, Any]:
         """The path and attributes type ``get`` reads ``reference`` with, checking that a given
         ``attributes`` is the one of the reference's entity type."""
         ref = reference if isinstance(reference, Reference) else Reference.parse(reference)
-        path = self._reference_path(ref)
+        path = self._reference_path(ref, parents or {})
         known = self._attributes_type(ref.entity_type)
         if attributes is not None and attributes is not known:
             name = getattr(attributes, "__name__", repr(attributes))
@@ -161,6 +172,7 @@ class BaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
@@ -172,6 +184,7 @@ class BaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[E]: ...
 
@@ -184,6 +197,7 @@ class BaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
@@ -196,6 +210,7 @@ class BaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[Any]: ...
 
@@ -207,17 +222,22 @@ class BaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference names, as its typed resource (any product, any owner).
 
         ``client.get(item.reference)`` and ``client.get(ref, InventoryItem)`` are typed
         ``Resource[InventoryItem]``; the second raises ``TypeError`` when ``ref`` names another
-        entity type. Raises ``ValueError`` for a
-        malformed reference or an entity type this client does not know, and
-        ``NotFoundError`` when the entity does not exist.
+        entity type. A child of a product published without lookup paths (CONVENTIONS §16) is
+        read at its own path, which needs its ancestors' ids a reference does not carry:
+        ``parents`` gives them by the path's parameter names
+        (``client.get(ref, parents={"inventory_item": item_id})``). Raises ``ValueError`` for a
+        malformed reference, an entity type this client does not know, or ``parents`` missing,
+        naming one the path has not, or given where none is needed; and ``NotFoundError`` when
+        the entity does not exist.
         """
-        path, known = self._target(reference, attributes)
+        path, known = self._target(reference, attributes, parents)
         result: Resource[Any] = SyncResource(self._api, path)._get(
             known,
             timeout=timeout,
@@ -337,6 +357,7 @@ class AsyncBaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
@@ -348,6 +369,7 @@ class AsyncBaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[E]: ...
 
@@ -360,6 +382,7 @@ class AsyncBaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[A]: ...
 
@@ -372,6 +395,7 @@ class AsyncBaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[Any]: ...
 
@@ -383,17 +407,21 @@ class AsyncBaseClient(_Registry, Generic[E]):
         timeout: Optional[float] = None,
         extra_headers: Headers = None,
         extra_query: Query = None,
+        parents: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Resource[Any]:
         """The entity a reference names, as its typed resource (any product, any owner).
 
         ``await client.get(item.reference)`` and ``await client.get(ref, InventoryItem)`` are
         typed ``Resource[InventoryItem]``; the second raises ``TypeError`` when ``ref`` names
-        another entity type. Raises ``ValueError`` for a
-        malformed reference or an entity type this client does not know, and
+        another entity type. A child of a product published without lookup paths
+        (CONVENTIONS §16) needs its ancestors' ids by the path's parameter names, as ``parents``
+        (``await client.get(ref, parents={"inventory_item": item_id})``). Raises ``ValueError``
+        for a malformed reference, an entity type this client does not know, or ``parents``
+        missing, naming one the path has not, or given where none is needed; and
         ``NotFoundError`` when the entity does not exist.
         """
-        path, known = self._target(reference, attributes)
+        path, known = self._target(reference, attributes, parents)
         result: Resource[Any] = await AsyncResource(self._api, path)._get(
             known,
             timeout=timeout,
