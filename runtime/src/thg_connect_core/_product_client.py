@@ -44,9 +44,7 @@ import httpx
 
 from ._client import AsyncAPIClient, SyncAPIClient
 from ._config import ClientConfig, Secret
-from ._jsonapi import Resource
 from ._references import Reference
-from ._resources import AsyncResource, Headers, Query, SyncResource
 
 if TYPE_CHECKING:
     # What a type checker calls a type alias used as a value: a status's union of states.
@@ -59,6 +57,8 @@ if TYPE_CHECKING:
     from ._consumer import EventConsumer
     from ._consumer_state import ConsumerSettings, ParkedEvent
     from ._events import Event
+    from ._jsonapi import Resource
+    from ._resources import Headers, Query
     from ._webhooks import WebhookApp
 
 __all__ = ["AsyncBaseClient", "BaseClient"]
@@ -217,6 +217,8 @@ class BaseClient(_Registry, Generic[E]):
         malformed reference or an entity type this client does not know, and
         ``NotFoundError`` when the entity does not exist.
         """
+        from ._resources import SyncResource  # with pydantic, on the first get: not at import
+
         path, known = self._target(reference, attributes)
         result: Resource[Any] = SyncResource(self._api, path)._get(
             known,
@@ -393,6 +395,8 @@ class AsyncBaseClient(_Registry, Generic[E]):
         malformed reference or an entity type this client does not know, and
         ``NotFoundError`` when the entity does not exist.
         """
+        from ._resources import AsyncResource  # with pydantic, on the first get: not at import
+
         path, known = self._target(reference, attributes)
         result: Resource[Any] = await AsyncResource(self._api, path)._get(
             known,
