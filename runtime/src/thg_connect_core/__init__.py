@@ -20,9 +20,10 @@ from typing import List as _List
 from typing import Tuple as _Tuple
 
 if _TYPE_CHECKING:
+    from ._async_client import AsyncAPIClient
     from ._async_consumer import AsyncEventConsumer
     from ._auth import ClientCredentialsAuth
-    from ._client import AsyncAPIClient, SyncAPIClient
+    from ._client import SyncAPIClient
     from ._config import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, ClientConfig, ConfigOptions, Secret
     from ._consumer import EventConsumer
     from ._consumer_state import ConsumerSettings, ConsumerState, ParkedEvent
@@ -278,10 +279,8 @@ __all__ += [
 _HOMES: _Dict[str, _Tuple[str, ...]] = {
     "._async_consumer": ("AsyncEventConsumer",),
     "._auth": ("ClientCredentialsAuth",),
-    "._client": (
-        "AsyncAPIClient",
-        "SyncAPIClient",
-    ),
+    "._async_client": ("AsyncAPIClient",),
+    "._client": ("SyncAPIClient",),
     "._config": (
         "DEFAULT_BASE_URL",
         "DEFAULT_TOKEN_URL",

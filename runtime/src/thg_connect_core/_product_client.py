@@ -42,7 +42,7 @@ from typing import (
 
 import httpx
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._client import SyncAPIClient
 from ._config import ClientConfig, Secret
 from ._references import Reference
 
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
+    from ._async_client import AsyncAPIClient
     from ._async_consumer import AsyncEventConsumer
     from ._config import ConfigOptions
     from ._consumer import EventConsumer
@@ -295,6 +296,8 @@ class AsyncBaseClient(_Registry, Generic[E]):
     def __init__(
         self, config: ClientConfig, *, http_client: Optional[httpx.AsyncClient] = None
     ) -> None:
+        from ._async_client import AsyncAPIClient  # with asyncio: not on the blocking import
+
         self._api = AsyncAPIClient(config, http_client=http_client)
 
     @classmethod

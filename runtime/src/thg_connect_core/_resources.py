@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._async_client import AsyncAPIClient
+from ._client import SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
