@@ -38,7 +38,8 @@ __all__ = ["ResponseDecodeError", "lenient_decode", "lenient_value"]
 
 logger = logging.getLogger("thg_connect")
 
-_UNION_TYPES: Tuple[Any, ...] = (Union, types.UnionType)
+# ``X | Y`` makes a types.UnionType from Python 3.10; 3.9 (which the kit supports) has none.
+_UNION_TYPES: Tuple[Any, ...] = (Union, getattr(types, "UnionType", Union))
 _MAX_DEPTH = 64
 
 
