@@ -130,6 +130,7 @@ def test_the_first_get_loads_what_the_import_deferred(
         assert f"{RUNTIME}.{needed}" in after, needed
     assert "thg_connect.product" in after
     assert "thg_connect.thg_fulfil" not in after  # one product used: one product loaded
+    assert "asyncio" not in _top_levels(after)  # a blocking client never needs it
 
 
 def test_the_runtime_alone_builds_a_client_without_pydantic() -> None:

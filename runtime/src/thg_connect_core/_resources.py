@@ -9,18 +9,20 @@ of HTTP logic, so a fix here never needs a regeneration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from ._async_client import AsyncAPIClient
 from ._client import SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
 from ._pagination import AsyncPaginator, Page, Paginator, page_params, same_origin_link
 from ._references import NO_PRODUCT, Reference
+
+if TYPE_CHECKING:  # only the asyncio client imports asyncio: not a blocking client's first call
+    from ._async_client import AsyncAPIClient
 
 __all__ = [
     "AsyncResource",
