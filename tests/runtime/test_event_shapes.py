@@ -20,7 +20,7 @@ from thg_connect_core import (
     event_from_resource,
     register_entity_models,
 )
-from thg_connect_core._event_entities import _LOOKUPS
+from thg_connect_core._entity_registry import _LOOKUPS
 from thg_connect_core._event_fields import epoch_seconds, lenient_reference
 from thg_connect_core._events import events_from_document
 

@@ -15,7 +15,7 @@ import signal
 import time
 from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
-from ._client import AsyncAPIClient
+from ._async_client import AsyncAPIClient
 from ._consumer_io import (
     CONFIRM_CONCURRENCY,
     FINAL_CONFIRM_SECONDS,

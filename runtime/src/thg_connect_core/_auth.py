@@ -14,17 +14,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import threading
 import time
-from typing import Any, AsyncGenerator, Callable, Generator, Optional, Tuple
+from typing import TYPE_CHECKING, Any, AsyncGenerator, Callable, Generator, Optional, Tuple
 
 import httpx
 
 from ._config import ClientConfig, Secret
 from ._errors import TokenError
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["ClientCredentialsAuth", "TokenState", "TOKEN_REQUEST_EXTENSION"]
 
@@ -260,6 +262,8 @@ class ClientCredentialsAuth(httpx.Auth):
     # -- async ----------------------------------------------------------------------------------
 
     def _get_async_lock(self) -> asyncio.Lock:
+        import asyncio  # here, not at the top: only an asyncio client gets this far
+
         loop = asyncio.get_running_loop()
         if self._async_lock is None or self._async_lock[0] is not loop:
             self._async_lock = (loop, asyncio.Lock())

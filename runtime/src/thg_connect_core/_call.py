@@ -28,8 +28,6 @@ from ._errors import (
     TokenError,
     error_from_response,
 )
-from ._jsonapi import decode
-from ._models import lenient_enums
 from ._response import RawResponse, attach_raw_response
 from ._retry import IDEMPOTENT_METHODS, next_delay, parse_retry_after, provably_unsent
 
@@ -247,7 +245,11 @@ class Call:
         if response.status_code == 204 or self._cast_to is None:
             return None
         # A server's answer is read leniently (unknown members and enum values kept), whoever
-        # asked: a resource method, client.get, or api.request called directly.
+        # asked: a resource method, client.get, or api.request called directly. The decoder is
+        # imported on the first answer to decode, not with the client: it builds pydantic models.
+        from ._jsonapi import decode
+        from ._models import lenient_enums
+
         with lenient_enums():
             document = decode(response.content, self._cast_to)
         return attach_raw_response(document, raw)

@@ -13,7 +13,7 @@ from ._confirm_queue import Dropped
 from ._consumer_state import ConsumerState, ParkedEvent
 from ._errors import APIStatusError, RateLimitError
 from ._events import EVENTS_PATH, Event
-from ._resources import path_id
+from ._paths import path_id
 
 __all__: List[str] = []  # internal to the consumers; nothing here is public API
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 import httpx
 
-from ._base_error import ThgConnectError
-from ._jsonapi import ErrorObject
-from ._lenient import ResponseDecodeError
+from ._base_error import ResponseDecodeError, ThgConnectError
 from ._retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from ._jsonapi import ErrorObject
 
 __all__ = [
     "APIConnectionError",
@@ -165,6 +166,10 @@ def _json_body(response: httpx.Response) -> Any:
 def _error_object(error: Union[ErrorObject, Dict[str, Any]]) -> ErrorObject:
     """An error object read leniently: a member of an unexpected type (a numeric ``status``)
     is kept as text or left out rather than failing the error itself."""
+    # Imported here, not at the top: the client's import path raises these errors but must not
+    # build the JSON:API models (pydantic), which only an error response needs.
+    from ._jsonapi import ErrorObject
+
     if isinstance(error, ErrorObject):
         return error
     try:

@@ -1,53 +1,23 @@
-"""The changed entity of an event as its generated model: a registry the generated package fills.
-
-The runtime does not know the products; the generated package does. Its ``_registry`` module
-calls ``register_entity_models(lookup)`` when it is imported (the client imports it), with a
-``lookup(entity_type)`` that imports the model's module only when first asked, so registering
-costs nothing and product subpackages stay lazy. ``Event.data`` asks the registry; an entity
-type nobody registered stays the raw mapping.
-"""
+"""The changed entity of an event as its generated model: ``Event.data`` asks the registry
+(``_entity_registry``, which the generated package fills) for the entity type's model and
+validates the attributes with it; an entity type nobody registered stays the raw mapping."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, List, Mapping, Optional, Type, TypeVar
+from typing import Any, List, Mapping, Type, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ._entity_registry import model_of
 from ._models import lenient_enums
 
-__all__ = ["register_entity_models"]
+__all__: List[str] = []
 
 logger = logging.getLogger("thg_connect")
 
 M = TypeVar("M", bound=BaseModel)
-ModelLookup = Callable[[str], Optional[Any]]
-"""``lookup(entity_type)``: the attributes type of that entity type (a model class, or a status's
-union of state models), or None when unknown."""
-
-_LOOKUPS: List[ModelLookup] = []
-
-
-def register_entity_models(lookup: ModelLookup) -> None:
-    """Let events decode the entity types ``lookup`` knows into their models (idempotent)."""
-    if lookup not in _LOOKUPS:
-        _LOOKUPS.append(lookup)
-
-
-def model_of(entity_type: str) -> Optional[Any]:
-    """The registered attributes model of ``entity_type`` (None when no package knows it)."""
-    if not entity_type:
-        return None
-    for lookup in _LOOKUPS:
-        try:
-            found = lookup(entity_type)
-        except Exception:  # a broken lookup must not fail an event: fall back to the mapping
-            logger.exception("entity model lookup failed for %s", entity_type)
-            continue
-        if found is not None:
-            return found
-    return None
 
 
 @functools.lru_cache(maxsize=256)

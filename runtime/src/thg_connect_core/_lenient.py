@@ -31,7 +31,7 @@ from typing import Annotated, Any, Dict, List, Optional, Tuple, Type, Union
 from pydantic import BaseModel, Discriminator, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._base_error import ThgConnectError
+from ._base_error import ResponseDecodeError
 from ._models import NotGiven
 
 __all__ = ["ResponseDecodeError", "lenient_decode", "lenient_value"]
@@ -41,12 +41,6 @@ logger = logging.getLogger("thg_connect")
 # `X | Y` annotations make a types.UnionType, which exists from 3.10 on; the client runs on 3.9.
 _UNION_TYPES: Tuple[Any, ...] = (Union, *filter(None, [getattr(types, "UnionType", None)]))
 _MAX_DEPTH = 64
-
-
-class ResponseDecodeError(ThgConnectError, ValueError):
-    """A response body that cannot be read as its documented type at all: not JSON, or a
-    document without the members every document has. Nothing narrower (a broken constraint, an
-    unknown value, an odd record) raises it."""
 
 
 @functools.lru_cache(maxsize=1024)

@@ -43,11 +43,9 @@ from typing import (
 
 import httpx
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._client import SyncAPIClient
 from ._config import ClientConfig, Secret
-from ._jsonapi import Resource
 from ._references import Reference
-from ._resources import AsyncResource, Headers, Query, SyncResource
 
 if TYPE_CHECKING:
     # What a type checker calls a type alias used as a value: a status's union of states.
@@ -55,11 +53,14 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
+    from ._async_client import AsyncAPIClient
     from ._async_consumer import AsyncEventConsumer
     from ._config import ConfigOptions
     from ._consumer import EventConsumer
     from ._consumer_state import ConsumerSettings, ParkedEvent
     from ._events import Event
+    from ._jsonapi import Resource
+    from ._resources import Headers, Query
     from ._webhooks import WebhookApp
 
 __all__ = ["AsyncBaseClient", "BaseClient"]
@@ -237,6 +238,8 @@ class BaseClient(_Registry, Generic[E]):
         naming one the path has not, or given where none is needed; and ``NotFoundError`` when
         the entity does not exist.
         """
+        from ._resources import SyncResource  # with pydantic, on the first get: not at import
+
         path, known = self._target(reference, attributes, parents)
         result: Resource[Any] = SyncResource(self._api, path)._get(
             known,
@@ -313,6 +316,8 @@ class AsyncBaseClient(_Registry, Generic[E]):
     def __init__(
         self, config: ClientConfig, *, http_client: Optional[httpx.AsyncClient] = None
     ) -> None:
+        from ._async_client import AsyncAPIClient  # with asyncio: not on the blocking import
+
         self._api = AsyncAPIClient(config, http_client=http_client)
 
     @classmethod
@@ -421,6 +426,8 @@ class AsyncBaseClient(_Registry, Generic[E]):
         missing, naming one the path has not, or given where none is needed; and
         ``NotFoundError`` when the entity does not exist.
         """
+        from ._resources import AsyncResource  # with pydantic, on the first get: not at import
+
         path, known = self._target(reference, attributes, parents)
         result: Resource[Any] = await AsyncResource(self._api, path)._get(
             known,

@@ -9,17 +9,20 @@ of HTTP logic, so a fix here never needs a regeneration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from pydantic import BaseModel
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._client import SyncAPIClient
 from ._filter_ast import FilterExpr
 from ._jsonapi import Document, ListDocument, Resource, encode_resource
 from ._models import lenient_enums
 from ._pagination import AsyncPaginator, Page, Paginator, page_params, same_origin_link
+from ._paths import path_id
 from ._references import NO_PRODUCT, Reference
+
+if TYPE_CHECKING:  # only the asyncio client imports asyncio: not a blocking client's first call
+    from ._async_client import AsyncAPIClient
 
 __all__ = [
     "AsyncResource",
@@ -36,26 +39,6 @@ Headers = Optional[Mapping[str, str]]
 Query = Optional[Mapping[str, Any]]
 FilterArg = Union[FilterExpr, str, None]
 Attributes = Union[BaseModel, Mapping[str, Any]]
-
-
-_DOT_SEGMENTS = frozenset({".", ".."})
-
-
-def path_id(value: object, name: str) -> str:
-    """An id for a URL path segment: refused before sending when empty or a dot segment, and
-    percent-encoded, so an id can never change the path's shape.
-
-    ``.`` and ``..`` are refused rather than encoded: URL normalisation (RFC 3986 §5.2.4, done by
-    httpx, proxies and servers alike) removes them, and ``%2E`` is the same unreserved character,
-    which a server may decode back to a dot segment. ``/`` and every other reserved character are
-    percent-encoded."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
-    if not value:
-        raise ValueError(f"{name} must not be empty")
-    if value in _DOT_SEGMENTS:
-        raise ValueError(f"{name} must not be {value!r}: a dot segment would address another path")
-    return quote(value, safe="")
 
 
 @dataclass(frozen=True)

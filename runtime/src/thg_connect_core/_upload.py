@@ -18,8 +18,9 @@ from typing import IO, Any, Dict, Iterator, Optional, Tuple, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._async_client import AsyncAPIClient
 from ._call import Call
-from ._client import AsyncAPIClient, SyncAPIClient, _BaseClient
+from ._client import SyncAPIClient, _BaseClient
 from ._errors import ThgConnectError
 from ._jsonapi import Document, encode_resource
 from ._multipart import MultipartBody
