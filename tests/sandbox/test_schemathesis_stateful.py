@@ -1,15 +1,16 @@
 """schemathesis's stateful phase against the running sandbox: a generic tool walks each hierarchy.
 
-The phase starts from the operations with links (the creates of top-level entities) and follows
-the specs' OpenAPI `links` to what lies below: a created item's get, replace and delete, its
-statuses and children, their own links in turn, each call with the ids the sandbox answered.
-Every call is made by the organisation allowed to make it, on the owner's path (the `owner`
-parameter is pinned in the copy of the spec this module loads). Checks on every answer: no 5xx,
-a documented status code, content type and headers, a body that conforms to the response schema,
-a 4xx for what the spec forbids, and the stateful checks (a deleted entity stays deleted, a
-created one can be read).
+Each walk starts at a top-level create (the spec's own example, made valid here) and follows the
+specs' OpenAPI `links` to what lies below: a created item's get, replace and delete, its statuses
+and children, their own links in turn, each call with the ids the sandbox answered and a body
+generated from the schema. Every call is made by the organisation allowed to make it, on the
+owner's path (the `owner` parameter is pinned in the copy of the spec this module loads). Checks
+on every answer: no 5xx, a documented status code, content type and headers, a body that conforms
+to the response schema, and the stateful checks (a deleted entity stays deleted, a created one can
+be read). Generation is positive only: invalid requests per operation are test_schemathesis.py's.
 
-THG_SCHEMATHESIS_STATEFUL=full runs a larger walk by hand (more scenarios, longer ones, random).
+THG_SCHEMATHESIS_STATEFUL=full runs a larger walk by hand (more scenarios, longer ones, random):
+`THG_SCHEMATHESIS_STATEFUL=full pytest -s tests/sandbox/test_schemathesis_stateful.py` (~10 min).
 """
 
 from __future__ import annotations
