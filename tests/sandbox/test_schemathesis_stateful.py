@@ -10,7 +10,7 @@ to the response schema, and the stateful checks (a deleted entity stays deleted,
 be read). Generation is positive only: invalid requests per operation are test_schemathesis.py's.
 
 THG_SCHEMATHESIS_STATEFUL=full runs a larger walk by hand (more scenarios, longer ones, random):
-`THG_SCHEMATHESIS_STATEFUL=full pytest -s tests/sandbox/test_schemathesis_stateful.py` (~10 min).
+`THG_SCHEMATHESIS_STATEFUL=full pytest -s tests/sandbox/test_schemathesis_stateful.py` (~4 min).
 """
 
 from __future__ import annotations
