@@ -11,7 +11,14 @@ from .build import Built
 from .commands import ReleaseCheckError
 from .kit import KitRow, check_kits, format_kit_table
 from .matrix import format_table, run_release_check
-from .publish import build_others, check_installed, check_published, readme_test_file
+from .publish import (
+    PUBLISH_PYTHONS,
+    Published,
+    build_others,
+    check_installed,
+    check_published,
+    readme_test_file,
+)
 from .venvs import SUPPORTED
 
 
@@ -100,21 +107,26 @@ def main(argv: list[str] | None = None) -> int:
                 fresh=args.fresh,
                 report=say,
             )
-        published = None
+        published: list[Published] = []
         if not args.no_publish:
-            say("==> publish: twine upload to a local index, install by name")
-            published = check_published(root, work, dists, others=others)
+            for minor in PUBLISH_PYTHONS:
+                say(f"==> publish: twine upload to a local index, install by name on {minor}")
+                published.append(
+                    check_published(
+                        root, work / f"publish-{minor}", dists, others=others, minor=minor
+                    )
+                )
     print(format_table(dists, rows))
     if kits:
         print("\n" + format_kit_table(kits))
-    if published is not None:
-        print(published.line())
+    for result in published:
+        print(result.line())
     checked = [row for row in rows if row.version != "not found"]
     ok = (
         checked
         and all(row.ok for row in rows)
         and all(kit.ok for kit in kits)
-        and (published is None or published.ok)
+        and all(result.ok for result in published)
     )
     return 0 if ok else 1
 

@@ -19,6 +19,7 @@ import hashlib
 import http.client
 import importlib.util
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -33,11 +34,14 @@ from .build import INSTALL_TIMEOUT, Built, build, build_requirements, ensure_bui
 from .cache import cache_lock, is_ready, mark_ready, prune
 from .commands import ReleaseCheckError, clean_env, run, tail
 from .matrix import Distributions, _probe, smoke_env
-from .pins import TEST_RUNNER
+from .pins import TEST_RUNNER, pins_file
 from .sandbox_process import HOST, SandboxProcess, free_port, stop_process
 from .venvs import Interpreter, find_interpreter
 
-PUBLISH_PYTHON = "3.11"  # the sandbox's floor (sandbox/pyproject.toml) and CI's Python
+PUBLISH_PYTHON = "3.11"  # CI's Python
+# CI publishes and installs by name on these: CI's Python and the newest the client supports (the
+# kit covers every Python with the wheels installed directly; the index install is the same).
+PUBLISH_PYTHONS = (PUBLISH_PYTHON, "3.13")
 READY_TIMEOUT = 30.0
 UPLOAD_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 300.0
@@ -73,6 +77,7 @@ class Published:
     fixture_test: str = "-"
     seconds: float = 0.0
     failure: str = ""
+    python: str = ""  # the version the venv installing by name ran
 
     @property
     def ok(self) -> bool:
@@ -80,8 +85,9 @@ class Published:
 
     def line(self, label: str = "publish to a local index + install by name") -> str:
         status = "ok" if self.ok else "FAIL"
+        on = f" on Python {self.python}" if self.python else ""
         return (
-            f"{label}: {status} ({self.seconds:.1f} s; "
+            f"{label}{on}: {status} ({self.seconds:.1f} s; "
             f"smoke {self.smoke}, fixture test {self.fixture_test})"
             + (f"\n{self.failure}" if self.failure else "")
         )
@@ -166,12 +172,26 @@ def ours(name: str) -> bool:
     return name.lower().replace("-", "_").startswith("thg_")
 
 
-def wheelhouse(root: Path, cache: Path, wheels: Sequence[Path]) -> Path:
-    """The other distributions ``wheels`` and the test runner need, as wheels at the versions
-    pinned in ``constraints.txt`` for this Python: downloaded once per set of pins (cached)."""
-    pins = (root / "constraints.txt").read_text(encoding="utf-8")
-    key = hashlib.sha256("\n".join([sys.version, pins, TEST_RUNNER]).encode()).hexdigest()[:16]
-    house = cache / f"wheelhouse-{key}"
+def wheelhouse(root: Path, cache: Path, wheels: Sequence[Path], interpreter: Interpreter) -> Path:
+    """The other distributions ``wheels`` and the test runner need, as wheels for
+    ``interpreter``: on the release check's own Python at the versions pinned in
+    ``constraints.txt``, on another at that Python's pins (``release_check/pins``, as the kit's
+    venvs), downloaded by its own pip so the wheels fit it; once per set of pins (cached)."""
+    if interpreter.version == platform.python_version():
+        pins_path = root / "constraints.txt"
+        pip: list[str | Path] = [sys.executable, "-m", "pip"]
+    else:
+        pins_path = pins_file(interpreter.minor)
+        if not pins_path.is_file():
+            raise ReleaseCheckError(f"publish: no {pins_path}: run bash scripts/lock")
+        pip = (
+            [interpreter.path, interpreter.bundled_pip / "pip"]
+            if interpreter.bundled_pip is not None
+            else [interpreter.path, "-m", "pip"]
+        )
+    pins = pins_path.read_text(encoding="utf-8")
+    key = hashlib.sha256("\n".join([interpreter.version, pins, TEST_RUNNER]).encode()).hexdigest()
+    house = cache / f"wheelhouse-{key[:16]}"
     if is_ready(house):
         return house
     with cache_lock(cache):
@@ -179,8 +199,8 @@ def wheelhouse(root: Path, cache: Path, wheels: Sequence[Path]) -> Path:
             return house
         prune(cache, "wheelhouse-*", keep=house)
         shutil.rmtree(house, ignore_errors=True)
-        command: list[str | Path] = [sys.executable, "-m", "pip", "download", "--quiet"]
-        command += ["--only-binary", ":all:", "--dest", house, "-c", root / "constraints.txt"]
+        command = [*pip, "download", "--quiet", "--disable-pip-version-check"]
+        command += ["--only-binary", ":all:", "--dest", house, "-c", pins_path]
         run([*command, *wheels, TEST_RUNNER], what="wheelhouse: pip download", timeout=600)
         for path in house.iterdir():  # ours come from the upload, not from here
             if ours(path.name):
@@ -247,23 +267,26 @@ def check_published(
     *,
     interpreter: Interpreter | None = None,
     others: Sequence[Built] | None = None,
+    minor: str = PUBLISH_PYTHON,
 ) -> Published:
-    """Everything of the publish step; failures land in the result, not raised. ``others``:
-    ``frontend/`` and ``sandbox/`` built already (by ``build_others``), else built here."""
+    """Everything of the publish step on Python ``minor`` (or ``interpreter``); failures land
+    in the result, not raised. ``others``: ``frontend/`` and ``sandbox/`` built already (by
+    ``build_others``), else built here."""
     started = time.monotonic()
     result = Published()
     cache = root / ".release-check"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        interpreter = interpreter or find_interpreter(PUBLISH_PYTHON)
+        interpreter = interpreter or find_interpreter(minor)
         if interpreter is None:
-            raise ReleaseCheckError(f"publish: python{PUBLISH_PYTHON} not found")
+            raise ReleaseCheckError(f"publish: python{minor} not found")
+        result.python = interpreter.version
         others = others if others is not None else build_others(root, work, cache)
         built = [dists.runtime, dists.generated, *others]
         files = [path for b in built for path in (b.wheel, b.sdist)]
         folder = work / "index"
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(wheelhouse(root, cache, [b.wheel for b in built]), folder)
+        shutil.copytree(wheelhouse(root, cache, [b.wheel for b in built], interpreter), folder)
         (folder / ".complete").unlink(missing_ok=True)
         with LocalIndex(folder, work / "index.log") as index:
             upload(index, files)

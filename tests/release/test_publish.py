@@ -1,7 +1,8 @@
 """The publish step (issue 16): the distributions go to a package index running locally with
 ``twine upload``, and a fresh venv installs ``thg-connect`` and ``thg-sandbox`` by name from it
 alone, then runs the sandbox (the installed client's specs), the smoke test and a test on the
-plugin's ``thg_clients`` fixture. About 10-20 s once the wheelhouse is cached."""
+plugin's ``thg_clients`` fixture, on CI's Python (3.11) and the newest supported (3.13). About
+10-20 s each once the wheelhouse is cached."""
 
 from __future__ import annotations
 
@@ -13,17 +14,20 @@ import pytest
 
 from release_check.build import Built
 from release_check.matrix import Distributions
-from release_check.publish import LocalIndex, check_published, index_only_env
+from release_check.publish import PUBLISH_PYTHONS, LocalIndex, check_published, index_only_env
 from release_check.sandbox_process import HOST
 
 from .conftest import ROOT
 
 
+@pytest.mark.parametrize("minor", PUBLISH_PYTHONS)
 def test_published_packages_install_by_name_and_pass_smoke_and_fixture_test(
-    release_work: Path, distributions: Distributions, others: list[Built]
+    minor: str, release_work: Path, distributions: Distributions, others: list[Built]
 ) -> None:
-    result = check_published(ROOT, release_work / "publish", distributions, others=others)
+    work = release_work / f"publish-{minor}"
+    result = check_published(ROOT, work, distributions, others=others, minor=minor)
     assert result.ok, result.failure
+    assert result.python.startswith(f"{minor}.")
     names = {name.split("-")[0] for name in result.uploaded}
     assert names == {"thg_connect", "thg_connect_core", "thg_spec", "thg_sandbox"}
     assert len(result.uploaded) == 8  # a wheel and an sdist each
@@ -31,7 +35,7 @@ def test_published_packages_install_by_name_and_pass_smoke_and_fixture_test(
     assert result.installed["thg-connect"] == version
     assert set(result.installed) == {"thg-connect", "thg-connect-core", "thg-sandbox", "thg-spec"}
     # pip fetched our names from the local index (pypiserver logs each request).
-    log = (release_work / "publish" / "index.log").read_text(encoding="utf-8")
+    log = (work / "index.log").read_text(encoding="utf-8")
     assert '"GET /simple/thg-connect/ HTTP/1.1" 200' in log
     assert '"GET /simple/thg-sandbox/ HTTP/1.1" 200' in log
 

@@ -10,7 +10,6 @@ THG_SCHEMATHESIS_EXAMPLES sets the examples per operation (CI: a few; by hand, e
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,14 +21,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from thg_sandbox.server import RunningSandbox
 from thg_spec import Product
@@ -40,27 +31,16 @@ from .conformance import (
     Seeded,
     Tokens,
     by_label,
-    keep_webhooks_local,
     seed,
     seed_inbound,
 )
+from .schemathesis_checks import CHECKS, adjust
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 EXAMPLES = int(os.environ.get("THG_SCHEMATHESIS_EXAMPLES", "6"))
 # CI sends the same requests every run; a run by hand with more examples explores new ones
 # (hypothesis prints the seed of a failure to reproduce it).
 DERANDOMIZE = "THG_SCHEMATHESIS_EXAMPLES" not in os.environ
-# Not positive_data_acceptance: the sandbox rightly refuses schema-valid requests on rules a
-# schema cannot state (the filter grammar, unique business keys, references that must exist).
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    negative_data_rejection,  # what the spec forbids is refused with a 4xx
-]
-LONG_POLL = "waitTimeSeconds"
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
@@ -149,22 +129,6 @@ def _strategy(call: Call, seeded: Seeded) -> st.SearchStrategy[Any]:
     )
 
 
-def _adjust(case: schemathesis.Case) -> None:
-    """No long poll held open, and no webhook aimed off this machine (tests use no network).
-
-    Containers are replaced, not edited in place: schemathesis then re-checks whether a case
-    generated as invalid still is, before it judges the answer.
-    """
-    if isinstance(case.body, dict):
-        body = copy.deepcopy(case.body)
-        keep_webhooks_local(body)
-        if body != case.body:
-            case.body = body
-    wait = case.query.get(LONG_POLL) if isinstance(case.query, dict) else None
-    if isinstance(wait, int) and not isinstance(wait, bool) and wait > 0:
-        case.query = {**case.query, LONG_POLL: 0}
-
-
 @pytest.mark.parametrize("call", [c for _, c in _CALLS], ids=[label for label, _ in _CALLS])
 def test_operation_conforms(
     call: Call,
@@ -185,7 +149,7 @@ def test_operation_conforms(
     )
     @given(case=_strategy(call, seeded))
     def run(case: schemathesis.Case) -> None:
-        _adjust(case)
+        adjust(case)
         case.call_and_validate(
             base_url=sandbox.base_url, session=session, headers=headers, checks=CHECKS
         )

@@ -271,4 +271,4 @@ def test_links_let_a_generic_tool_walk_the_hierarchy(products: list[Product]) ->
                             value.startswith("$request.path.")
                             and value.removeprefix("$request.path.") in params
                         ), (name, value)
-    assert counts == {"thg-fulfil": 61, "product": 9, "document": 2, "events": 0}
+    assert counts == {"thg-fulfil": 61, "product": 9, "document": 2, "events": 4}

@@ -71,13 +71,16 @@ class WebhookSender:
 
     async def _run(self, key: SubscriptionKey, outbox: _Outbox) -> None:
         async with httpx.AsyncClient(timeout=self.settings.timeout_seconds) as client:
-            while outbox.event_ids:
+            # A closed database is a sandbox closed (a reset, or the end of a test) while its
+            # deliveries were under way: its events went with it, and nothing is left to send.
+            while outbox.event_ids and not self.queue.db.closed:
                 batch = outbox.event_ids[:MAX_BATCH]
                 del outbox.event_ids[:MAX_BATCH]
                 try:
                     await self._deliver(client, key, outbox.url, batch)
                 except Exception:  # one bad delivery must not stop the next ones
-                    log.exception("webhook delivery for subscription %s failed", key.id)
+                    if not self.queue.db.closed:
+                        log.exception("webhook delivery for subscription %s failed", key.id)
             # No await between the emptiness check and this: a new event either made it into
             # this outbox's batch above or finds no outbox and starts a new task.
             del self._outboxes[key]

@@ -78,6 +78,7 @@ class Database:
         """`path=None`: in memory, gone when closed."""
         self.path = path
         self.lock = threading.RLock()
+        self._closed = False
         target = ":memory:" if path is None else str(path)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves so a transaction spans exactly
         # one `with db.transaction()` block.
@@ -108,7 +109,13 @@ class Database:
 
     def close(self) -> None:
         with self.lock:
+            self._closed = True
             self._conn.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called: work still running for this database then stops."""
+        return self._closed
 
     def signing_key(self) -> bytes:
         """This database's token key: random on first use, then kept, so tokens outlive restarts."""
