@@ -10,34 +10,18 @@ member; the table must therefore be well formed, or it would silently refuse or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from .context import RuleContext
+from .holders import holders_of
 
 RULE = "THG032"
 EXTENSION = "x-thg-price-regions"
 REGION = re.compile(r"[A-Z]{2}")
 CURRENCY = re.compile(r"[A-Z]{3}")
-_MAX_DEPTH = 64  # the walk is over any document, a hostile one included
 HINT = "Write a mapping such as `{GB: [GBP], DE: [EUR]}` on an object schema (the price map)"
-
-
-def _tables(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(pointer, holder) of every mapping that carries the extension."""
-    stack: list[tuple[str, Any, int]] = [("", document, 0)]
-    while stack:
-        at, node, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            continue
-        if isinstance(node, dict):
-            if EXTENSION in node:
-                yield at, node
-            stack.extend((jp.child(at, str(k)), v, depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((jp.child(at, i), v, depth + 1) for i, v in enumerate(node))
 
 
 def table_problems(holder: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
@@ -69,7 +53,7 @@ def table_problems(holder: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
 
 def check_price_regions(ctx: RuleContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for at, holder in sorted(_tables(ctx.data), key=lambda pair: pair[0]):
+    for at, holder in sorted(holders_of(ctx.data, EXTENSION), key=lambda pair: pair[0]):
         for inside, message in table_problems(holder):
             found.append(ctx.spec.diagnostic(jp.child(at, EXTENSION, *inside), RULE, message, HINT))
     return found

@@ -16,27 +16,12 @@ from .. import conventions as cv
 from .. import pointer as jp
 from ..diagnostics import Diagnostic
 from .context import RuleContext
+from .holders import holders_of
 from .refs import lookup
 
 RULE = "THG028"
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
-_MAX_DEPTH = 64  # the walk is over any document, a hostile one included
 _MAX_SCHEMAS = 10_000
-
-
-def _markers(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(pointer, holder) for every mapping of the document that has the marker."""
-    stack: list[tuple[str, Any, int]] = [("", document, 0)]
-    while stack:
-        at, node, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            continue
-        if isinstance(node, dict):
-            if cv.UNIQUE_EXTENSION in node:
-                yield at, node
-            stack.extend((jp.child(at, str(k)), v, depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((jp.child(at, i), v, depth + 1) for i, v in enumerate(node))
 
 
 _BRANCHES = ("oneOf", "anyOf", "allOf")
@@ -99,7 +84,7 @@ def _types(schema: dict[str, Any]) -> set[str]:
 def check_unique_keys(ctx: RuleContext) -> list[Diagnostic]:
     places = _key_places(ctx)
     problems: list[Diagnostic] = []
-    for at, holder in sorted(_markers(ctx.data), key=lambda found: found[0]):
+    for at, holder in sorted(holders_of(ctx.data, cv.UNIQUE_EXTENSION), key=lambda found: found[0]):
         where = jp.child(at, cv.UNIQUE_EXTENSION)
         value = holder[cv.UNIQUE_EXTENSION]
         if not isinstance(value, bool):
